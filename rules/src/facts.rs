@@ -1,0 +1,72 @@
+//! What is known about a user and their account when deciding: traits and usage counts.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::time::Day;
+
+/// A trait value. Numbers are `f64` because traits come from JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Absent or explicitly null.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    Text(String),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Text(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// Named trait values of a user or an account.
+pub type Traits = BTreeMap<String, Value>;
+
+/// Event counts per feature per UTC day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Usage {
+    counts: BTreeMap<String, BTreeMap<Day, u32>>,
+}
+
+impl Usage {
+    /// Adds `n` uses of `feature` on `day`.
+    pub fn add(&mut self, feature: &str, day: Day, n: u32) {
+        let per_day = self.counts.entry(feature.to_owned()).or_default();
+        let slot = per_day.entry(day).or_default();
+        *slot = slot.saturating_add(n);
+    }
+
+    /// Uses of `feature` from `first` to `last`, both inclusive.
+    pub fn sum(&self, feature: &str, first: Day, last: Day) -> u64 {
+        if first > last {
+            return 0;
+        }
+        self.counts
+            .get(feature)
+            .map(|per_day| per_day.range(first..=last).map(|(_, n)| u64::from(*n)).sum())
+            .unwrap_or(0)
+    }
+}
+
+/// Everything `decide` may look at about one user in one account.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// The user's traits (from `identify`).
+    pub user_traits: Traits,
+    /// The account's traits (from `group`).
+    pub account_traits: Traits,
+    /// This user's usage.
+    pub user_usage: Usage,
+    /// The whole account's usage (all of its users).
+    pub account_usage: Usage,
+}
