@@ -1,0 +1,120 @@
+//! Stable error codes and the `Problem` every rejected request or event carries.
+
+use std::fmt;
+
+/// A stable, machine-readable error code. The string forms never change once released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The body is not valid JSON.
+    MalformedJson,
+    /// A field has the wrong JSON type.
+    InvalidType,
+    /// A required field is absent.
+    MissingField,
+    /// A field has the right type but an unacceptable value.
+    InvalidValue,
+    /// A field that is not part of the schema (strict documents only).
+    UnknownField,
+    /// The request body exceeds its size limit.
+    BatchTooLarge,
+    /// One event exceeds its size limit.
+    EventTooLarge,
+    /// The batch holds more events than allowed.
+    TooManyEvents,
+    /// The write key is unknown or revoked.
+    UnknownWriteKey,
+    /// The request's Origin is not in the workspace's allowed origins.
+    OriginNotAllowed,
+    /// Debug output was asked for with a key that may not see it.
+    DebugNotAllowed,
+    /// The Content-Type is neither JSON nor text.
+    UnsupportedMediaType,
+    /// No such route.
+    NotFound,
+    /// The route exists but not for this method.
+    MethodNotAllowed,
+    /// Something failed on our side; details are logged, not returned.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::InvalidType => "invalid_type",
+            ErrorCode::MissingField => "missing_field",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::BatchTooLarge => "batch_too_large",
+            ErrorCode::EventTooLarge => "event_too_large",
+            ErrorCode::TooManyEvents => "too_many_events",
+            ErrorCode::UnknownWriteKey => "unknown_write_key",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::DebugNotAllowed => "debug_not_allowed",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status a request-level failure with this code maps to.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::BatchTooLarge | ErrorCode::EventTooLarge => 413,
+            ErrorCode::UnknownWriteKey => 401,
+            ErrorCode::OriginNotAllowed | ErrorCode::DebugNotAllowed => 403,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Internal => 500,
+            _ => 400,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a request or an event was rejected: a code, the offending field's path, and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} at {field}: {message}")]
+pub struct Problem {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// Path of the offending field (`""` for the whole body).
+    pub field: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with `field`.
+    pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { code, field: field.into(), message: message.into() }
+    }
+
+    /// The same problem with its field path prefixed, e.g. `events[2]` + `timestamp`.
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.field = match (prefix.is_empty(), self.field.is_empty()) {
+            (true, _) => self.field,
+            (false, true) => prefix.to_owned(),
+            (false, false) if self.field.starts_with('[') => format!("{prefix}{}", self.field),
+            (false, false) => format!("{prefix}.{}", self.field),
+        };
+        self
+    }
+
+    /// The JSON body of an HTTP error response: `{"error":{"code","field","message"}}`.
+    pub fn to_body(&self) -> String {
+        serde_json::json!({
+            "error": { "code": self.code.as_str(), "field": self.field, "message": self.message }
+        })
+        .to_string()
+    }
+}

@@ -1,0 +1,72 @@
+//! JSON helpers: decoding with field paths, and a tiny string escaper for the SDK's batch body.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{ErrorCode, Problem};
+
+/// Decodes `text` as `T`, turning serde's error into a [`Problem`] that names the field.
+pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let msg = inner.to_string();
+        // Strip serde_json's " at line L column C" suffix: the path says where.
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        if inner.is_syntax() || inner.is_eof() {
+            return Problem::new(ErrorCode::MalformedJson, "", format!("body is not valid JSON: {inner}"));
+        }
+        let (code, field) = if let Some(name) = between(&msg, "missing field `", "`") {
+            (ErrorCode::MissingField, join(&path, name))
+        } else if msg.starts_with("unknown field") {
+            // The path already ends with the unknown field's name.
+            (ErrorCode::UnknownField, clean(&path))
+        } else if msg.starts_with("invalid type") {
+            (ErrorCode::InvalidType, clean(&path))
+        } else {
+            (ErrorCode::InvalidValue, clean(&path))
+        };
+        Problem::new(code, field, msg)
+    })
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// serde_path_to_error prints `.` for the root.
+fn clean(path: &str) -> String {
+    if path == "." { String::new() } else { path.to_owned() }
+}
+
+fn join(path: &str, name: &str) -> String {
+    match clean(path).as_str() {
+        "" => name.to_owned(),
+        p => format!("{p}.{name}"),
+    }
+}
+
+/// Writes `s` as a JSON string literal (with quotes).
+pub fn escape_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 0xf] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,81 @@
+//! Messages between the edge worker and an account's Durable Object (internal, same deploy).
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::Problem;
+use crate::json::decode;
+use crate::v1::decide::DecisionDto;
+
+/// Whom to decide for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// The user.
+    pub user_id: String,
+    /// The account.
+    pub account_id: String,
+}
+
+/// A validated event on its way to storage: its JSON as the client sent it, plus edge times.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountEventDto {
+    /// Skew-corrected event time (ms since the epoch).
+    pub timestamp: i64,
+    /// When the edge received it (ms since the epoch).
+    pub received_at: i64,
+    /// The event exactly as sent.
+    pub event: Box<RawValue>,
+}
+
+/// Worker → account object: store these events, then decide.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IngestRequest {
+    /// Validated events of this account.
+    pub events: Vec<AccountEventDto>,
+    /// Decide for this user after storing (None: store only).
+    #[serde(default)]
+    pub decide_for: Option<Subject>,
+    /// Include per-campaign verdicts.
+    #[serde(default)]
+    pub debug: bool,
+    /// The workspace's campaign documents.
+    #[serde(default)]
+    pub campaigns: Vec<Box<RawValue>>,
+    /// The workspace's settings document.
+    #[serde(default)]
+    pub settings: Option<Box<RawValue>>,
+    /// Edge time of the request (ms since the epoch).
+    pub now: i64,
+}
+
+/// Account object → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestResult {
+    /// Newly stored events.
+    pub accepted: u32,
+    /// Events whose id was already stored.
+    pub duplicates: u32,
+    /// The decision for `decide_for`.
+    #[serde(default)]
+    pub decision: Option<DecisionDto>,
+}
+
+impl IngestRequest {
+    /// Decodes a request body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+impl IngestResult {
+    /// Decodes a response body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// Encodes any protocol value as JSON.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    // Serialising these plain structs cannot fail (no maps with non-string keys).
+    serde_json::to_string(value).unwrap_or_default()
+}

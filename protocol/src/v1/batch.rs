@@ -1,0 +1,168 @@
+//! `POST /v1/events`: the batch envelope, its limits, per-event validation and the response.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::{ErrorCode, Problem};
+use crate::json::{decode, escape_json_string};
+use crate::v1::account::AccountEventDto;
+use crate::v1::decide::DecisionDto;
+use crate::v1::event::{Event, validate_event};
+use rules::Timestamp;
+
+/// Largest accepted request body.
+pub const MAX_BATCH_BYTES: usize = 500 * 1024;
+/// Largest accepted single event (its JSON text).
+pub const MAX_EVENT_BYTES: usize = 32 * 1024;
+/// Most events in one batch.
+pub const MAX_EVENTS: usize = 1000;
+
+#[derive(Deserialize)]
+struct Envelope {
+    write_key: String,
+    #[serde(default)]
+    sent_at: Option<i64>,
+    events: Vec<Box<RawValue>>,
+}
+
+/// A batch whose envelope is valid; its events are still raw.
+#[derive(Debug)]
+pub struct Batch {
+    /// The workspace's public write key.
+    pub write_key: String,
+    /// Client clock when the batch was sent; used to correct each event's clock skew.
+    pub sent_at: Option<Timestamp>,
+    /// Raw events, validated one by one by [`Batch::validate`].
+    pub events: Vec<Box<RawValue>>,
+}
+
+/// Checks the size and the envelope of a batch body.
+pub fn parse_batch(body: &str) -> Result<Batch, Problem> {
+    if body.len() > MAX_BATCH_BYTES {
+        return Err(Problem::new(
+            ErrorCode::BatchTooLarge,
+            "",
+            format!("batch is {} bytes; the limit is {MAX_BATCH_BYTES}", body.len()),
+        ));
+    }
+    let env: Envelope = decode(body)?;
+    if env.events.len() > MAX_EVENTS {
+        return Err(Problem::new(
+            ErrorCode::TooManyEvents,
+            "events",
+            format!("{} events; the limit is {MAX_EVENTS} per batch", env.events.len()),
+        ));
+    }
+    Ok(Batch { write_key: env.write_key, sent_at: env.sent_at.map(Timestamp), events: env.events })
+}
+
+/// One rejected event of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// Position in the batch.
+    pub index: usize,
+    /// The event's id, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Stable error code.
+    pub code: String,
+    /// Path of the offending field, e.g. `events[3].timestamp`.
+    pub field: String,
+    /// Explanation.
+    pub message: String,
+}
+
+/// The outcome of validating every event of a batch.
+#[derive(Debug)]
+pub struct ValidatedBatch {
+    /// Valid events, ready for the account store, with corrected timestamps.
+    pub accepted: Vec<(Event, AccountEventDto)>,
+    /// Rejected events, each with a reason.
+    pub rejected: Vec<Rejected>,
+}
+
+impl Batch {
+    /// Validates every event; valid ones are kept even when others fail.
+    ///
+    /// Timestamps are corrected for clock skew: `received_at - (sent_at - timestamp)`,
+    /// never later than `received_at`.
+    pub fn validate(self, received_at: Timestamp) -> ValidatedBatch {
+        let mut accepted = Vec::with_capacity(self.events.len());
+        let mut rejected = Vec::new();
+        for (index, raw) in self.events.into_iter().enumerate() {
+            let prefix = format!("events[{index}]");
+            let text = raw.get();
+            let result = if text.len() > MAX_EVENT_BYTES {
+                Err(Problem::new(
+                    ErrorCode::EventTooLarge,
+                    "",
+                    format!("event is {} bytes; the limit is {MAX_EVENT_BYTES}", text.len()),
+                ))
+            } else {
+                validate_event(text)
+            };
+            match result {
+                Ok(event) => {
+                    let skew = self.sent_at.map_or(0, |s| s.0.saturating_sub(event.timestamp.0));
+                    let corrected = Timestamp(received_at.0.saturating_sub(skew.max(0)));
+                    let dto = AccountEventDto { timestamp: corrected.0, received_at: received_at.0, event: raw };
+                    accepted.push((event, dto));
+                }
+                Err(p) => {
+                    let p = p.within(&prefix);
+                    rejected.push(Rejected { index, id: sniff_id(text), code: p.code.as_str().to_owned(), field: p.field, message: p.message });
+                }
+            }
+        }
+        ValidatedBatch { accepted, rejected }
+    }
+}
+
+/// Best effort: the `id` of an event that failed validation, for the client's bookkeeping.
+fn sniff_id(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct IdOnly {
+        id: String,
+    }
+    serde_json::from_str::<IdOnly>(text).ok().map(|i| i.id).filter(|id| id.len() <= 64)
+}
+
+/// The response to `POST /v1/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsResponse {
+    /// Events stored now.
+    pub accepted: u32,
+    /// Events already stored by an earlier delivery (retries); not stored again.
+    pub duplicates: u32,
+    /// Events refused, each with a reason.
+    #[serde(default)]
+    pub rejected: Vec<Rejected>,
+    /// The current decision for the batch's user, so showing a message needs no extra round trip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionDto>,
+}
+
+/// Builds a batch body from already-encoded event JSON texts (used by the SDK, which
+/// encodes each event once when it is queued).
+pub fn batch_body(write_key: &str, sent_at: Timestamp, events: &[&str]) -> String {
+    let len: usize = events.iter().map(|e| e.len() + 1).sum();
+    let mut out = String::with_capacity(len + write_key.len() + 64);
+    out.push_str("{\"write_key\":");
+    out.push_str(&escape_json_string(write_key));
+    out.push_str(",\"sent_at\":");
+    out.push_str(&sent_at.0.to_string());
+    out.push_str(",\"events\":[");
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push_str("]}");
+    out
+}
+
+/// The number of bytes `batch_body` adds around the events (for chunking).
+pub fn batch_overhead(write_key: &str) -> usize {
+    batch_body(write_key, Timestamp(i64::MAX), &[]).len()
+}

@@ -1,0 +1,189 @@
+//! One tracked event: its wire DTO and the validated `Event`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ErrorCode, Problem};
+use crate::json::decode;
+use crate::v1::ids::{check_id, normalize_uuid};
+use rules::{CampaignId, Outcome, Timestamp, Traits, Value};
+
+/// A JSON object, the edge's representation of `properties` and `traits`.
+pub type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// The kind of an event (`type` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    /// A named action; its name counts as use of a feature.
+    Track,
+    /// Sets user traits.
+    Identify,
+    /// Sets account traits.
+    Group,
+    /// A page or SPA route view; `name` is the path.
+    Page,
+    /// An outcome of a shown message.
+    Message,
+}
+
+/// What happened to a message (`action` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageAction {
+    /// Rendered.
+    Shown,
+    /// Call to action clicked.
+    Clicked,
+    /// Dismissed.
+    Dismissed,
+}
+
+/// An event as sent by an SDK. `P` is the representation of `properties` and `traits`
+/// (a JSON map on the edge, a JS object in the browser SDK).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDto<P> {
+    /// Client-generated UUID; the edge stores each id once.
+    pub id: String,
+    /// Event kind.
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    /// The vendor's user id.
+    pub user_id: String,
+    /// The vendor's account (company, workspace, tenant) id.
+    pub account_id: String,
+    /// Client clock, milliseconds since the epoch.
+    pub timestamp: i64,
+    /// Event name (track) or path (page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free-form properties (track, page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<P>,
+    /// Traits (identify, group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traits: Option<P>,
+    /// Campaign id (message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    /// What happened (message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<MessageAction>,
+}
+
+/// The validated meaning of an event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// Use of the feature `name`.
+    Track {
+        /// Event / feature name.
+        name: String,
+    },
+    /// New user traits (merged into the existing ones).
+    Identify {
+        /// Traits.
+        traits: Traits,
+    },
+    /// New account traits (merged into the existing ones).
+    Group {
+        /// Traits.
+        traits: Traits,
+    },
+    /// A page view.
+    Page {
+        /// The path.
+        path: String,
+    },
+    /// A message outcome.
+    Message {
+        /// Which campaign.
+        campaign: CampaignId,
+        /// What happened.
+        outcome: Outcome,
+    },
+}
+
+/// A validated event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Lower-case UUID.
+    pub id: String,
+    /// The user.
+    pub user_id: String,
+    /// The account.
+    pub account_id: String,
+    /// Client timestamp as sent (uncorrected).
+    pub timestamp: Timestamp,
+    /// What it means.
+    pub kind: EventKind,
+}
+
+/// 2000-01-01 and 2100-01-01: timestamps outside are certainly wrong clocks or units.
+const MIN_TS: i64 = 946_684_800_000;
+const MAX_TS: i64 = 4_102_444_800_000;
+
+/// Parses and validates one event's JSON text. Field paths in errors are relative to the event.
+pub fn validate_event(text: &str) -> Result<Event, Problem> {
+    let dto: EventDto<JsonMap> = decode(text)?;
+    let id = normalize_uuid("id", &dto.id)?;
+    check_id("user_id", &dto.user_id)?;
+    check_id("account_id", &dto.account_id)?;
+    if !(MIN_TS..MAX_TS).contains(&dto.timestamp) {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            "timestamp",
+            "must be milliseconds since the Unix epoch (between years 2000 and 2100)",
+        ));
+    }
+    let kind = match dto.kind {
+        EventType::Track => EventKind::Track { name: required_name(dto.name.as_deref())? },
+        EventType::Page => EventKind::Page { path: required_name(dto.name.as_deref())? },
+        EventType::Identify => EventKind::Identify { traits: traits(dto.traits.as_ref())? },
+        EventType::Group => EventKind::Group { traits: traits(dto.traits.as_ref())? },
+        EventType::Message => {
+            let campaign = dto
+                .campaign
+                .as_deref()
+                .ok_or_else(|| Problem::new(ErrorCode::MissingField, "campaign", "message events name their campaign"))?;
+            let campaign = CampaignId::new(campaign)
+                .map_err(|e| Problem::new(ErrorCode::InvalidValue, "campaign", e.to_string()))?;
+            let action = dto
+                .action
+                .ok_or_else(|| Problem::new(ErrorCode::MissingField, "action", "one of shown, clicked, dismissed"))?;
+            let outcome = match action {
+                MessageAction::Shown => Outcome::Shown,
+                MessageAction::Clicked => Outcome::Clicked,
+                MessageAction::Dismissed => Outcome::Dismissed,
+            };
+            EventKind::Message { campaign, outcome }
+        }
+    };
+    Ok(Event { id, user_id: dto.user_id, account_id: dto.account_id, timestamp: Timestamp(dto.timestamp), kind })
+}
+
+fn required_name(name: Option<&str>) -> Result<String, Problem> {
+    let name = name.ok_or_else(|| Problem::new(ErrorCode::MissingField, "name", "track and page events need a name"))?;
+    check_id("name", name)?;
+    Ok(name.to_owned())
+}
+
+/// Converts JSON traits into `rules` values; nested objects and arrays are rejected.
+fn traits(map: Option<&JsonMap>) -> Result<Traits, Problem> {
+    let mut out = Traits::new();
+    for (k, v) in map.into_iter().flatten() {
+        let value = match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::Text(s.clone()),
+            _ => {
+                return Err(Problem::new(
+                    ErrorCode::InvalidType,
+                    format!("traits.{k}"),
+                    "a trait is a string, number, boolean or null",
+                ));
+            }
+        };
+        out.insert(k.clone(), value);
+    }
+    Ok(out)
+}

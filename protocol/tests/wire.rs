@@ -1,0 +1,135 @@
+//! Wire-format tests: exact JSON of every envelope, and field paths of validation errors.
+
+use protocol::v1::*;
+use protocol::{ErrorCode, Problem};
+use rules::{Catalog, Facts, History, Timestamp, decide};
+
+const UUID: &str = "0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e";
+
+fn event(extra: &str) -> String {
+    format!(r#"{{"id":"{UUID}","type":"track","user_id":"u1","account_id":"a1","timestamp":1773576000000,"name":"create_expense"{extra}}}"#)
+}
+
+/// Validates one event and compares the outcome with `expect` ("ok" or "code field").
+fn check_event(text: &str, expect: &str) {
+    let got = match validate_event(text) {
+        Ok(_) => "ok".to_owned(),
+        Err(Problem { code, field, .. }) => format!("{code} {field}"),
+    };
+    assert_eq!(got, expect, "{text}");
+}
+
+#[test]
+fn event_validation_names_the_field() {
+    check_event(&event(""), "ok");
+    check_event(&event(r#","properties":{"amount":12.5}"#), "ok");
+    check_event(r#"{"id":"x"#, "malformed_json ");
+    check_event(&event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":"yesterday""#), "invalid_type timestamp");
+    check_event(&event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":1773576000"#), "invalid_value timestamp");
+    check_event(&event("").replace(r#","user_id":"u1""#, ""), "missing_field user_id");
+    check_event(&event("").replace(UUID, "not-a-uuid"), "invalid_value id");
+    check_event(&event("").replace(r#""type":"track""#, r#""type":"shout""#), "invalid_value type");
+    check_event(&event("").replace(r#","name":"create_expense""#, ""), "missing_field name");
+    check_event(
+        &event("").replace(r#""type":"track""#, r#""type":"identify""#).replace(r#","name":"create_expense""#, r#","traits":{"plan":{"nested":1}}"#),
+        "invalid_type traits.plan",
+    );
+    check_event(
+        &event("").replace(r#""type":"track""#, r#""type":"message""#).replace(r#","name":"create_expense""#, r#","campaign":"welcome""#),
+        "missing_field action",
+    );
+}
+
+#[test]
+fn batch_keeps_valid_events_and_reports_the_rest() {
+    let bad = event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":true"#);
+    let body = batch_body("wk_demo", Timestamp(1_773_576_060_000), &[&event(""), &bad]);
+    assert_eq!(
+        body,
+        format!(r#"{{"write_key":"wk_demo","sent_at":1773576060000,"events":[{},{bad}]}}"#, event(""))
+    );
+    let batch = parse_batch(&body).expect("valid envelope");
+    let v = batch.validate(Timestamp(1_773_576_000_000));
+    assert_eq!(v.accepted.len(), 1);
+    // The client clock was 60 s fast: the event is moved 60 s before receipt.
+    assert_eq!(v.accepted[0].1.timestamp, 1_773_576_000_000 - 60_000);
+    let rejected = serde_json::to_string(&v.rejected).expect("json");
+    assert_eq!(
+        rejected,
+        format!(
+            r#"[{{"index":1,"id":"{UUID}","code":"invalid_type","field":"events[1].timestamp","message":"invalid type: boolean `true`, expected i64"}}]"#
+        )
+    );
+}
+
+#[test]
+fn batch_envelope_errors() {
+    let check = |body: &str, expect: (ErrorCode, &str)| {
+        let p = parse_batch(body).expect_err("rejected");
+        assert_eq!((p.code, p.field.as_str()), expect, "{body}");
+    };
+    check("{", (ErrorCode::MalformedJson, ""));
+    check(r#"{"events":[]}"#, (ErrorCode::MissingField, "write_key"));
+    check(r#"{"write_key":"k","events":"nope"}"#, (ErrorCode::InvalidType, "events"));
+    let huge = format!(r#"{{"write_key":"k","events":[],"pad":"{}"}}"#, "x".repeat(MAX_BATCH_BYTES));
+    check(&huge, (ErrorCode::BatchTooLarge, ""));
+    let big_event = event(&format!(r#","properties":{{"pad":"{}"}}"#, "x".repeat(MAX_EVENT_BYTES)));
+    let v = parse_batch(&batch_body("k", Timestamp(0), &[&big_event])).expect("envelope ok").validate(Timestamp(0));
+    assert_eq!(v.rejected[0].code, "event_too_large");
+    assert_eq!(v.rejected[0].field, "events[0]");
+}
+
+#[test]
+fn error_body_shape() {
+    let p = Problem::new(ErrorCode::UnknownWriteKey, "write_key", "no workspace has this write key");
+    assert_eq!(
+        p.to_body(),
+        r#"{"error":{"code":"unknown_write_key","field":"write_key","message":"no workspace has this write key"}}"#
+    );
+}
+
+const WELCOME: &str = r#"{"id":"welcome","surface":"modal","priority":100,"recurrence":"once",
+  "content":{"title":"Welcome to Expensely","body":"Create your first expense.","cta":{"label":"Start","url":"/expenses/new"}}}"#;
+
+#[test]
+fn campaign_documents_are_strict_and_paths_are_precise() {
+    let check = |text: &str, expect: &str| {
+        let got = match parse_campaign(text) {
+            Ok(_) => "ok".to_owned(),
+            Err(p) => format!("{} {}", p.code, p.field),
+        };
+        assert_eq!(got, expect, "{text}");
+    };
+    check(WELCOME, "ok");
+    check(&WELCOME.replace(r#""priority":100"#, r#""priority":100,"colour":"red""#), "unknown_field colour");
+    check(&WELCOME.replace("/expenses/new", "javascript:alert(1)"), "invalid_value content.cta.url");
+    check(
+        &WELCOME.replace(
+            r#""recurrence":"once""#,
+            r#""recurrence":"once","audience":{"all":[{"eq":[{"user_trait":"role"},{"value":"admin"}]},{"gt":[{"usage":{"feature":"x","window":{"last_days":0}}},{"value":1}]}]}"#,
+        ),
+        "invalid_value audience.all[1].gt[0].usage.window.last_days",
+    );
+    check(
+        &WELCOME.replace(r#""recurrence":"once""#, r#""recurrence":"once","audience":{"all":[{"gte":[{"usage":{"feature":"x","window":"fortnight"}},{"value":1}]}]}"#),
+        "invalid_value audience.all[0].gte[0].usage.window",
+    );
+}
+
+#[test]
+fn decision_wire_shape() {
+    let (doc, campaign) = parse_campaign(WELCOME).expect("valid");
+    let catalog = Catalog { campaigns: vec![campaign], budget: Default::default() };
+    let d = decide(&catalog, &Facts::default(), &History::default(), Timestamp(1_773_576_000_000));
+    let dto = decision_dto(&d, &[doc], true);
+    let resp = EventsResponse { accepted: 2, duplicates: 1, rejected: vec![], decision: Some(dto) };
+    assert_eq!(
+        to_json(&resp),
+        r#"{"accepted":2,"duplicates":1,"rejected":[],"decision":{"rules_version":1,"messages":[{"campaign":"welcome","surface":"modal","content":{"title":"Welcome to Expensely","body":"Create your first expense.","cta":{"label":"Start","url":"/expenses/new"}}}],"verdicts":[{"campaign":"welcome","verdict":"chosen"}]}}"#
+    );
+}
+
+#[test]
+fn json_string_escaping() {
+    assert_eq!(protocol::escape_json_string("a\"b\\c\n\u{1}é"), r#""a\"b\\c\n\u0001é""#);
+}
