@@ -24,6 +24,8 @@ pub enum ErrorCode {
     TooManyEvents,
     /// The write key is unknown or revoked.
     UnknownWriteKey,
+    /// The secret key is missing, malformed or unknown.
+    InvalidSecretKey,
     /// The request's Origin is not in the workspace's allowed origins.
     OriginNotAllowed,
     /// Debug output was asked for with a key that may not see it.
@@ -51,6 +53,7 @@ impl ErrorCode {
             ErrorCode::EventTooLarge => "event_too_large",
             ErrorCode::TooManyEvents => "too_many_events",
             ErrorCode::UnknownWriteKey => "unknown_write_key",
+            ErrorCode::InvalidSecretKey => "invalid_secret_key",
             ErrorCode::OriginNotAllowed => "origin_not_allowed",
             ErrorCode::DebugNotAllowed => "debug_not_allowed",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -64,7 +67,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::BatchTooLarge | ErrorCode::EventTooLarge => 413,
-            ErrorCode::UnknownWriteKey => 401,
+            ErrorCode::UnknownWriteKey | ErrorCode::InvalidSecretKey => 401,
             ErrorCode::OriginNotAllowed | ErrorCode::DebugNotAllowed => 403,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::NotFound => 404,
@@ -112,9 +115,17 @@ impl Problem {
 
     /// The JSON body of an HTTP error response: `{"error":{"code","field","message"}}`.
     pub fn to_body(&self) -> String {
-        serde_json::json!({
+        self.to_body_with(&[])
+    }
+
+    /// The error body plus the per-event rejections of a batch (omitted when empty).
+    pub fn to_body_with(&self, rejected: &[crate::v1::Rejected]) -> String {
+        let mut body = serde_json::json!({
             "error": { "code": self.code.as_str(), "field": self.field, "message": self.message }
-        })
-        .to_string()
+        });
+        if !rejected.is_empty() {
+            body["rejected"] = serde_json::to_value(rejected).unwrap_or_default();
+        }
+        body.to_string()
     }
 }

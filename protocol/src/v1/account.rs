@@ -27,6 +27,15 @@ pub struct AccountEventDto {
     pub event: Box<RawValue>,
 }
 
+impl AccountEventDto {
+    /// Rebuilds a stored event; `body` is the event's JSON text as it was sent.
+    pub fn from_stored(timestamp: i64, received_at: i64, body: String) -> Result<Self, Problem> {
+        let event = RawValue::from_string(body)
+            .map_err(|e| Problem::new(crate::ErrorCode::MalformedJson, "event", e.to_string()))?;
+        Ok(Self { timestamp, received_at, event })
+    }
+}
+
 /// Worker → account object: store these events, then decide.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct IngestRequest {
@@ -38,12 +47,12 @@ pub struct IngestRequest {
     /// Include per-campaign verdicts.
     #[serde(default)]
     pub debug: bool,
-    /// The workspace's campaign documents.
+    /// The workspace's campaign documents (each a JSON text, validated when saved).
     #[serde(default)]
-    pub campaigns: Vec<Box<RawValue>>,
-    /// The workspace's settings document.
+    pub campaigns: Vec<String>,
+    /// The workspace's settings document (JSON text).
     #[serde(default)]
-    pub settings: Option<Box<RawValue>>,
+    pub settings: Option<String>,
     /// Edge time of the request (ms since the epoch).
     pub now: i64,
 }
@@ -60,8 +69,22 @@ pub struct IngestResult {
     pub decision: Option<DecisionDto>,
 }
 
+/// Account object → worker: every stored event of the account, oldest first (admin export).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EventExport {
+    /// The events.
+    pub events: Vec<AccountEventDto>,
+}
+
 impl IngestRequest {
     /// Decodes a request body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+impl EventExport {
+    /// Decodes an export.
     pub fn from_json(text: &str) -> Result<Self, Problem> {
         decode(text)
     }

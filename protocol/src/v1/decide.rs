@@ -69,6 +69,13 @@ pub struct DecisionDto {
     pub verdicts: Option<Vec<VerdictDto>>,
 }
 
+/// The response to `POST /v1/decide`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecideResponse {
+    /// The decision.
+    pub decision: DecisionDto,
+}
+
 /// Builds the wire decision from a `rules` decision and the documents of its campaigns.
 pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> DecisionDto {
     let messages = decision

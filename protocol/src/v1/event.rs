@@ -102,6 +102,19 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// The wire name of this kind (`type`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::Track { .. } => "track",
+            EventKind::Identify { .. } => "identify",
+            EventKind::Group { .. } => "group",
+            EventKind::Page { .. } => "page",
+            EventKind::Message { .. } => "message",
+        }
+    }
+}
+
 /// A validated event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {

@@ -1,0 +1,79 @@
+//! The account use case: store new events exactly once, fold them into state, then decide.
+
+use protocol::v1::{Event, EventKind, IngestRequest, IngestResult, decision_dto, parse_campaign, parse_settings, validate_event};
+use rules::{Catalog, Timestamp, decide};
+
+use super::{AccountStore, NewEvent, TraitOwner};
+use crate::error::AppError;
+
+/// Stores `req.events` (skipping ids already stored), updates traits, usage and message
+/// history, and decides for `req.decide_for`.
+pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<IngestResult, AppError> {
+    let mut accepted = 0;
+    let mut duplicates = 0;
+    for dto in &req.events {
+        let body = dto.event.get();
+        // The worker validated the event already; this re-check keeps the object honest.
+        let event = validate_event(body).map_err(|p| AppError::Internal(format!("unvalidated event reached storage: {p}")))?;
+        let new = NewEvent {
+            id: &event.id,
+            user_id: &event.user_id,
+            kind: event.kind.type_name(),
+            name: match &event.kind {
+                EventKind::Track { name } => Some(name),
+                EventKind::Page { path } => Some(path),
+                _ => None,
+            },
+            timestamp: dto.timestamp,
+            received_at: dto.received_at,
+            body,
+        };
+        if store.insert_event(&new)? {
+            accepted += 1;
+            apply(store, &event, Timestamp(dto.timestamp))?;
+        } else {
+            duplicates += 1;
+        }
+    }
+    let decision = match &req.decide_for {
+        None => None,
+        Some(subject) => {
+            let mut docs = Vec::with_capacity(req.campaigns.len());
+            let mut catalog = Catalog::default();
+            // Documents were validated when saved; one that no longer parses is left out.
+            for text in &req.campaigns {
+                if let Ok((doc, campaign)) = parse_campaign(text) {
+                    docs.push(doc);
+                    catalog.campaigns.push(campaign);
+                }
+            }
+            if let Some(Ok((_, budget))) = req.settings.as_deref().map(parse_settings) {
+                catalog.budget = budget;
+            }
+            let facts = store.facts(&subject.user_id)?;
+            let history = store.history(&subject.user_id)?;
+            let d = decide(&catalog, &facts, &history, Timestamp(req.now));
+            Some(decision_dto(&d, &docs, req.debug))
+        }
+    };
+    Ok(IngestResult { accepted, duplicates, decision })
+}
+
+/// Folds one new event into the account's state.
+fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result<(), AppError> {
+    match &event.kind {
+        EventKind::Track { name } => store.add_usage(&event.user_id, name, at.day(), 1),
+        EventKind::Identify { traits } => traits
+            .iter()
+            .try_for_each(|(k, v)| store.set_trait(TraitOwner::User(&event.user_id), k, v, at.0)),
+        EventKind::Group { traits } => {
+            traits.iter().try_for_each(|(k, v)| store.set_trait(TraitOwner::Account, k, v, at.0))
+        }
+        EventKind::Page { .. } => Ok(()),
+        EventKind::Message { campaign, outcome } => {
+            let mut record = store.message(&event.user_id, campaign)?;
+            record.record(*outcome, at);
+            store.save_message(&event.user_id, campaign, &record)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! In-memory doubles: an `AccountStore` and an `Accounts` gateway, for native tests.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult};
+use rules::{CampaignId, Day, Facts, History, MessageRecord, Value};
+
+use super::{AccountStore, Accounts, NewEvent, TraitOwner, ingest, object_name};
+use crate::error::AppError;
+
+#[derive(Debug, Clone)]
+struct StoredEvent {
+    timestamp: i64,
+    received_at: i64,
+    body: String,
+}
+
+/// One account's state in maps.
+#[derive(Debug, Default)]
+pub struct MemoryAccountStore {
+    event_ids: HashMap<String, usize>,
+    events: Vec<StoredEvent>,
+    user_traits: BTreeMap<String, BTreeMap<String, (Value, i64)>>,
+    account_traits: BTreeMap<String, (Value, i64)>,
+    usage: BTreeMap<(String, String, Day), u32>,
+    messages: BTreeMap<(String, CampaignId), MessageRecord>,
+}
+
+impl AccountStore for MemoryAccountStore {
+    fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, AppError> {
+        if self.event_ids.contains_key(e.id) {
+            return Ok(false);
+        }
+        self.event_ids.insert(e.id.to_owned(), self.events.len());
+        self.events.push(StoredEvent { timestamp: e.timestamp, received_at: e.received_at, body: e.body.to_owned() });
+        Ok(true)
+    }
+
+    fn set_trait(&mut self, owner: TraitOwner<'_>, key: &str, value: &Value, at: i64) -> Result<(), AppError> {
+        let map = match owner {
+            TraitOwner::User(u) => self.user_traits.entry(u.to_owned()).or_default(),
+            TraitOwner::Account => &mut self.account_traits,
+        };
+        if map.get(key).is_none_or(|(_, t)| *t <= at) {
+            map.insert(key.to_owned(), (value.clone(), at));
+        }
+        Ok(())
+    }
+
+    fn add_usage(&mut self, user_id: &str, feature: &str, day: Day, n: u32) -> Result<(), AppError> {
+        let slot = self.usage.entry((user_id.to_owned(), feature.to_owned(), day)).or_default();
+        *slot = slot.saturating_add(n);
+        Ok(())
+    }
+
+    fn message(&self, user_id: &str, campaign: &CampaignId) -> Result<MessageRecord, AppError> {
+        Ok(self.messages.get(&(user_id.to_owned(), campaign.clone())).copied().unwrap_or_default())
+    }
+
+    fn save_message(&mut self, user_id: &str, campaign: &CampaignId, record: &MessageRecord) -> Result<(), AppError> {
+        self.messages.insert((user_id.to_owned(), campaign.clone()), *record);
+        Ok(())
+    }
+
+    fn facts(&self, user_id: &str) -> Result<Facts, AppError> {
+        let mut facts = Facts::default();
+        for (k, (v, _)) in self.user_traits.get(user_id).into_iter().flatten() {
+            facts.user_traits.insert(k.clone(), v.clone());
+        }
+        for (k, (v, _)) in &self.account_traits {
+            facts.account_traits.insert(k.clone(), v.clone());
+        }
+        for ((user, feature, day), n) in &self.usage {
+            facts.account_usage.add(feature, *day, *n);
+            if user == user_id {
+                facts.user_usage.add(feature, *day, *n);
+            }
+        }
+        Ok(facts)
+    }
+
+    fn history(&self, user_id: &str) -> Result<History, AppError> {
+        let mut h = History::default();
+        for ((user, campaign), record) in &self.messages {
+            if user == user_id {
+                h.insert(campaign.clone(), *record);
+            }
+        }
+        Ok(h)
+    }
+
+    fn events(&self) -> Result<Vec<AccountEventDto>, AppError> {
+        self.events
+            .iter()
+            .map(|e| AccountEventDto::from_stored(e.timestamp, e.received_at, e.body.clone()).map_err(AppError::from))
+            .collect()
+    }
+}
+
+/// Accounts held in memory, one store per (workspace, account).
+#[derive(Debug, Default)]
+pub struct MemoryAccounts {
+    stores: RefCell<HashMap<String, MemoryAccountStore>>,
+}
+
+impl Accounts for MemoryAccounts {
+    async fn ingest(&self, workspace_id: &str, account_id: &str, req: &IngestRequest) -> Result<IngestResult, AppError> {
+        let mut stores = self.stores.borrow_mut();
+        ingest(stores.entry(object_name(workspace_id, account_id)).or_default(), req)
+    }
+
+    async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError> {
+        let stores = self.stores.borrow();
+        let events = match stores.get(&object_name(workspace_id, account_id)) {
+            Some(s) => s.events()?,
+            None => Vec::new(),
+        };
+        Ok(EventExport { events })
+    }
+}

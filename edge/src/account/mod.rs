@@ -1,0 +1,82 @@
+//! Per-account state: the store trait, the ingest/decide use case, and its adapters.
+//!
+//! Each (workspace, account) pair lives in one SQLite-backed Durable Object, the unit of
+//! consistency. The use case in `ingest` is generic over [`AccountStore`], so it runs natively
+//! against [`MemoryAccountStore`] and in workerd against the Durable Object's SQL storage.
+
+mod ingest;
+mod memory;
+mod object;
+mod sql;
+
+pub use ingest::ingest;
+pub use memory::{MemoryAccountStore, MemoryAccounts};
+pub use object::{AccountObject, DurableAccounts};
+
+use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult};
+use rules::{CampaignId, Day, Facts, History, MessageRecord, Value};
+
+use crate::error::AppError;
+
+/// An event about to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEvent<'a> {
+    /// Lower-case UUID.
+    pub id: &'a str,
+    /// The user.
+    pub user_id: &'a str,
+    /// `track`, `page`, …
+    pub kind: &'a str,
+    /// Name or path, when the kind has one.
+    pub name: Option<&'a str>,
+    /// Skew-corrected time.
+    pub timestamp: i64,
+    /// Edge receipt time.
+    pub received_at: i64,
+    /// The event's JSON as sent.
+    pub body: &'a str,
+}
+
+/// Whose traits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraitOwner<'a> {
+    /// A user of the account.
+    User(&'a str),
+    /// The account itself.
+    Account,
+}
+
+/// Storage of one account's state. Calls are synchronous so a whole ingest runs in one
+/// Durable Object turn (and so in one implicit SQLite transaction).
+pub trait AccountStore {
+    /// Stores an event unless its id is already stored; returns whether it was new.
+    fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<bool, AppError>;
+    /// Sets a trait if `at` is not older than the stored value's time.
+    fn set_trait(&mut self, owner: TraitOwner<'_>, key: &str, value: &Value, at: i64) -> Result<(), AppError>;
+    /// Adds `n` uses of `feature` by `user_id` on `day`.
+    fn add_usage(&mut self, user_id: &str, feature: &str, day: Day, n: u32) -> Result<(), AppError>;
+    /// The user's record for a campaign.
+    fn message(&self, user_id: &str, campaign: &CampaignId) -> Result<MessageRecord, AppError>;
+    /// Replaces the user's record for a campaign.
+    fn save_message(&mut self, user_id: &str, campaign: &CampaignId, record: &MessageRecord) -> Result<(), AppError>;
+    /// Traits and usage of the user and the account.
+    fn facts(&self, user_id: &str) -> Result<Facts, AppError>;
+    /// The user's message history.
+    fn history(&self, user_id: &str) -> Result<History, AppError>;
+    /// Every stored event, oldest first.
+    fn events(&self) -> Result<Vec<AccountEventDto>, AppError>;
+}
+
+/// The worker's way to reach an account's state (a Durable Object stub, or memory in tests).
+#[allow(async_fn_in_trait)]
+pub trait Accounts {
+    /// Stores events and decides, atomically for the account.
+    async fn ingest(&self, workspace_id: &str, account_id: &str, req: &IngestRequest) -> Result<IngestResult, AppError>;
+    /// Every stored event of the account.
+    async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError>;
+}
+
+/// The Durable Object name of an account: workspaces never share an object.
+pub fn object_name(workspace_id: &str, account_id: &str) -> String {
+    format!("{}:{workspace_id}:{account_id}", workspace_id.len())
+}

@@ -1,0 +1,137 @@
+//! The edge's use cases, generic over the catalog and account stores (native-testable).
+
+use protocol::v1::{
+    AccountEventDto, DecideResponse, EventExport, EventsResponse, IngestRequest, Subject, check_id, parse_batch,
+    parse_decide_request,
+};
+use protocol::ErrorCode;
+use rules::Timestamp;
+use sha2::{Digest, Sha256};
+
+use crate::account::Accounts;
+use crate::catalog::{CatalogStore, WorkspaceCatalog, WriteKey};
+use crate::error::AppError;
+
+/// Resolves the write key and checks the request's Origin against the workspace's list.
+/// Requests without an Origin (servers, curl) are not browser requests and pass.
+async fn authorize<C: CatalogStore>(catalog: &C, write_key: &str, origin: Option<&str>) -> Result<WriteKey, AppError> {
+    let key = catalog
+        .write_key(write_key)
+        .await?
+        .ok_or_else(|| AppError::problem(ErrorCode::UnknownWriteKey, "write_key", "no workspace has this write key"))?;
+    if let Some(origin) = origin {
+        if !catalog.origin_allowed(Some(&key.workspace_id), origin).await? {
+            return Err(AppError::problem(
+                ErrorCode::OriginNotAllowed,
+                "origin",
+                "this origin is not in the workspace's allowed origins",
+            ));
+        }
+    }
+    Ok(key)
+}
+
+fn ingest_request(events: Vec<AccountEventDto>, decide_for: Option<Subject>, debug: bool, catalog: &WorkspaceCatalog, now: Timestamp) -> IngestRequest {
+    let deciding = decide_for.is_some();
+    IngestRequest {
+        events,
+        decide_for,
+        debug,
+        campaigns: if deciding { catalog.campaigns.clone() } else { Vec::new() },
+        settings: deciding.then(|| catalog.settings.clone()),
+        now: now.0,
+    }
+}
+
+/// `POST /v1/events`: validate, store each new event once, and decide for the batch's user.
+pub async fn post_events<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    origin: Option<&str>,
+    body: &str,
+    now: Timestamp,
+) -> Result<EventsResponse, AppError> {
+    let batch = parse_batch(body)?;
+    let key = authorize(catalog, &batch.write_key, origin).await?;
+    let validated = batch.validate(now);
+    if validated.accepted.is_empty() && !validated.rejected.is_empty() {
+        return Err(AppError::AllRejected(validated.rejected));
+    }
+    // The decision is for the user of the last valid event.
+    let subject = validated
+        .accepted
+        .last()
+        .map(|(e, _)| Subject { user_id: e.user_id.clone(), account_id: e.account_id.clone() });
+    let ws_catalog = match &subject {
+        Some(_) => catalog.catalog(&key.workspace_id).await?,
+        None => WorkspaceCatalog::default(),
+    };
+    // Group by account, keeping the batch order within each account.
+    let mut groups: Vec<(String, Vec<AccountEventDto>)> = Vec::new();
+    for (event, dto) in validated.accepted {
+        match groups.iter_mut().find(|(a, _)| *a == event.account_id) {
+            Some((_, list)) => list.push(dto),
+            None => groups.push((event.account_id, vec![dto])),
+        }
+    }
+    let mut response = EventsResponse { accepted: 0, duplicates: 0, rejected: validated.rejected, decision: None };
+    for (account_id, events) in groups {
+        let decide_for = subject.clone().filter(|s| s.account_id == account_id);
+        let req = ingest_request(events, decide_for, false, &ws_catalog, now);
+        let result = accounts.ingest(&key.workspace_id, &account_id, &req).await?;
+        response.accepted += result.accepted;
+        response.duplicates += result.duplicates;
+        if result.decision.is_some() {
+            response.decision = result.decision;
+        }
+    }
+    Ok(response)
+}
+
+/// `POST /v1/decide`: the current decision for a user, optionally with a verdict per campaign.
+pub async fn post_decide<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    origin: Option<&str>,
+    body: &str,
+    now: Timestamp,
+) -> Result<DecideResponse, AppError> {
+    let req = parse_decide_request(body)?;
+    let key = authorize(catalog, &req.write_key, origin).await?;
+    if req.debug && !key.debug {
+        return Err(AppError::problem(ErrorCode::DebugNotAllowed, "debug", "this write key may not see verdicts"));
+    }
+    let ws_catalog = catalog.catalog(&key.workspace_id).await?;
+    let subject = Subject { user_id: req.user_id, account_id: req.account_id };
+    let account_id = subject.account_id.clone();
+    let ingest = ingest_request(Vec::new(), Some(subject), req.debug, &ws_catalog, now);
+    let result = accounts.ingest(&key.workspace_id, &account_id, &ingest).await?;
+    let decision = result.decision.ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;
+    Ok(DecideResponse { decision })
+}
+
+/// SHA-256 of a secret key, hex-encoded: the only form in which secrets are stored.
+pub fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `GET /v1/admin/accounts/{id}/events`: every stored event of one account of the caller's workspace.
+pub async fn admin_events<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    account_id: &str,
+) -> Result<EventExport, AppError> {
+    let secret = authorization
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .ok_or_else(|| AppError::problem(ErrorCode::InvalidSecretKey, "authorization", "send `Authorization: Bearer <secret key>`"))?;
+    let workspace_id = catalog
+        .secret_key(&hash_secret(secret.trim()))
+        .await?
+        .ok_or_else(|| AppError::problem(ErrorCode::InvalidSecretKey, "authorization", "unknown secret key"))?;
+    check_id("account_id", account_id)?;
+    accounts.export(&workspace_id, account_id).await
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+//! `CatalogStore` over Cloudflare D1.
+
+use serde::Deserialize;
+use worker::D1Database;
+use worker::wasm_bindgen::JsValue;
+
+use super::{CatalogStore, WorkspaceCatalog, WriteKey};
+use crate::error::AppError;
+
+/// The catalog in D1 (binding `DB`).
+#[derive(Debug)]
+pub struct D1Catalog {
+    db: D1Database,
+}
+
+impl D1Catalog {
+    /// Wraps the D1 binding.
+    pub fn new(db: D1Database) -> Self {
+        Self { db }
+    }
+}
+
+#[derive(Deserialize)]
+struct KeyRow {
+    workspace_id: String,
+    debug: i64,
+}
+
+#[derive(Deserialize)]
+struct WorkspaceRow {
+    workspace_id: String,
+}
+
+#[derive(Deserialize)]
+struct DefinitionRow {
+    definition: String,
+}
+
+#[derive(Deserialize)]
+struct SettingsRow {
+    settings: String,
+}
+
+impl CatalogStore for D1Catalog {
+    async fn write_key(&self, key: &str) -> Result<Option<WriteKey>, AppError> {
+        let row: Option<KeyRow> = self
+            .db
+            .prepare("SELECT workspace_id, debug FROM write_keys WHERE key = ?1 AND revoked = 0")
+            .bind(&[JsValue::from_str(key)])?
+            .first(None)
+            .await?;
+        Ok(row.map(|r| WriteKey { workspace_id: r.workspace_id, debug: r.debug != 0 }))
+    }
+
+    async fn secret_key(&self, key_hash: &str) -> Result<Option<String>, AppError> {
+        let row: Option<WorkspaceRow> = self
+            .db
+            .prepare("SELECT workspace_id FROM secret_keys WHERE key_hash = ?1")
+            .bind(&[JsValue::from_str(key_hash)])?
+            .first(None)
+            .await?;
+        Ok(row.map(|r| r.workspace_id))
+    }
+
+    async fn origin_allowed(&self, workspace_id: Option<&str>, origin: &str) -> Result<bool, AppError> {
+        let stmt = match workspace_id {
+            Some(ws) => self
+                .db
+                .prepare("SELECT workspace_id FROM allowed_origins WHERE workspace_id = ?1 AND origin = ?2")
+                .bind(&[JsValue::from_str(ws), JsValue::from_str(origin)])?,
+            None => self
+                .db
+                .prepare("SELECT workspace_id FROM allowed_origins WHERE origin = ?1 LIMIT 1")
+                .bind(&[JsValue::from_str(origin)])?,
+        };
+        let row: Option<WorkspaceRow> = stmt.first(None).await?;
+        Ok(row.is_some())
+    }
+
+    async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError> {
+        let ws = [JsValue::from_str(workspace_id)];
+        let results = self
+            .db
+            .batch(vec![
+                self.db.prepare("SELECT definition FROM campaigns WHERE workspace_id = ?1 ORDER BY id").bind(&ws)?,
+                self.db.prepare("SELECT settings FROM workspaces WHERE id = ?1").bind(&ws)?,
+            ])
+            .await?;
+        let mut it = results.into_iter();
+        let campaigns: Vec<DefinitionRow> = it.next().map(|r| r.results()).transpose()?.unwrap_or_default();
+        let settings: Vec<SettingsRow> = it.next().map(|r| r.results()).transpose()?.unwrap_or_default();
+        Ok(WorkspaceCatalog {
+            campaigns: campaigns.into_iter().map(|r| r.definition).collect(),
+            settings: settings.into_iter().next().map_or_else(|| "{}".to_owned(), |r| r.settings),
+        })
+    }
+}

@@ -1,0 +1,37 @@
+//! An in-memory `CatalogStore` for native tests of the use cases.
+
+use std::collections::HashMap;
+
+use super::{CatalogStore, WorkspaceCatalog, WriteKey};
+use crate::error::AppError;
+
+/// The catalog held in maps.
+#[derive(Debug, Default)]
+pub struct MemoryCatalog {
+    /// Write key → grant.
+    pub write_keys: HashMap<String, WriteKey>,
+    /// Secret-key hash → workspace.
+    pub secret_keys: HashMap<String, String>,
+    /// (workspace, origin) pairs.
+    pub origins: Vec<(String, String)>,
+    /// Workspace → catalog.
+    pub catalogs: HashMap<String, WorkspaceCatalog>,
+}
+
+impl CatalogStore for MemoryCatalog {
+    async fn write_key(&self, key: &str) -> Result<Option<WriteKey>, AppError> {
+        Ok(self.write_keys.get(key).cloned())
+    }
+
+    async fn secret_key(&self, key_hash: &str) -> Result<Option<String>, AppError> {
+        Ok(self.secret_keys.get(key_hash).cloned())
+    }
+
+    async fn origin_allowed(&self, workspace_id: Option<&str>, origin: &str) -> Result<bool, AppError> {
+        Ok(self.origins.iter().any(|(ws, o)| o == origin && workspace_id.is_none_or(|w| w == ws)))
+    }
+
+    async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError> {
+        Ok(self.catalogs.get(workspace_id).cloned().unwrap_or_default())
+    }
+}

@@ -1,0 +1,40 @@
+//! The workspace catalog (D1): keys, allowed origins, campaign documents and settings.
+
+mod d1;
+mod memory;
+
+pub use d1::D1Catalog;
+pub use memory::MemoryCatalog;
+
+use crate::error::AppError;
+
+/// What a write key grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteKey {
+    /// The workspace it belongs to.
+    pub workspace_id: String,
+    /// Whether it may ask for per-candidate verdicts.
+    pub debug: bool,
+}
+
+/// Everything `decide` needs from the catalog.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkspaceCatalog {
+    /// Campaign documents (JSON, validated when saved).
+    pub campaigns: Vec<String>,
+    /// Settings document (JSON).
+    pub settings: String,
+}
+
+/// Read access to the catalog. Implemented over D1 and in memory (for native tests).
+#[allow(async_fn_in_trait)]
+pub trait CatalogStore {
+    /// The live (unrevoked) write key, if any.
+    async fn write_key(&self, key: &str) -> Result<Option<WriteKey>, AppError>;
+    /// The workspace whose secret key hashes to `key_hash`.
+    async fn secret_key(&self, key_hash: &str) -> Result<Option<String>, AppError>;
+    /// Whether `origin` is allowed for `workspace_id`, or for any workspace when `None`.
+    async fn origin_allowed(&self, workspace_id: Option<&str>, origin: &str) -> Result<bool, AppError>;
+    /// The workspace's campaigns and settings.
+    async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError>;
+}

@@ -1,0 +1,61 @@
+//! `AppError`: every failure of the edge, mapped to an HTTP status and a JSON body.
+
+use protocol::v1::Rejected;
+use protocol::{ErrorCode, Problem};
+
+/// A failure while serving a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The client sent something we refuse: 4xx with a stable code and the field.
+    #[error(transparent)]
+    Rejected(#[from] Problem),
+    /// Every event of a batch was refused: 400 with the first reason and all rejections.
+    #[error("every event of the batch was rejected")]
+    AllRejected(Vec<Rejected>),
+    /// Storage or runtime failure on our side: 500, details logged only.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Status code and JSON body of the response for this error.
+    pub fn status_and_body(&self) -> (u16, String) {
+        match self {
+            AppError::Rejected(p) => (p.code.http_status(), p.to_body()),
+            AppError::AllRejected(rejected) => {
+                let first = rejected.first().map_or_else(
+                    || Problem::new(ErrorCode::InvalidValue, "events", "no event was accepted"),
+                    |r| Problem::new(code_from_str(&r.code), r.field.clone(), r.message.clone()),
+                );
+                (400, first.to_body_with(rejected))
+            }
+            AppError::Internal(_) => {
+                (500, Problem::new(ErrorCode::Internal, "", "internal error; it has been logged").to_body())
+            }
+        }
+    }
+
+    /// A 4xx problem in one call.
+    pub fn problem(code: ErrorCode, field: &str, message: &str) -> Self {
+        AppError::Rejected(Problem::new(code, field, message))
+    }
+}
+
+fn code_from_str(code: &str) -> ErrorCode {
+    [
+        ErrorCode::MalformedJson,
+        ErrorCode::InvalidType,
+        ErrorCode::MissingField,
+        ErrorCode::UnknownField,
+        ErrorCode::EventTooLarge,
+    ]
+    .into_iter()
+    .find(|c| c.as_str() == code)
+    .unwrap_or(ErrorCode::InvalidValue)
+}
+
+impl From<worker::Error> for AppError {
+    fn from(e: worker::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,152 @@
+//! Cairn's edge worker: HTTP routing, CORS and content checks around the use cases in `app`.
+//!
+//! Routes:
+//! - `POST /v1/events` — a batch of events (`application/json` or `text/plain`, so
+//!   `sendBeacon` needs no preflight); answers with per-event results and the decision.
+//! - `POST /v1/decide` — the decision for a user; `debug: true` adds verdicts (debug keys only).
+//! - `GET /v1/admin/accounts/{id}/events` — an account's stored events (secret key).
+//! - `GET /v1/health`.
+//!
+//! Everything else is the demo app, served from static assets.
+
+pub mod account;
+pub mod app;
+pub mod catalog;
+pub mod error;
+
+pub use account::AccountObject;
+
+use protocol::v1::{MAX_BATCH_BYTES, to_json};
+use protocol::ErrorCode;
+use rules::Timestamp;
+use worker::{Context, Date, Env, Headers, Method, Request, Response, event};
+
+use crate::account::DurableAccounts;
+use crate::catalog::{CatalogStore, D1Catalog};
+use crate::error::AppError;
+
+#[event(fetch)]
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let path = req.path();
+    if !path.starts_with("/v1/") {
+        return Response::error("Not found", 404);
+    }
+    let origin = req.headers().get("Origin")?;
+    let catalog = D1Catalog::new(env.d1("DB")?);
+    let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
+    let now = Timestamp(Date::now().as_millis() as i64);
+    let method = req.method();
+
+    if method == Method::Options {
+        let allowed = match &origin {
+            Some(o) => catalog.origin_allowed(None, o).await.unwrap_or(false),
+            None => false,
+        };
+        return respond(204, String::new(), allowed.then_some(origin.as_deref()).flatten());
+    }
+
+    let outcome = route(&mut req, method.clone(), &path, origin.as_deref(), &catalog, &accounts, now).await;
+    match outcome {
+        Ok(body) => respond(200, body, if path.starts_with("/v1/admin/") { None } else { origin.as_deref() }),
+        Err(e) => {
+            if let AppError::Internal(detail) = &e {
+                worker::console_error!("{method:?} {path}: {detail}");
+            }
+            let (status, body) = e.status_and_body();
+            // Let the page read the error when its origin is one we serve at all.
+            let cors = match &origin {
+                Some(o) if !path.starts_with("/v1/admin/") && catalog.origin_allowed(None, o).await.unwrap_or(false) => Some(o.as_str()),
+                _ => None,
+            };
+            respond(status, body, cors)
+        }
+    }
+}
+
+async fn route(
+    req: &mut Request,
+    method: Method,
+    path: &str,
+    origin: Option<&str>,
+    catalog: &D1Catalog,
+    accounts: &DurableAccounts,
+    now: Timestamp,
+) -> Result<String, AppError> {
+    let admin_account = path.strip_prefix("/v1/admin/accounts/").and_then(|rest| rest.strip_suffix("/events"));
+    match (path, admin_account) {
+        ("/v1/events", _) | ("/v1/decide", _) => {
+            if method != Method::Post {
+                return Err(AppError::problem(ErrorCode::MethodNotAllowed, "", "use POST"));
+            }
+            let body = read_body(req).await?;
+            if path == "/v1/events" {
+                Ok(to_json(&app::post_events(catalog, accounts, origin, &body, now).await?))
+            } else {
+                Ok(to_json(&app::post_decide(catalog, accounts, origin, &body, now).await?))
+            }
+        }
+        ("/v1/health", _) => Ok("{\"ok\":true}".to_owned()),
+        (_, Some(account)) if method == Method::Get => {
+            let account = percent_decode(account);
+            let auth = req.headers().get("Authorization")?;
+            Ok(to_json(&app::admin_events(catalog, accounts, auth.as_deref(), &account).await?))
+        }
+        _ => Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
+    }
+}
+
+/// Reads a POST body after checking its Content-Type and declared length.
+async fn read_body(req: &mut Request) -> Result<String, AppError> {
+    let content_type = req.headers().get("Content-Type")?.unwrap_or_default().to_ascii_lowercase();
+    let base = content_type.split(';').next().unwrap_or("").trim();
+    if base != "application/json" && base != "text/plain" {
+        return Err(AppError::problem(
+            ErrorCode::UnsupportedMediaType,
+            "content-type",
+            "send application/json or text/plain",
+        ));
+    }
+    let declared = req.headers().get("Content-Length")?.and_then(|l| l.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BATCH_BYTES) {
+        return Err(AppError::problem(ErrorCode::BatchTooLarge, "", "body exceeds 512000 bytes"));
+    }
+    let bytes = req.bytes().await?;
+    String::from_utf8(bytes).map_err(|_| AppError::problem(ErrorCode::MalformedJson, "", "body is not UTF-8"))
+}
+
+/// Decodes `%XX` escapes of a path segment (account ids may hold any character).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn respond(status: u16, body: String, cors_origin: Option<&str>) -> worker::Result<Response> {
+    let headers = Headers::new();
+    if !body.is_empty() {
+        headers.set("Content-Type", "application/json; charset=utf-8")?;
+    }
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("Vary", "Origin")?;
+    if let Some(origin) = cors_origin {
+        headers.set("Access-Control-Allow-Origin", origin)?;
+        headers.set("Access-Control-Allow-Methods", "POST, OPTIONS")?;
+        headers.set("Access-Control-Allow-Headers", "Content-Type")?;
+        headers.set("Access-Control-Max-Age", "86400")?;
+    }
+    let resp = if body.is_empty() { Response::empty()? } else { Response::ok(body)? };
+    Ok(resp.with_status(status).with_headers(headers))
+}
