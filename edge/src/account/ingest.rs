@@ -1,6 +1,7 @@
 //! The account use case: store new events exactly once, fold them into state, then decide.
 
 use protocol::v1::{Event, EventKind, IngestRequest, IngestResult, decision_dto, parse_campaign, parse_settings, validate_event};
+use protocol::Problem;
 use rules::{Catalog, Timestamp, decide};
 
 use super::{AccountStore, NewEvent, TraitOwner};
@@ -8,7 +9,11 @@ use crate::error::AppError;
 
 /// Stores `req.events` (skipping ids already stored), updates traits, usage and message
 /// history, and decides for `req.decide_for`.
-pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<IngestResult, AppError> {
+///
+/// Campaign documents that no longer validate are left out of the decision and returned
+/// as warnings for the caller to log; one bad document never blocks the others.
+pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<(IngestResult, Vec<Problem>), AppError> {
+    let mut warnings = Vec::new();
     let mut accepted = 0;
     let mut duplicates = 0;
     for dto in &req.events {
@@ -40,11 +45,13 @@ pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<Ing
         Some(subject) => {
             let mut docs = Vec::with_capacity(req.campaigns.len());
             let mut catalog = Catalog::default();
-            // Documents were validated when saved; one that no longer parses is left out.
             for text in &req.campaigns {
-                if let Ok((doc, campaign)) = parse_campaign(text) {
-                    docs.push(doc);
-                    catalog.campaigns.push(campaign);
+                match parse_campaign(text) {
+                    Ok((doc, campaign)) => {
+                        docs.push(doc);
+                        catalog.campaigns.push(campaign);
+                    }
+                    Err(p) => warnings.push(p),
                 }
             }
             if let Some(Ok((_, budget))) = req.settings.as_deref().map(parse_settings) {
@@ -56,7 +63,7 @@ pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<Ing
             Some(decision_dto(&d, &docs, req.debug))
         }
     };
-    Ok(IngestResult { accepted, duplicates, decision })
+    Ok((IngestResult { accepted, duplicates, decision }, warnings))
 }
 
 /// Folds one new event into the account's state.

@@ -107,7 +107,9 @@ pub struct MemoryAccounts {
 impl Accounts for MemoryAccounts {
     async fn ingest(&self, workspace_id: &str, account_id: &str, req: &IngestRequest) -> Result<IngestResult, AppError> {
         let mut stores = self.stores.borrow_mut();
-        ingest(stores.entry(object_name(workspace_id, account_id)).or_default(), req)
+        let (result, warnings) = ingest(stores.entry(object_name(workspace_id, account_id)).or_default(), req)?;
+        assert!(warnings.is_empty(), "campaign documents in tests are valid: {warnings:?}");
+        Ok(result)
     }
 
     async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError> {

@@ -41,7 +41,12 @@ impl DurableObject for AccountObject {
                 IngestRequest::from_json(&body)
                     .map_err(AppError::from)
                     .and_then(|r| ingest(&mut SqlStore::new(&self.sql), &r))
-                    .map(|r| to_json(&r))
+                    .map(|(result, warnings)| {
+                        for w in warnings {
+                            worker::console_error!("campaign left out of the decision: {w}");
+                        }
+                        to_json(&result)
+                    })
             }
             (Method::Get, "/events") => SqlStore::new(&self.sql).events().map(|events| to_json(&EventExport { events })),
             _ => return Response::error("no such account route", 404),

@@ -19,14 +19,14 @@ async fn authorize<C: CatalogStore>(catalog: &C, write_key: &str, origin: Option
         .write_key(write_key)
         .await?
         .ok_or_else(|| AppError::problem(ErrorCode::UnknownWriteKey, "write_key", "no workspace has this write key"))?;
-    if let Some(origin) = origin {
-        if !catalog.origin_allowed(Some(&key.workspace_id), origin).await? {
-            return Err(AppError::problem(
-                ErrorCode::OriginNotAllowed,
-                "origin",
-                "this origin is not in the workspace's allowed origins",
-            ));
-        }
+    if let Some(origin) = origin
+        && !catalog.origin_allowed(Some(&key.workspace_id), origin).await?
+    {
+        return Err(AppError::problem(
+            ErrorCode::OriginNotAllowed,
+            "origin",
+            "this origin is not in the workspace's allowed origins",
+        ));
     }
     Ok(key)
 }

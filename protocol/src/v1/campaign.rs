@@ -74,7 +74,7 @@ pub struct Content {
 pub struct Cta {
     /// Button label.
     pub label: String,
-    /// Where it leads: an `https:`/`http:` URL or a path starting with `/`.
+    /// Where it leads: an `https:`/`http:` URL, a path starting with `/`, or a `#fragment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -216,9 +216,10 @@ impl Content {
             if let Some(url) = &cta.url {
                 let safe = url.starts_with("https://")
                     || url.starts_with("http://")
+                    || url.starts_with('#')
                     || (url.starts_with('/') && !url.starts_with("//"));
                 if !safe || url.len() > 2000 {
-                    return Err(invalid("cta.url", "must be an http(s) URL or a path starting with /"));
+                    return Err(invalid("cta.url", "must be an http(s) URL, a path starting with / or a #fragment"));
                 }
             }
         }

@@ -1,0 +1,64 @@
+//! Builds the three artefacts: the SDK into `pkg/`, the edge worker into `edge/build/`,
+//! and the demo app into `demo-app/dist/`.
+
+use crate::run::{Result, check, cmd, root};
+
+/// Builds everything, SDK first (the demo app bundles it).
+pub(crate) fn all() -> Result {
+    sdk()?;
+    edge()?;
+    demo()
+}
+
+/// wasm32 release build → wasm-bindgen (web target) → wasm-opt -Oz, into `pkg/src/wasm/`.
+pub(crate) fn sdk() -> Result {
+    println!("building the SDK (wasm32, size-optimised)");
+    check(cmd("cargo", &["build", "-p", "sdk", "--lib", "--release", "--target", "wasm32-unknown-unknown"]))?;
+    check(cmd(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--out-dir",
+            "pkg/src/wasm",
+            "--out-name",
+            "cairn_sdk",
+            "target/wasm32-unknown-unknown/release/cairn_sdk.wasm",
+        ],
+    ))?;
+    let wasm = "pkg/src/wasm/cairn_sdk_bg.wasm";
+    check(cmd(
+        "node_modules/.bin/wasm-opt",
+        &[
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            wasm,
+            "-o",
+            wasm,
+        ],
+    ))
+}
+
+/// worker-build with the tools `setup` installed, so nothing is fetched from GitHub.
+pub(crate) fn edge() -> Result {
+    println!("building the edge worker (worker-build --release)");
+    let root = root();
+    let bindgen = crate::run::probe(cmd("sh", &["-c", "command -v wasm-bindgen"])).ok_or("wasm-bindgen not on PATH")?;
+    let mut c = cmd("worker-build", &["--release"]);
+    c.current_dir(root.join("edge"))
+        .env("WASM_BINDGEN_BIN", bindgen)
+        .env("ESBUILD_BIN", root.join("node_modules/@esbuild/linux-x64/bin/esbuild"))
+        .env("WASM_OPT_BIN", root.join("node_modules/.bin/wasm-opt"));
+    check(c)
+}
+
+/// Bundles the demo app (it imports `@cairn/sdk` from `pkg/` like a customer's app would).
+pub(crate) fn demo() -> Result {
+    println!("building the demo app");
+    check(cmd("node", &["demo-app/build.mjs"]))
+}

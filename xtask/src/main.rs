@@ -1,0 +1,43 @@
+//! `cargo xtask`: the two commands of the README (`dev`, `test`) and their building blocks.
+
+// A command-line tool: it prints progress and reads the wall clock (the pure crates may not).
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
+mod build;
+mod edge;
+mod run;
+mod seed;
+mod setup;
+mod size;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  dev     set up, build, migrate and seed, then serve edge + demo app on http://127.0.0.1:8787
+  test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
+  build   build the SDK (pkg/), the edge worker and the demo app
+  size    report gzipped sizes of the SDK and the edge worker
+  setup   install what the other commands need (idempotent)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => edge::dev(),
+        Some("test") => run::test_all(),
+        Some("build") => setup::ensure(false).and_then(|()| build::all()),
+        Some("size") => size::report().map(|_| ()),
+        Some("setup") => setup::ensure(true),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
