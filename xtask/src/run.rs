@@ -17,9 +17,25 @@ pub(crate) fn step(start: Instant, what: &str) {
     println!("\n==> [{:>5.1}s] {what}", start.elapsed().as_secs_f64());
 }
 
-/// Runs a command in the repo root, streaming its output; fails on a non-zero exit.
+/// Cargo's bin directory, where `cargo install` puts the tools `setup` installs.
+fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin")
+}
+
+/// A command run in the repo root, with cargo's bin directory on PATH (so freshly installed
+/// tools are found even when the shell's PATH lacks it) and wrangler's telemetry off.
 pub(crate) fn cmd(program: &str, args: &[&str]) -> Command {
     let mut c = Command::new(program);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![cargo_bin()];
+    dirs.extend(std::env::split_paths(&path));
+    if let Ok(joined) = std::env::join_paths(dirs) {
+        c.env("PATH", joined);
+    }
     c.args(args).current_dir(root()).env("WRANGLER_SEND_METRICS", "false");
     c
 }
