@@ -74,6 +74,9 @@ fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
 
     fn check(ms: i64, expect_day: i32, expect_month_start: i32) {
