@@ -18,6 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
   build   build the SDK (pkg/), the edge worker and the demo app
   size    report gzipped sizes of the SDK and the edge worker
+  bench   benchmark `rules::decide` (200 campaigns, 90 days of usage)
   setup   install what the other commands need (idempotent)";
 
 fn main() -> ExitCode {
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("test") => run::test_all(),
         Some("build") => setup::ensure(false).and_then(|()| build::all()),
         Some("size") => size::report().map(|_| ()),
+        Some("bench") => run::check(run::cmd("cargo", &["bench", "-p", "rules", "--bench", "decide"])),
         Some("setup") => setup::ensure(true),
         _ => {
             eprintln!("{USAGE}");
