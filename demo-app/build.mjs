@@ -1,0 +1,28 @@
+// Bundles the demo app the way a customer's build would: esbuild resolves `@cairn/sdk`
+// (aliased to ../pkg so no `npm install` step is needed) and the SDK's wasm file is copied
+// next to the bundle, where `init({ wasmUrl })` loads it.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+const pkg = join(here, '..', 'pkg');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+await build({
+  entryPoints: [join(here, 'src', 'main.js')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  outfile: join(dist, 'app.js'),
+  alias: { '@cairn/sdk': pkg },
+  logLevel: 'warning',
+});
+copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
+copyFileSync(join(here, 'src', 'app.css'), join(dist, 'app.css'));
+copyFileSync(join(pkg, 'src', 'wasm', 'cairn_sdk_bg.wasm'), join(dist, 'cairn_sdk_bg.wasm'));
+console.log('demo app built into demo-app/dist');

@@ -1,0 +1,128 @@
+// Expensely: a sample vendor app. It uses the Cairn SDK exactly as a customer would:
+// `init` once with the signed-in user and their account, then ordinary tracking calls.
+import * as cairn from '@cairn/sdk';
+
+const params = new URLSearchParams(location.search);
+const remembered = JSON.parse(localStorage.getItem('expensely:identity') || 'null') || {};
+const identity = {
+  user: params.get('user') || remembered.user || 'demo-user',
+  account: params.get('account') || remembered.account || 'acme',
+};
+localStorage.setItem('expensely:identity', JSON.stringify(identity));
+
+const PLAN_LIMIT = 5;
+const storeKey = `expensely:expenses:${identity.account}`;
+const load = () => JSON.parse(localStorage.getItem(storeKey) || '[]');
+const save = (list) => localStorage.setItem(storeKey, JSON.stringify(list));
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, text = '') {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function thisMonth(list) {
+  const now = new Date();
+  return list.filter((e) => {
+    const d = new Date(e.createdAt);
+    return d.getUTCFullYear() === now.getUTCFullYear() && d.getUTCMonth() === now.getUTCMonth();
+  });
+}
+
+function renderExpenses() {
+  const list = load();
+  const ul = $('expenses');
+  ul.replaceChildren();
+  if (list.length === 0) ul.append(el('li', { class: 'empty' }, 'No expenses yet.'));
+  for (const e of list) {
+    const li = el('li', { 'data-expense': e.id });
+    li.append(
+      el('span', { class: 'desc' }, e.description),
+      el('span', { class: 'cat' }, e.category),
+      el('span', { class: 'amount' }, `$${Number(e.amount).toFixed(2)}`),
+    );
+    if (e.status === 'draft') {
+      const b = el('button', { type: 'button', class: 'secondary', 'data-submit': e.id }, 'Submit for approval');
+      li.append(b);
+    } else {
+      li.append(el('span', { class: 'status' }, 'Awaiting CFO approval'));
+    }
+    ul.append(li);
+  }
+  const used = thisMonth(list).length;
+  $('usage').textContent = `${used} of ${PLAN_LIMIT} expenses on the Starter plan this month.`;
+  $('report').textContent = `${list.length} expenses, $${list
+    .reduce((s, e) => s + Number(e.amount), 0)
+    .toFixed(2)} in total; ${list.filter((e) => e.status !== 'draft').length} awaiting approval.`;
+}
+
+$('new').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  const description = String(form.get('description') || '').trim();
+  const amount = Number(form.get('amount'));
+  if (!description || !(amount > 0)) {
+    $('form-error').textContent = 'Enter a description and a positive amount.';
+    return;
+  }
+  $('form-error').textContent = '';
+  const list = load();
+  list.unshift({
+    id: crypto.randomUUID(),
+    description,
+    amount,
+    category: String(form.get('category')),
+    status: 'draft',
+    createdAt: Date.now(),
+  });
+  save(list);
+  ev.target.reset();
+  renderExpenses();
+  // The click on the submit button is tracked by the SDK through data-cairn-feature.
+});
+
+$('expenses').addEventListener('click', (ev) => {
+  const id = ev.target.closest('[data-submit]')?.getAttribute('data-submit');
+  if (!id) return;
+  const list = load();
+  const e = list.find((x) => x.id === id);
+  if (!e) return;
+  e.status = 'awaiting_approval';
+  save(list);
+  cairn.track('submit_for_approval', { amount: e.amount, approver_role: 'cfo' });
+  renderExpenses();
+});
+
+function route(path) {
+  $('view-expenses').hidden = path === '/reports';
+  $('view-reports').hidden = path !== '/reports';
+}
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest('a[data-route]');
+  if (!a) return;
+  ev.preventDefault();
+  const path = a.getAttribute('data-route');
+  // The SDK sees pushState and records a page view for the new route.
+  history.pushState({}, '', path + location.search);
+  route(path);
+});
+addEventListener('popstate', () => route(location.pathname));
+
+$('who').textContent = `${identity.user} · ${identity.account}`;
+route(location.pathname);
+renderExpenses();
+
+const flush = Number(params.get('flush'));
+cairn.init({
+  writeKey: 'wk_demo_public',
+  endpoint: location.origin,
+  wasmUrl: '/cairn_sdk_bg.wasm',
+  user: { id: identity.user, traits: { name: identity.user, email: `${identity.user}@example.com`, role: 'member' } },
+  account: { id: identity.account, traits: { name: identity.account, plan: 'starter', plan_expense_limit: PLAN_LIMIT } },
+  ...(flush > 0 ? { flushIntervalMs: flush } : {}),
+  debug: params.has('debug'),
+});

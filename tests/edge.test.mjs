@@ -1,0 +1,122 @@
+// Edge integration tests: the built worker in workerd (wrangler dev) with local D1 and
+// Durable Objects. No mock of the runtime.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { batch, event, fresh, OTHER_WRITE_KEY, post, stored, track, URL_BASE, WRITE_KEY } from './helpers.mjs';
+
+const campaigns = (res) => (res.json?.decision?.messages ?? []).map((m) => `${m.campaign}@${m.surface}`);
+
+test('a valid batch is stored and answered with a decision', async () => {
+  const account = fresh('ok');
+  const res = await post('/v1/events', batch([track(account, 'create_expense')]));
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.accepted, 1);
+  assert.deepEqual(campaigns(res), ['welcome@modal']);
+  assert.equal((await stored(account)).json.events.length, 1);
+});
+
+test('a retried batch is stored once', async () => {
+  const account = fresh('retry');
+  const body = batch([track(account, 'a'), track(account, 'b'), track(account, 'c')]);
+  const first = await post('/v1/events', body, { contentType: 'text/plain;charset=UTF-8' });
+  const again = await post('/v1/events', body, { contentType: 'text/plain;charset=UTF-8' });
+  assert.deepEqual([first.json.accepted, first.json.duplicates], [3, 0]);
+  assert.deepEqual([again.json.accepted, again.json.duplicates], [0, 3]);
+  const ids = (await stored(account)).json.events.map((e) => e.event.id);
+  assert.deepEqual(ids.sort(), body.events.map((e) => e.id).sort());
+});
+
+test('the upgrade banner appears once the account exceeds its plan limit', async () => {
+  const account = fresh('limit');
+  const group = event('group', account, { traits: { plan: 'starter', plan_expense_limit: 5 } });
+  const five = Array.from({ length: 5 }, (_, i) => track(account, 'create_expense', `u${i % 2}`));
+  const before = await post('/v1/events', batch([group, ...five]));
+  assert.deepEqual(campaigns(before), ['welcome@modal']);
+
+  const debug = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, debug: true });
+  assert.equal(debug.status, 200, debug.text);
+  const verdict = debug.json.decision.verdicts.find((v) => v.campaign === 'upgrade');
+  assert.equal(verdict.verdict, 'audience_mismatch');
+  assert.match(verdict.detail, /create_expense this month \(5\) > account trait plan_expense_limit \(5\)/);
+
+  const sixth = await post('/v1/events', batch([track(account, 'create_expense')]));
+  assert.deepEqual(campaigns(sixth), ['welcome@modal', 'upgrade@banner']);
+});
+
+test('verdicts need a debug-enabled key', async () => {
+  const res = await post('/v1/decide', { write_key: OTHER_WRITE_KEY, user_id: 'u1', account_id: 'x', debug: true });
+  assert.equal(res.status, 403);
+  assert.equal(res.json.error.code, 'debug_not_allowed');
+});
+
+test('a mixed batch keeps the valid events and names each rejected field', async () => {
+  const account = fresh('mixed');
+  const good = track(account, 'ok');
+  const huge = track(account, 'big');
+  huge.properties = { pad: 'x'.repeat(33 * 1024) };
+  const wrong = { ...track(account, 'bad'), timestamp: 'yesterday' };
+  const res = await post('/v1/events', batch([good, huge, wrong]));
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.accepted, 1);
+  assert.deepEqual(
+    res.json.rejected.map((r) => [r.index, r.code, r.field]),
+    [[1, 'event_too_large', 'events[1]'], [2, 'invalid_type', 'events[2].timestamp']],
+  );
+  assert.deepEqual((await stored(account)).json.events.map((e) => e.event.id), [good.id]);
+});
+
+// Each bad request: what to send, the status and error the edge must answer with.
+const badRequests = [
+  ['malformed JSON', (a) => ({ body: '{"write_key":', raw: true }), 400, 'malformed_json', ''],
+  ['events of the wrong type', () => ({ body: { write_key: WRITE_KEY, events: 'nope' } }), 400, 'invalid_type', 'events'],
+  ['a missing write key', (a) => ({ body: { events: [track(a, 'x')] } }), 400, 'missing_field', 'write_key'],
+  ['a timestamp of the wrong type', (a) => ({ body: batch([{ ...track(a, 'x'), timestamp: 'yesterday' }]) }), 400, 'invalid_type', 'events[0].timestamp'],
+  ['a timestamp in seconds', (a) => ({ body: batch([{ ...track(a, 'x'), timestamp: 1773576000 }]) }), 400, 'invalid_value', 'events[0].timestamp'],
+  ['a batch over 500 KB', (a) => ({ body: batch(Array.from({ length: 20 }, () => ({ ...track(a, 'x'), properties: { pad: 'x'.repeat(30 * 1024) } }))) }), 413, 'batch_too_large', ''],
+  ['an event over 32 KB alone', (a) => ({ body: batch([{ ...track(a, 'x'), properties: { pad: 'x'.repeat(40 * 1024) } }]) }), 400, 'event_too_large', 'events[0]'],
+  ['an unknown write key', (a) => ({ body: batch([track(a, 'x')], 'wk_nope') }), 401, 'unknown_write_key', 'write_key'],
+  ['a disallowed origin', (a) => ({ body: batch([track(a, 'x')]), origin: 'https://evil.example' }), 403, 'origin_not_allowed', 'origin'],
+  ["another workspace's origin", (a) => ({ body: batch([track(a, 'x')], OTHER_WRITE_KEY), origin: new URL(URL_BASE).origin }), 403, 'origin_not_allowed', 'origin'],
+  ['a form content type', (a) => ({ body: batch([track(a, 'x')]), contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type', 'content-type'],
+];
+
+for (const [name, make, status, code, field] of badRequests) {
+  test(`refused, nothing stored: ${name}`, async () => {
+    const account = fresh('bad');
+    const { body, raw, origin, contentType } = make(account);
+    const res = await post('/v1/events', raw ? body : body, { raw, origin, contentType });
+    assert.equal(res.status, status, res.text);
+    assert.equal(res.json?.error?.code, code, res.text);
+    assert.equal(res.json.error.field, field);
+    assert.equal(typeof res.json.error.message, 'string');
+    assert.deepEqual((await stored(account)).json.events, []);
+  });
+}
+
+test('CORS: preflight and responses echo only allowed origins', async () => {
+  const allowed = new URL(URL_BASE).origin;
+  const preflight = async (origin) =>
+    fetch(`${URL_BASE}/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+  assert.equal((await preflight(allowed)).headers.get('access-control-allow-origin'), allowed);
+  assert.equal((await preflight('https://evil.example')).headers.get('access-control-allow-origin'), null);
+  const ok = await post('/v1/events', batch([track(fresh('cors'), 'x')]), { origin: allowed });
+  assert.equal(ok.headers.get('access-control-allow-origin'), allowed);
+});
+
+test('admin export needs the secret key and is scoped to one account', async () => {
+  const [a, b] = [fresh('iso-a'), fresh('iso-b')];
+  await post('/v1/events', batch([track(a, 'only_a')]));
+  await post('/v1/events', batch([track(b, 'only_b')]));
+  assert.equal((await stored(a, 'sk_wrong')).status, 401);
+  assert.deepEqual((await stored(a)).json.events.map((e) => e.event.name), ['only_a']);
+  assert.deepEqual((await stored(b)).json.events.map((e) => e.event.name), ['only_b']);
+});
+
+test('unknown routes answer with a JSON 404', async () => {
+  const res = await fetch(`${URL_BASE}/v1/nope`);
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error.code, 'not_found');
+});

@@ -1,0 +1,40 @@
+// Shared helpers of the JavaScript suites: configuration from the environment, and events.
+import { randomUUID } from 'node:crypto';
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run these suites through \`cargo xtask test\``);
+  return value;
+}
+
+export const URL_BASE = env('CAIRN_URL');
+export const WRITE_KEY = env('CAIRN_WRITE_KEY');
+export const OTHER_WRITE_KEY = env('CAIRN_OTHER_WRITE_KEY');
+export const SECRET_KEY = env('CAIRN_SECRET_KEY');
+
+export const fresh = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export function event(type, account, fields = {}, user = 'u1') {
+  return { id: randomUUID(), type, user_id: user, account_id: account, timestamp: Date.now(), ...fields };
+}
+
+export const track = (account, name, user) => event('track', account, { name }, user);
+
+export async function post(path, body, { contentType = 'application/json', origin, raw = false } = {}) {
+  const headers = { 'content-type': contentType };
+  if (origin) headers.origin = origin;
+  const res = await fetch(URL_BASE + path, { method: 'POST', headers, body: raw ? body : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* left null: the caller asserts on it */ }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+export const batch = (events, writeKey = WRITE_KEY) => ({ write_key: writeKey, sent_at: Date.now(), events });
+
+export async function stored(account, secret = SECRET_KEY) {
+  const res = await fetch(`${URL_BASE}/v1/admin/accounts/${encodeURIComponent(account)}/events`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  return { status: res.status, json: await res.json() };
+}
