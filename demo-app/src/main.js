@@ -125,4 +125,4 @@ cairn.init({
   account: { id: identity.account, traits: { name: identity.account, plan: 'starter', plan_expense_limit: PLAN_LIMIT } },
   ...(flush > 0 ? { flushIntervalMs: flush } : {}),
   debug: params.has('debug'),
-});
+}).catch((err) => console.warn('Cairn did not start:', err));

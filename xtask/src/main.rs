@@ -17,6 +17,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   dev     set up, build, migrate and seed, then serve edge + demo app on http://127.0.0.1:8787
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
   build   build the SDK (pkg/), the edge worker and the demo app
+  js      run only tests/*.test.mjs against a fresh wrangler dev (after `build`)
   size    report gzipped sizes of the SDK and the edge worker
   bench   benchmark `rules::decide` (200 campaigns, 90 days of usage)
   setup   install what the other commands need (idempotent)";
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("dev") => edge::dev(),
         Some("test") => run::test_all(),
         Some("build") => setup::ensure(false).and_then(|()| build::all()),
+        Some("js") => setup::ensure(true).and_then(|()| edge::run_js_tests(std::time::Instant::now())),
         Some("size") => size::report().map(|_| ()),
         Some("bench") => run::check(run::cmd("cargo", &["bench", "-p", "rules", "--bench", "decide"])),
         Some("setup") => setup::ensure(true),

@@ -31,8 +31,10 @@ fn cargo_bin() -> PathBuf {
 pub(crate) fn cmd(program: &str, args: &[&str]) -> Command {
     let mut c = Command::new(program);
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut dirs = vec![cargo_bin()];
-    dirs.extend(std::env::split_paths(&path));
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    if !dirs.contains(&cargo_bin()) {
+        dirs.insert(0, cargo_bin());
+    }
     if let Ok(joined) = std::env::join_paths(dirs) {
         c.env("PATH", joined);
     }

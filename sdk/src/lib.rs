@@ -1,0 +1,87 @@
+//! Cairn's browser SDK: the `#[wasm_bindgen]` façade over the shell and the sans-IO engine.
+//!
+//! `init` starts the SDK; `identify`, `group`, `track` and `page` are fire-and-forget and
+//! never throw into the host page (bad arguments are logged only with `debug: true`);
+//! `flush` returns a promise. The npm package `@cairn/sdk` (`pkg/`) wraps these exports with
+//! a call buffer for calls made before the wasm module is ready.
+
+mod capture;
+mod config;
+mod decode;
+mod encode;
+pub mod engine;
+mod error;
+mod event;
+mod js;
+mod render;
+mod shell;
+mod storage;
+mod transport;
+
+use wasm_bindgen::prelude::*;
+
+pub use error::SdkError;
+
+/// A small free-list allocator (coalescing, single-threaded in practice): dlmalloc would be
+/// a fifth of the module.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+/// Starts the SDK. Options: `{ writeKey, endpoint, user: { id, traits? },
+/// account: { id, traits? }, flushAt?, flushIntervalMs?, debug? }`.
+/// Throws on invalid options or a second call.
+#[wasm_bindgen(js_name = init)]
+pub fn init(options: &JsValue) -> Result<(), JsError> {
+    shell::init(options).map_err(|e| JsError::new(&e.message()))
+}
+
+/// Sets the current user and queues an `identify` event with `traits`.
+#[wasm_bindgen(js_name = identify)]
+pub fn identify(user_id: &JsValue, traits: &JsValue) {
+    let id = config::id(user_id).ok_or(SdkError::InvalidArgument("userId"));
+    let traits = config::traits(traits);
+    shell::with_state(move |sdk| match (id, traits) {
+        (Ok(id), Ok(traits)) => sdk.identify(Some(id), traits),
+        (Err(err), _) | (_, Err(err)) => sdk.debug_warn(&err),
+    });
+}
+
+/// Sets the current account and queues a `group` event with `traits`.
+#[wasm_bindgen(js_name = group)]
+pub fn group(account_id: &JsValue, traits: &JsValue) {
+    let id = config::id(account_id).ok_or(SdkError::InvalidArgument("accountId"));
+    let traits = config::traits(traits);
+    shell::with_state(move |sdk| match (id, traits) {
+        (Ok(id), Ok(traits)) => sdk.group(Some(id), traits),
+        (Err(err), _) | (_, Err(err)) => sdk.debug_warn(&err),
+    });
+}
+
+/// Queues a `track` event: `name` (the feature used) with optional `properties`.
+#[wasm_bindgen(js_name = track)]
+pub fn track(name: &JsValue, properties: &JsValue) {
+    let name = config::id(name).ok_or(SdkError::InvalidArgument("name"));
+    let properties = config::properties(properties);
+    shell::with_state(move |sdk| match (name, properties) {
+        (Ok(name), Ok(properties)) => sdk.track(name, properties),
+        (Err(err), _) | (_, Err(err)) => sdk.debug_warn(&err),
+    });
+}
+
+/// Queues a `page` event for the current path, with optional extra `properties`.
+#[wasm_bindgen(js_name = page)]
+pub fn page(properties: &JsValue) {
+    let properties = config::properties(properties);
+    shell::with_state(move |sdk| match properties {
+        Ok(properties) => sdk.page(properties),
+        Err(err) => sdk.debug_warn(&err),
+    });
+}
+
+/// Sends what is queued now. Resolves when the queue is empty or that request has finished.
+#[wasm_bindgen(js_name = flush)]
+pub fn flush() -> js_sys::Promise {
+    shell::flush()
+}

@@ -1,0 +1,140 @@
+//! Building one message's DOM (modal or banner) with text-only DOM APIs.
+//!
+//! Remote strings only ever reach `textContent` and attribute values, never HTML parsing.
+
+use protocol::v1::{Content, MessageDto, SurfaceDto};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+use crate::error::SdkError;
+
+/// A rendered message: the element to remove and the element to focus.
+#[derive(Debug)]
+pub(crate) struct Built {
+    /// The outermost element (the overlay of a modal, the banner itself).
+    pub(crate) root: Element,
+    /// The modal's first button.
+    pub(crate) focus: Option<HtmlElement>,
+}
+
+/// Builds `message` inside a new detached element; `n` makes its ARIA ids unique.
+pub(crate) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
+    match message.surface {
+        SurfaceDto::Modal => modal(doc, &message.campaign, &message.content, n),
+        SurfaceDto::Banner => banner(doc, &message.campaign, &message.content),
+    }
+}
+
+fn modal(doc: &Document, campaign: &str, content: &Content, n: u32) -> Result<Built, SdkError> {
+    let n = i64::from(n).to_string();
+    let mut title_id = String::from("cairn-t");
+    title_id.push_str(&n);
+    let mut body_id = String::from("cairn-b");
+    body_id.push_str(&n);
+    let overlay = element(doc, "div", None, &[("data-cairn-overlay", campaign)], None)?;
+    let dialog = element(
+        doc,
+        "div",
+        Some(&overlay),
+        &[
+            ("data-cairn-message", campaign),
+            ("data-cairn-surface", "modal"),
+            ("role", "dialog"),
+            ("aria-modal", "true"),
+            ("aria-labelledby", &title_id),
+            ("aria-describedby", &body_id),
+        ],
+        None,
+    )?;
+    let close = close_button(doc, &dialog)?;
+    element(
+        doc,
+        "h2",
+        Some(&dialog),
+        &[("id", &title_id)],
+        Some(&content.title),
+    )?;
+    element(
+        doc,
+        "p",
+        Some(&dialog),
+        &[("id", &body_id)],
+        Some(&content.body),
+    )?;
+    let actions = element(doc, "div", Some(&dialog), &[], None)?;
+    if let Some(cta) = &content.cta {
+        button(doc, &actions, "cta", &cta.label)?;
+    }
+    let dismiss = content.dismiss_label.as_deref().unwrap_or("Dismiss");
+    button(doc, &actions, "dismiss", dismiss)?;
+    Ok(Built {
+        root: overlay,
+        focus: Some(close.unchecked_into::<HtmlElement>()),
+    })
+}
+
+fn banner(doc: &Document, campaign: &str, content: &Content) -> Result<Built, SdkError> {
+    let banner = element(
+        doc,
+        "div",
+        None,
+        &[
+            ("data-cairn-message", campaign),
+            ("data-cairn-surface", "banner"),
+            ("role", "status"),
+        ],
+        None,
+    )?;
+    element(doc, "strong", Some(&banner), &[], Some(&content.title))?;
+    element(doc, "span", Some(&banner), &[], Some(&content.body))?;
+    if let Some(cta) = &content.cta {
+        button(doc, &banner, "cta", &cta.label)?;
+    }
+    close_button(doc, &banner)?;
+    Ok(Built {
+        root: banner,
+        focus: None,
+    })
+}
+
+fn close_button(doc: &Document, parent: &Element) -> Result<Element, SdkError> {
+    let close = button(doc, parent, "close", "\u{2715}")?;
+    close.set_attribute("aria-label", "Close")?;
+    Ok(close)
+}
+
+fn button(
+    doc: &Document,
+    parent: &Element,
+    action: &str,
+    label: &str,
+) -> Result<Element, SdkError> {
+    element(
+        doc,
+        "button",
+        Some(parent),
+        &[("type", "button"), ("data-cairn-action", action)],
+        Some(label),
+    )
+}
+
+/// `<tag attrs…>text</tag>`, appended to `parent` when given.
+fn element(
+    doc: &Document,
+    tag: &str,
+    parent: Option<&Element>,
+    attrs: &[(&str, &str)],
+    text: Option<&str>,
+) -> Result<Element, SdkError> {
+    let el = doc.create_element(tag)?;
+    for (name, value) in attrs {
+        el.set_attribute(name, value)?;
+    }
+    if text.is_some() {
+        el.set_text_content(text);
+    }
+    if let Some(parent) = parent {
+        parent.append_child(&el)?;
+    }
+    Ok(el)
+}

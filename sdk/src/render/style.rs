@@ -1,0 +1,31 @@
+//! The messages' stylesheet, adopted by the shadow root and themed with CSS custom properties.
+//!
+//! Hosts theme it by setting `--cairn-accent`, `--cairn-bg`, `--cairn-fg`, `--cairn-radius`
+//! and `--cairn-font` on any ancestor of the host element (custom properties inherit into
+//! the shadow tree).
+
+/// Adopted through a constructable `CSSStyleSheet`, so it works under `style-src 'self'`.
+pub(crate) const CSS: &str = "\
+:host{all:initial}\
+*{box-sizing:border-box;font-family:var(--cairn-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif)}\
+[data-cairn-overlay]{position:fixed;inset:0;z-index:2147483646;display:flex;align-items:center;\
+justify-content:center;padding:1rem;background:rgba(15,23,42,.5)}\
+[data-cairn-surface=modal]{position:relative;width:100%;max-width:28rem;max-height:90vh;overflow:auto;\
+padding:1.5rem;background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
+border-radius:var(--cairn-radius,12px);box-shadow:0 20px 50px rgba(0,0,0,.3)}\
+[data-cairn-surface=banner]{position:fixed;left:0;right:0;bottom:0;z-index:2147483645;display:flex;\
+flex-wrap:wrap;align-items:center;gap:.75rem;padding:.75rem 3rem .75rem 1rem;\
+background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
+border-top:3px solid var(--cairn-accent,#4f46e5);box-shadow:0 -4px 20px rgba(0,0,0,.12)}\
+h2{margin:0 2rem .5rem 0;font-size:1.25rem;line-height:1.3}\
+p{margin:0 0 1.25rem;line-height:1.5}\
+span{flex:1}\
+[data-cairn-surface=modal]>div{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end}\
+button{font:inherit;font-size:.9375rem;cursor:pointer;padding:.5rem 1rem;border:1px solid transparent;\
+border-radius:var(--cairn-radius,8px)}\
+[data-cairn-action=cta]{background:var(--cairn-accent,#4f46e5);color:#fff}\
+[data-cairn-action=dismiss]{background:transparent;color:inherit;border-color:currentColor}\
+[data-cairn-action=close]{position:absolute;top:.5rem;right:.5rem;padding:.25rem .5rem;\
+background:transparent;color:inherit}\
+button:focus-visible{outline:2px solid var(--cairn-accent,#4f46e5);outline-offset:2px}\
+";
