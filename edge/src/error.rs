@@ -29,9 +29,15 @@ impl AppError {
                 );
                 (400, first.to_body_with(rejected))
             }
-            AppError::Internal(_) => {
-                (500, Problem::new(ErrorCode::Internal, "", "internal error; it has been logged").to_body())
-            }
+            AppError::Internal(_) => (
+                500,
+                Problem::new(
+                    ErrorCode::Internal,
+                    "",
+                    "internal error; it has been logged",
+                )
+                .to_body(),
+            ),
         }
     }
 

@@ -16,8 +16,8 @@ pub mod error;
 
 pub use account::AccountObject;
 
-use protocol::v1::{MAX_BATCH_BYTES, to_json};
 use protocol::ErrorCode;
+use protocol::v1::{MAX_BATCH_BYTES, to_json};
 use rules::Timestamp;
 use worker::{Context, Date, Env, Headers, Method, Request, Response, event};
 
@@ -42,12 +42,33 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             Some(o) => catalog.origin_allowed(None, o).await.unwrap_or(false),
             None => false,
         };
-        return respond(204, String::new(), allowed.then_some(origin.as_deref()).flatten());
+        return respond(
+            204,
+            String::new(),
+            allowed.then_some(origin.as_deref()).flatten(),
+        );
     }
 
-    let outcome = route(&mut req, method.clone(), &path, origin.as_deref(), &catalog, &accounts, now).await;
+    let outcome = route(
+        &mut req,
+        method.clone(),
+        &path,
+        origin.as_deref(),
+        &catalog,
+        &accounts,
+        now,
+    )
+    .await;
     match outcome {
-        Ok(body) => respond(200, body, if path.starts_with("/v1/admin/") { None } else { origin.as_deref() }),
+        Ok(body) => respond(
+            200,
+            body,
+            if path.starts_with("/v1/admin/") {
+                None
+            } else {
+                origin.as_deref()
+            },
+        ),
         Err(e) => {
             if let AppError::Internal(detail) = &e {
                 worker::console_error!("{method:?} {path}: {detail}");
@@ -55,7 +76,12 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             let (status, body) = e.status_and_body();
             // Let the page read the error when its origin is one we serve at all.
             let cors = match &origin {
-                Some(o) if !path.starts_with("/v1/admin/") && catalog.origin_allowed(None, o).await.unwrap_or(false) => Some(o.as_str()),
+                Some(o)
+                    if !path.starts_with("/v1/admin/")
+                        && catalog.origin_allowed(None, o).await.unwrap_or(false) =>
+                {
+                    Some(o.as_str())
+                }
                 _ => None,
             };
             respond(status, body, cors)
@@ -72,24 +98,36 @@ async fn route(
     accounts: &DurableAccounts,
     now: Timestamp,
 ) -> Result<String, AppError> {
-    let admin_account = path.strip_prefix("/v1/admin/accounts/").and_then(|rest| rest.strip_suffix("/events"));
+    let admin_account = path
+        .strip_prefix("/v1/admin/accounts/")
+        .and_then(|rest| rest.strip_suffix("/events"));
     match (path, admin_account) {
         ("/v1/events", _) | ("/v1/decide", _) => {
             if method != Method::Post {
-                return Err(AppError::problem(ErrorCode::MethodNotAllowed, "", "use POST"));
+                return Err(AppError::problem(
+                    ErrorCode::MethodNotAllowed,
+                    "",
+                    "use POST",
+                ));
             }
             let body = read_body(req).await?;
             if path == "/v1/events" {
-                Ok(to_json(&app::post_events(catalog, accounts, origin, &body, now).await?))
+                Ok(to_json(
+                    &app::post_events(catalog, accounts, origin, &body, now).await?,
+                ))
             } else {
-                Ok(to_json(&app::post_decide(catalog, accounts, origin, &body, now).await?))
+                Ok(to_json(
+                    &app::post_decide(catalog, accounts, origin, &body, now).await?,
+                ))
             }
         }
         ("/v1/health", _) => Ok("{\"ok\":true}".to_owned()),
         (_, Some(account)) if method == Method::Get => {
             let account = percent_decode(account);
             let auth = req.headers().get("Authorization")?;
-            Ok(to_json(&app::admin_events(catalog, accounts, auth.as_deref(), &account).await?))
+            Ok(to_json(
+                &app::admin_events(catalog, accounts, auth.as_deref(), &account).await?,
+            ))
         }
         _ => Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
     }
@@ -97,7 +135,11 @@ async fn route(
 
 /// Reads a POST body after checking its Content-Type and declared length.
 async fn read_body(req: &mut Request) -> Result<String, AppError> {
-    let content_type = req.headers().get("Content-Type")?.unwrap_or_default().to_ascii_lowercase();
+    let content_type = req
+        .headers()
+        .get("Content-Type")?
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let base = content_type.split(';').next().unwrap_or("").trim();
     if base != "application/json" && base != "text/plain" {
         return Err(AppError::problem(
@@ -106,12 +148,20 @@ async fn read_body(req: &mut Request) -> Result<String, AppError> {
             "send application/json or text/plain",
         ));
     }
-    let declared = req.headers().get("Content-Length")?.and_then(|l| l.parse::<usize>().ok());
+    let declared = req
+        .headers()
+        .get("Content-Length")?
+        .and_then(|l| l.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_BATCH_BYTES) {
-        return Err(AppError::problem(ErrorCode::BatchTooLarge, "", "body exceeds 512000 bytes"));
+        return Err(AppError::problem(
+            ErrorCode::BatchTooLarge,
+            "",
+            "body exceeds 512000 bytes",
+        ));
     }
     let bytes = req.bytes().await?;
-    String::from_utf8(bytes).map_err(|_| AppError::problem(ErrorCode::MalformedJson, "", "body is not UTF-8"))
+    String::from_utf8(bytes)
+        .map_err(|_| AppError::problem(ErrorCode::MalformedJson, "", "body is not UTF-8"))
 }
 
 /// Decodes `%XX` escapes of a path segment (account ids may hold any character).
@@ -148,6 +198,10 @@ fn respond(status: u16, body: String, cors_origin: Option<&str>) -> worker::Resu
         headers.set("Access-Control-Allow-Headers", "Content-Type")?;
         headers.set("Access-Control-Max-Age", "86400")?;
     }
-    let resp = if body.is_empty() { Response::empty()? } else { Response::ok(body)? };
+    let resp = if body.is_empty() {
+        Response::empty()?
+    } else {
+        Response::ok(body)?
+    };
     Ok(resp.with_status(status).with_headers(headers))
 }

@@ -99,7 +99,11 @@ pub struct Problem {
 impl Problem {
     /// A problem with `field`.
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code, field: field.into(), message: message.into() }
+        Self {
+            code,
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// The same problem with its field path prefixed, e.g. `events[2]` + `timestamp`.

@@ -14,7 +14,11 @@ pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
         // Strip serde_json's " at line L column C" suffix: the path says where.
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
         if inner.is_syntax() || inner.is_eof() {
-            return Problem::new(ErrorCode::MalformedJson, "", format!("body is not valid JSON: {inner}"));
+            return Problem::new(
+                ErrorCode::MalformedJson,
+                "",
+                format!("body is not valid JSON: {inner}"),
+            );
         }
         let (code, field) = if let Some(name) = between(&msg, "missing field `", "`") {
             (ErrorCode::MissingField, join(&path, name))
@@ -37,7 +41,11 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// serde_path_to_error prints `.` for the root.
 fn clean(path: &str) -> String {
-    if path == "." { String::new() } else { path.to_owned() }
+    if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    }
 }
 
 fn join(path: &str, name: &str) -> String {

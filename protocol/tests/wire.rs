@@ -7,7 +7,9 @@ use rules::{Catalog, Facts, History, Timestamp, decide};
 const UUID: &str = "0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e";
 
 fn event(extra: &str) -> String {
-    format!(r#"{{"id":"{UUID}","type":"track","user_id":"u1","account_id":"a1","timestamp":1773576000000,"name":"create_expense"{extra}}}"#)
+    format!(
+        r#"{{"id":"{UUID}","type":"track","user_id":"u1","account_id":"a1","timestamp":1773576000000,"name":"create_expense"{extra}}}"#
+    )
 }
 
 /// Validates one event and compares the outcome with `expect` ("ok" or "code field").
@@ -24,18 +26,40 @@ fn event_validation_names_the_field() {
     check_event(&event(""), "ok");
     check_event(&event(r#","properties":{"amount":12.5}"#), "ok");
     check_event(r#"{"id":"x"#, "malformed_json ");
-    check_event(&event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":"yesterday""#), "invalid_type timestamp");
-    check_event(&event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":1773576000"#), "invalid_value timestamp");
-    check_event(&event("").replace(r#","user_id":"u1""#, ""), "missing_field user_id");
-    check_event(&event("").replace(UUID, "not-a-uuid"), "invalid_value id");
-    check_event(&event("").replace(r#""type":"track""#, r#""type":"shout""#), "invalid_value type");
-    check_event(&event("").replace(r#","name":"create_expense""#, ""), "missing_field name");
     check_event(
-        &event("").replace(r#""type":"track""#, r#""type":"identify""#).replace(r#","name":"create_expense""#, r#","traits":{"plan":{"nested":1}}"#),
+        &event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":"yesterday""#),
+        "invalid_type timestamp",
+    );
+    check_event(
+        &event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":1773576000"#),
+        "invalid_value timestamp",
+    );
+    check_event(
+        &event("").replace(r#","user_id":"u1""#, ""),
+        "missing_field user_id",
+    );
+    check_event(&event("").replace(UUID, "not-a-uuid"), "invalid_value id");
+    check_event(
+        &event("").replace(r#""type":"track""#, r#""type":"shout""#),
+        "invalid_value type",
+    );
+    check_event(
+        &event("").replace(r#","name":"create_expense""#, ""),
+        "missing_field name",
+    );
+    check_event(
+        &event("")
+            .replace(r#""type":"track""#, r#""type":"identify""#)
+            .replace(
+                r#","name":"create_expense""#,
+                r#","traits":{"plan":{"nested":1}}"#,
+            ),
         "invalid_type traits.plan",
     );
     check_event(
-        &event("").replace(r#""type":"track""#, r#""type":"message""#).replace(r#","name":"create_expense""#, r#","campaign":"welcome""#),
+        &event("")
+            .replace(r#""type":"track""#, r#""type":"message""#)
+            .replace(r#","name":"create_expense""#, r#","campaign":"welcome""#),
         "missing_field action",
     );
 }
@@ -46,7 +70,10 @@ fn batch_keeps_valid_events_and_reports_the_rest() {
     let body = batch_body("wk_demo", Timestamp(1_773_576_060_000), &[&event(""), &bad]);
     assert_eq!(
         body,
-        format!(r#"{{"write_key":"wk_demo","sent_at":1773576060000,"events":[{},{bad}]}}"#, event(""))
+        format!(
+            r#"{{"write_key":"wk_demo","sent_at":1773576060000,"events":[{},{bad}]}}"#,
+            event("")
+        )
     );
     let batch = parse_batch(&body).expect("valid envelope");
     let v = batch.validate(Timestamp(1_773_576_000_000));
@@ -70,18 +97,33 @@ fn batch_envelope_errors() {
     };
     check("{", (ErrorCode::MalformedJson, ""));
     check(r#"{"events":[]}"#, (ErrorCode::MissingField, "write_key"));
-    check(r#"{"write_key":"k","events":"nope"}"#, (ErrorCode::InvalidType, "events"));
-    let huge = format!(r#"{{"write_key":"k","events":[],"pad":"{}"}}"#, "x".repeat(MAX_BATCH_BYTES));
+    check(
+        r#"{"write_key":"k","events":"nope"}"#,
+        (ErrorCode::InvalidType, "events"),
+    );
+    let huge = format!(
+        r#"{{"write_key":"k","events":[],"pad":"{}"}}"#,
+        "x".repeat(MAX_BATCH_BYTES)
+    );
     check(&huge, (ErrorCode::BatchTooLarge, ""));
-    let big_event = event(&format!(r#","properties":{{"pad":"{}"}}"#, "x".repeat(MAX_EVENT_BYTES)));
-    let v = parse_batch(&batch_body("k", Timestamp(0), &[&big_event])).expect("envelope ok").validate(Timestamp(0));
+    let big_event = event(&format!(
+        r#","properties":{{"pad":"{}"}}"#,
+        "x".repeat(MAX_EVENT_BYTES)
+    ));
+    let v = parse_batch(&batch_body("k", Timestamp(0), &[&big_event]))
+        .expect("envelope ok")
+        .validate(Timestamp(0));
     assert_eq!(v.rejected[0].code, "event_too_large");
     assert_eq!(v.rejected[0].field, "events[0]");
 }
 
 #[test]
 fn error_body_shape() {
-    let p = Problem::new(ErrorCode::UnknownWriteKey, "write_key", "no workspace has this write key");
+    let p = Problem::new(
+        ErrorCode::UnknownWriteKey,
+        "write_key",
+        "no workspace has this write key",
+    );
     assert_eq!(
         p.to_body(),
         r#"{"error":{"code":"unknown_write_key","field":"write_key","message":"no workspace has this write key"}}"#
@@ -101,8 +143,14 @@ fn campaign_documents_are_strict_and_paths_are_precise() {
         assert_eq!(got, expect, "{text}");
     };
     check(WELCOME, "ok");
-    check(&WELCOME.replace(r#""priority":100"#, r#""priority":100,"colour":"red""#), "unknown_field colour");
-    check(&WELCOME.replace("/expenses/new", "javascript:alert(1)"), "invalid_value content.cta.url");
+    check(
+        &WELCOME.replace(r#""priority":100"#, r#""priority":100,"colour":"red""#),
+        "unknown_field colour",
+    );
+    check(
+        &WELCOME.replace("/expenses/new", "javascript:alert(1)"),
+        "invalid_value content.cta.url",
+    );
     check(
         &WELCOME.replace(
             r#""recurrence":"once""#,
@@ -119,10 +167,23 @@ fn campaign_documents_are_strict_and_paths_are_precise() {
 #[test]
 fn decision_wire_shape() {
     let (doc, campaign) = parse_campaign(WELCOME).expect("valid");
-    let catalog = Catalog { campaigns: vec![campaign], budget: Default::default() };
-    let d = decide(&catalog, &Facts::default(), &History::default(), Timestamp(1_773_576_000_000));
+    let catalog = Catalog {
+        campaigns: vec![campaign],
+        budget: Default::default(),
+    };
+    let d = decide(
+        &catalog,
+        &Facts::default(),
+        &History::default(),
+        Timestamp(1_773_576_000_000),
+    );
     let dto = decision_dto(&d, &[doc], true);
-    let resp = EventsResponse { accepted: 2, duplicates: 1, rejected: vec![], decision: Some(dto) };
+    let resp = EventsResponse {
+        accepted: 2,
+        duplicates: 1,
+        rejected: vec![],
+        decision: Some(dto),
+    };
     assert_eq!(
         to_json(&resp),
         r#"{"accepted":2,"duplicates":1,"rejected":[],"decision":{"rules_version":1,"messages":[{"campaign":"welcome","surface":"modal","content":{"title":"Welcome to Expensely","body":"Create your first expense.","cta":{"label":"Start","url":"/expenses/new"}}}],"verdicts":[{"campaign":"welcome","verdict":"chosen"}]}}"#
@@ -131,5 +192,8 @@ fn decision_wire_shape() {
 
 #[test]
 fn json_string_escaping() {
-    assert_eq!(protocol::escape_json_string("a\"b\\c\n\u{1}é"), r#""a\"b\\c\n\u0001é""#);
+    assert_eq!(
+        protocol::escape_json_string("a\"b\\c\n\u{1}é"),
+        r#""a\"b\\c\n\u0001é""#
+    );
 }

@@ -12,13 +12,21 @@ fn catalog(n: usize) -> Catalog {
     let campaigns = (0..n)
         .map(|i| Campaign {
             id: CampaignId::new(&format!("campaign-{i}")).expect("valid id"),
-            surface: if i % 3 == 0 { Surface::Modal } else { Surface::Banner },
+            surface: if i % 3 == 0 {
+                Surface::Modal
+            } else {
+                Surface::Banner
+            },
             priority: (i % 17) as u32,
             audience: Condition::All(vec![
                 Condition::Compare {
                     left: Operand::Usage {
                         feature: format!("feature_{}", i % 20),
-                        scope: if i % 2 == 0 { Scope::Account } else { Scope::User },
+                        scope: if i % 2 == 0 {
+                            Scope::Account
+                        } else {
+                            Scope::User
+                        },
                         window: Window::LastDays(28),
                     },
                     op: CmpOp::Gte,
@@ -30,24 +38,37 @@ fn catalog(n: usize) -> Catalog {
                     right: Operand::Literal(Value::Text("enterprise".into())),
                 })),
             ]),
-            recurrence: if i % 2 == 0 { Recurrence::Once } else { Recurrence::UntilDismissed },
+            recurrence: if i % 2 == 0 {
+                Recurrence::Once
+            } else {
+                Recurrence::UntilDismissed
+            },
             starts_at: None,
             ends_at: None,
         })
         .collect();
-    Catalog { campaigns, budget: Budget::default() }
+    Catalog {
+        campaigns,
+        budget: Budget::default(),
+    }
 }
 
 fn main() {
     let now = Timestamp(1_773_576_000_000);
     let cat = catalog(200);
     let mut facts = Facts::default();
-    facts.account_traits.insert("plan".into(), Value::Text("starter".into()));
+    facts
+        .account_traits
+        .insert("plan".into(), Value::Text("starter".into()));
     for d in 0..90 {
         let day = now.plus_days(-d).day();
         for f in 0..20 {
-            facts.account_usage.add(&format!("feature_{f}"), day, (d as u32 + f) % 5);
-            facts.user_usage.add(&format!("feature_{f}"), day, (d as u32 + f) % 3);
+            facts
+                .account_usage
+                .add(&format!("feature_{f}"), day, (d as u32 + f) % 5);
+            facts
+                .user_usage
+                .add(&format!("feature_{f}"), day, (d as u32 + f) % 3);
         }
     }
     let mut history = History::default();
@@ -57,7 +78,12 @@ fn main() {
     let mut samples: Vec<f64> = (0..2000)
         .map(|_| {
             let t = Instant::now();
-            black_box(decide(black_box(&cat), black_box(&facts), black_box(&history), now));
+            black_box(decide(
+                black_box(&cat),
+                black_box(&facts),
+                black_box(&history),
+                now,
+            ));
             t.elapsed().as_secs_f64() * 1e6
         })
         .collect();

@@ -68,7 +68,11 @@ pub enum Window {
 impl Window {
     /// A window of the last `n` days, validated.
     pub fn last_days(n: u32) -> Result<Self, ModelError> {
-        if (1..=366).contains(&n) { Ok(Window::LastDays(n)) } else { Err(ModelError::InvalidWindow(n)) }
+        if (1..=366).contains(&n) {
+            Ok(Window::LastDays(n))
+        } else {
+            Err(ModelError::InvalidWindow(n))
+        }
     }
 
     fn first_day(self, today: Day) -> Day {
@@ -107,7 +111,11 @@ impl Operand {
             Operand::Literal(v) => v.clone(),
             Operand::UserTrait(k) => facts.user_traits.get(k).cloned().unwrap_or(Value::Null),
             Operand::AccountTrait(k) => facts.account_traits.get(k).cloned().unwrap_or(Value::Null),
-            Operand::Usage { feature, scope, window } => {
+            Operand::Usage {
+                feature,
+                scope,
+                window,
+            } => {
                 let usage = match scope {
                     Scope::User => &facts.user_usage,
                     Scope::Account => &facts.account_usage,
@@ -125,7 +133,11 @@ impl fmt::Display for Operand {
             Operand::Literal(v) => write!(f, "{v}"),
             Operand::UserTrait(k) => write!(f, "user trait {k}"),
             Operand::AccountTrait(k) => write!(f, "account trait {k}"),
-            Operand::Usage { feature, scope, window } => {
+            Operand::Usage {
+                feature,
+                scope,
+                window,
+            } => {
                 let who = match scope {
                     Scope::User => "user",
                     Scope::Account => "account",

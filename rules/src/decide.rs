@@ -60,13 +60,19 @@ pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestam
         .filter(|t| *t > window_start)
         .collect();
     shown_in_window.sort_unstable();
-    let free_again = shown_in_window.first().map(|t| t.plus_ms(catalog.budget.window_ms));
+    let free_again = shown_in_window
+        .first()
+        .map(|t| t.plus_ms(catalog.budget.window_ms));
     let mut used = u32::try_from(shown_in_window.len()).unwrap_or(u32::MAX);
 
-    let mut order: Vec<usize> = (0..catalog.campaigns.len()).filter(|i| verdicts[*i].is_none()).collect();
+    let mut order: Vec<usize> = (0..catalog.campaigns.len())
+        .filter(|i| verdicts[*i].is_none())
+        .collect();
     order.sort_by(|a, b| {
         let (ca, cb) = (&catalog.campaigns[*a], &catalog.campaigns[*b]);
-        cb.priority.cmp(&ca.priority).then_with(|| ca.id.cmp(&cb.id))
+        cb.priority
+            .cmp(&ca.priority)
+            .then_with(|| ca.id.cmp(&cb.id))
     });
 
     let mut winners: BTreeMap<Surface, CampaignId> = BTreeMap::new();
@@ -74,11 +80,18 @@ pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestam
     for i in order {
         let c = &catalog.campaigns[i];
         let verdict = if let Some(winner) = winners.get(&c.surface) {
-            Verdict::LowerPriority { winner: winner.clone() }
+            Verdict::LowerPriority {
+                winner: winner.clone(),
+            }
         } else {
-            let already_counted = history.get(&c.id).last_shown.is_some_and(|t| t > window_start);
+            let already_counted = history
+                .get(&c.id)
+                .last_shown
+                .is_some_and(|t| t > window_start);
             if !already_counted && used >= catalog.budget.max_campaigns {
-                Verdict::FrequencyCap { until: free_again.unwrap_or(now) }
+                Verdict::FrequencyCap {
+                    until: free_again.unwrap_or(now),
+                }
             } else {
                 if !already_counted {
                     used += 1;
@@ -109,8 +122,12 @@ fn gate(c: &Campaign, facts: &Facts, history: &History, now: Timestamp) -> Resul
     let record = history.get(&c.id);
     match c.recurrence {
         Recurrence::Once if record.shown_count > 0 => return Err(Verdict::AlreadyShown),
-        _ if record.dismissed.is_some() || record.clicked.is_some() => return Err(Verdict::Dismissed),
+        _ if record.dismissed.is_some() || record.clicked.is_some() => {
+            return Err(Verdict::Dismissed);
+        }
         _ => {}
     }
-    c.audience.check(facts, now).map_err(Verdict::AudienceMismatch)
+    c.audience
+        .check(facts, now)
+        .map_err(Verdict::AudienceMismatch)
 }

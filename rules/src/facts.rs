@@ -53,7 +53,12 @@ impl Usage {
         }
         self.counts
             .get(feature)
-            .map(|per_day| per_day.range(first..=last).map(|(_, n)| u64::from(*n)).sum())
+            .map(|per_day| {
+                per_day
+                    .range(first..=last)
+                    .map(|(_, n)| u64::from(*n))
+                    .sum()
+            })
             .unwrap_or(0)
     }
 }

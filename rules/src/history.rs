@@ -55,7 +55,10 @@ pub struct History {
 impl History {
     /// Folds one outcome for `campaign` into the history.
     pub fn record(&mut self, campaign: &CampaignId, outcome: Outcome, at: Timestamp) {
-        self.records.entry(campaign.clone()).or_default().record(outcome, at);
+        self.records
+            .entry(campaign.clone())
+            .or_default()
+            .record(outcome, at);
     }
 
     /// Sets the full record of a campaign (as loaded from storage).

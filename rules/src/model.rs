@@ -15,8 +15,14 @@ impl CampaignId {
     pub fn new(id: &str) -> Result<Self, ModelError> {
         let ok = !id.is_empty()
             && id.len() <= 64
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'));
-        if ok { Ok(Self(id.to_owned())) } else { Err(ModelError::InvalidId(id.to_owned())) }
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'));
+        if ok {
+            Ok(Self(id.to_owned()))
+        } else {
+            Err(ModelError::InvalidId(id.to_owned()))
+        }
     }
 
     /// The identifier as text.
@@ -71,7 +77,11 @@ pub struct Campaign {
 impl Campaign {
     /// Validates a priority (0-1000).
     pub fn priority(p: u32) -> Result<u32, ModelError> {
-        if p <= 1000 { Ok(p) } else { Err(ModelError::InvalidPriority(p)) }
+        if p <= 1000 {
+            Ok(p)
+        } else {
+            Err(ModelError::InvalidPriority(p))
+        }
     }
 }
 
@@ -88,7 +98,10 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Self { max_campaigns: 3, window_ms: 86_400_000 }
+        Self {
+            max_campaigns: 3,
+            window_ms: 86_400_000,
+        }
     }
 }
 

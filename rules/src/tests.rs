@@ -26,13 +26,20 @@ fn campaign(name: &str, surface: Surface, priority: u32, audience: Condition) ->
 }
 
 fn welcome() -> Campaign {
-    Campaign { recurrence: Recurrence::Once, ..campaign("welcome", Surface::Modal, 100, Condition::always()) }
+    Campaign {
+        recurrence: Recurrence::Once,
+        ..campaign("welcome", Surface::Modal, 100, Condition::always())
+    }
 }
 
 /// The demo's upgrade banner: more than `plan_expense_limit` expenses this month.
 fn upgrade() -> Campaign {
     let audience = Condition::Compare {
-        left: Operand::Usage { feature: "create_expense".into(), scope: Scope::Account, window: Window::Month },
+        left: Operand::Usage {
+            feature: "create_expense".into(),
+            scope: Scope::Account,
+            window: Window::Month,
+        },
         op: CmpOp::Gt,
         right: Operand::AccountTrait("plan_expense_limit".into()),
     };
@@ -41,7 +48,8 @@ fn upgrade() -> Campaign {
 
 fn facts_with_expenses(n: u32, limit: f64) -> Facts {
     let mut f = Facts::default();
-    f.account_traits.insert("plan_expense_limit".into(), Value::Number(limit));
+    f.account_traits
+        .insert("plan_expense_limit".into(), Value::Number(limit));
     f.account_usage.add("create_expense", NOW.day(), n);
     f
 }
@@ -64,19 +72,36 @@ fn check(catalog: &Catalog, facts: &Facts, history: &History, expect: &str) {
     let picks: Vec<_> = d.picks.iter().map(|(c, s)| format!("{c}@{s:?}")).collect();
     got.push_str(&format!("picks: [{}]\n", picks.join(", ")));
     assert_eq!(got.trim(), expect.trim(), "\n--- got ---\n{got}");
-    assert_eq!(d.verdicts.len(), catalog.campaigns.len(), "a verdict for every candidate");
+    assert_eq!(
+        d.verdicts.len(),
+        catalog.campaigns.len(),
+        "a verdict for every candidate"
+    );
     assert_eq!(decide(catalog, facts, history, NOW), d, "deterministic");
 }
 
 fn catalog(campaigns: Vec<Campaign>) -> Catalog {
-    Catalog { campaigns, budget: Budget::default() }
+    Catalog {
+        campaigns,
+        budget: Budget::default(),
+    }
 }
 
 #[test]
 fn welcome_on_first_visit_then_never_again() {
     let cat = catalog(vec![welcome()]);
-    check(&cat, &Facts::default(), &History::default(), "welcome: Chosen\npicks: [welcome@Modal]");
-    check(&cat, &Facts::default(), &history(&[("welcome", Outcome::Shown, 60_000)]), "welcome: AlreadyShown\npicks: []");
+    check(
+        &cat,
+        &Facts::default(),
+        &History::default(),
+        "welcome: Chosen\npicks: [welcome@Modal]",
+    );
+    check(
+        &cat,
+        &Facts::default(),
+        &history(&[("welcome", Outcome::Shown, 60_000)]),
+        "welcome: AlreadyShown\npicks: []",
+    );
 }
 
 #[test]
@@ -89,7 +114,12 @@ fn upgrade_banner_needs_more_expenses_than_the_plan_allows() {
         r#"upgrade: AudienceMismatch("account uses of create_expense this month (5) > account trait plan_expense_limit (5) is false")
 picks: []"#,
     );
-    check(&cat, &facts_with_expenses(6, 5.0), &History::default(), "upgrade: Chosen\npicks: [upgrade@Banner]");
+    check(
+        &cat,
+        &facts_with_expenses(6, 5.0),
+        &History::default(),
+        "upgrade: Chosen\npicks: [upgrade@Banner]",
+    );
     // No limit trait: a missing trait never satisfies an ordering.
     let mut no_limit = facts_with_expenses(50, 0.0);
     no_limit.account_traits.clear();
@@ -105,7 +135,8 @@ picks: []"#,
 #[test]
 fn usage_from_last_month_does_not_count_this_month() {
     let mut f = facts_with_expenses(0, 5.0);
-    f.account_usage.add("create_expense", NOW.plus_ms(-20 * DAY).day(), 40);
+    f.account_usage
+        .add("create_expense", NOW.plus_ms(-20 * DAY).day(), 40);
     check(
         &catalog(vec![upgrade()]),
         &f,
@@ -119,14 +150,27 @@ picks: []"#,
 fn until_dismissed_keeps_showing_then_stops() {
     let cat = catalog(vec![upgrade()]);
     let f = facts_with_expenses(9, 5.0);
-    check(&cat, &f, &history(&[("upgrade", Outcome::Shown, 1000)]), "upgrade: Chosen\npicks: [upgrade@Banner]");
     check(
         &cat,
         &f,
-        &history(&[("upgrade", Outcome::Shown, 1000), ("upgrade", Outcome::Dismissed, 500)]),
+        &history(&[("upgrade", Outcome::Shown, 1000)]),
+        "upgrade: Chosen\npicks: [upgrade@Banner]",
+    );
+    check(
+        &cat,
+        &f,
+        &history(&[
+            ("upgrade", Outcome::Shown, 1000),
+            ("upgrade", Outcome::Dismissed, 500),
+        ]),
         "upgrade: Dismissed\npicks: []",
     );
-    check(&cat, &f, &history(&[("upgrade", Outcome::Clicked, 500)]), "upgrade: Dismissed\npicks: []");
+    check(
+        &cat,
+        &f,
+        &history(&[("upgrade", Outcome::Clicked, 500)]),
+        "upgrade: Dismissed\npicks: []",
+    );
 }
 
 #[test]
@@ -152,7 +196,10 @@ picks: [a-high@Modal, banner@Banner]"#,
 #[test]
 fn budget_is_shared_across_surfaces() {
     let mut cat = catalog(vec![welcome(), upgrade()]);
-    cat.budget = Budget { max_campaigns: 1, window_ms: DAY };
+    cat.budget = Budget {
+        max_campaigns: 1,
+        window_ms: DAY,
+    };
     let f = facts_with_expenses(9, 5.0);
     // The welcome modal spent the budget an hour ago; the banner waits until it frees up.
     check(
@@ -162,7 +209,12 @@ fn budget_is_shared_across_surfaces() {
         "welcome: AlreadyShown\nupgrade: FrequencyCap { until: Timestamp(1773658800000) }\npicks: []",
     );
     // A day later the budget is free again.
-    check(&cat, &f, &history(&[("welcome", Outcome::Shown, DAY + 1)]), "welcome: AlreadyShown\nupgrade: Chosen\npicks: [upgrade@Banner]");
+    check(
+        &cat,
+        &f,
+        &history(&[("welcome", Outcome::Shown, DAY + 1)]),
+        "welcome: AlreadyShown\nupgrade: Chosen\npicks: [upgrade@Banner]",
+    );
     // Re-showing an already counted campaign is free.
     check(
         &cat,
@@ -194,11 +246,22 @@ fn any_not_and_trait_equality() {
         right: Operand::Literal(Value::Text("admin".into())),
     };
     let cat = catalog(vec![
-        campaign("admins", Surface::Modal, 1, Condition::Any(vec![admin.clone()])),
-        campaign("others", Surface::Banner, 1, Condition::Not(Box::new(admin))),
+        campaign(
+            "admins",
+            Surface::Modal,
+            1,
+            Condition::Any(vec![admin.clone()]),
+        ),
+        campaign(
+            "others",
+            Surface::Banner,
+            1,
+            Condition::Not(Box::new(admin)),
+        ),
     ]);
     let mut f = Facts::default();
-    f.user_traits.insert("role".into(), Value::Text("admin".into()));
+    f.user_traits
+        .insert("role".into(), Value::Text("admin".into()));
     check(
         &cat,
         &f,
@@ -223,7 +286,11 @@ fn decide_is_total_on_generated_inputs() {
         let n = next(8) as usize;
         let campaigns: Vec<Campaign> = (0..n)
             .map(|i| {
-                let surface = if next(2) == 0 { Surface::Modal } else { Surface::Banner };
+                let surface = if next(2) == 0 {
+                    Surface::Modal
+                } else {
+                    Surface::Banner
+                };
                 let mut c = if next(2) == 0 { upgrade() } else { welcome() };
                 c.id = id(&format!("c{i}"));
                 c.surface = surface;
@@ -234,15 +301,29 @@ fn decide_is_total_on_generated_inputs() {
         let mut h = History::default();
         for c in &campaigns {
             if next(3) == 0 {
-                h.record(&c.id, Outcome::Shown, NOW.plus_ms(-(next(3 * DAY as u64) as i64)));
+                h.record(
+                    &c.id,
+                    Outcome::Shown,
+                    NOW.plus_ms(-(next(3 * DAY as u64) as i64)),
+                );
             }
         }
-        let cat = Catalog { campaigns, budget: Budget { max_campaigns: next(3) as u32, window_ms: DAY } };
+        let cat = Catalog {
+            campaigns,
+            budget: Budget {
+                max_campaigns: next(3) as u32,
+                window_ms: DAY,
+            },
+        };
         let f = facts_with_expenses(next(10) as u32, 5.0);
         let d = decide(&cat, &f, &h, NOW);
         assert_eq!(d.verdicts.len(), cat.campaigns.len());
         assert_eq!(d, decide(&cat, &f, &h, NOW));
-        let chosen = d.verdicts.iter().filter(|(_, v)| *v == Verdict::Chosen).count();
+        let chosen = d
+            .verdicts
+            .iter()
+            .filter(|(_, v)| *v == Verdict::Chosen)
+            .count();
         assert_eq!(chosen, d.picks.len());
         assert!(d.picks.len() <= 2, "at most one per surface");
     }

@@ -82,7 +82,11 @@ mod tests {
     fn check(ms: i64, expect_day: i32, expect_month_start: i32) {
         let day = Timestamp(ms).day();
         assert_eq!(day, Day(expect_day), "day of {ms}");
-        assert_eq!(day.month_start(), Day(expect_month_start), "month start of {ms}");
+        assert_eq!(
+            day.month_start(),
+            Day(expect_month_start),
+            "month start of {ms}"
+        );
     }
 
     #[test]

@@ -13,7 +13,18 @@ pub(crate) fn all() -> Result {
 /// wasm32 release build → wasm-bindgen (web target) → wasm-opt -Oz, into `pkg/src/wasm/`.
 pub(crate) fn sdk() -> Result {
     println!("building the SDK (wasm32, size-optimised)");
-    check(cmd("cargo", &["build", "-p", "sdk", "--lib", "--release", "--target", "wasm32-unknown-unknown"]))?;
+    check(cmd(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "sdk",
+            "--lib",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+    ))?;
     check(cmd(
         "wasm-bindgen",
         &[
@@ -48,11 +59,15 @@ pub(crate) fn sdk() -> Result {
 pub(crate) fn edge() -> Result {
     println!("building the edge worker (worker-build --release)");
     let root = root();
-    let bindgen = crate::run::probe(cmd("sh", &["-c", "command -v wasm-bindgen"])).ok_or("wasm-bindgen not on PATH")?;
+    let bindgen = crate::run::probe(cmd("sh", &["-c", "command -v wasm-bindgen"]))
+        .ok_or("wasm-bindgen not on PATH")?;
     let mut c = cmd("worker-build", &["--release"]);
     c.current_dir(root.join("edge"))
         .env("WASM_BINDGEN_BIN", bindgen)
-        .env("ESBUILD_BIN", root.join("node_modules/@esbuild/linux-x64/bin/esbuild"))
+        .env(
+            "ESBUILD_BIN",
+            root.join("node_modules/@esbuild/linux-x64/bin/esbuild"),
+        )
         .env("WASM_OPT_BIN", root.join("node_modules/.bin/wasm-opt"));
     check(c)
 }

@@ -20,20 +20,43 @@ fn wrangler(args: &[&str]) -> Command {
 }
 
 fn origins(port: u16) -> Vec<String> {
-    vec![format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")]
+    vec![
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ]
 }
 
 /// Applies the D1 migrations and the demo seed to the local database under `persist`.
 fn prepare_db(persist: &Path, port: u16, secret: &str) -> Result {
     let persist_arg = persist.to_string_lossy().into_owned();
-    check(wrangler(&["d1", "migrations", "apply", "DB", "--local", "--persist-to", &persist_arg]))?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    check(wrangler(&[
+        "d1",
+        "migrations",
+        "apply",
+        "DB",
+        "--local",
+        "--persist-to",
+        &persist_arg,
+    ]))?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
     let sql = seed::sql(&origins(port), secret, now)?;
     let file = persist.join("seed.sql");
     std::fs::create_dir_all(persist).map_err(|e| format!("{}: {e}", persist.display()))?;
     std::fs::write(&file, sql).map_err(|e| format!("{}: {e}", file.display()))?;
     let file_arg = file.to_string_lossy().into_owned();
-    check(wrangler(&["d1", "execute", "DB", "--local", "--persist-to", &persist_arg, "--file", &file_arg]))
+    check(wrangler(&[
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        &persist_arg,
+        "--file",
+        &file_arg,
+    ]))
 }
 
 /// The `dev` command.
@@ -43,7 +66,10 @@ pub(crate) fn dev() -> Result {
     crate::setup::ensure(false)?;
     step(start, "build SDK, edge worker and demo app");
     crate::build::all()?;
-    step(start, "apply D1 migrations and seed the demo workspace (local state in .wrangler/)");
+    step(
+        start,
+        "apply D1 migrations and seed the demo workspace (local state in .wrangler/)",
+    );
     let persist = root().join(".wrangler/state");
     let secret_file = root().join(".wrangler/cairn-secret-key");
     let secret = match std::fs::read_to_string(&secret_file) {
@@ -70,7 +96,15 @@ pub(crate) fn dev() -> Result {
     );
     let persist_arg = persist.to_string_lossy().into_owned();
     let port = DEV_PORT.to_string();
-    check(wrangler(&["dev", "--ip", "127.0.0.1", "--port", &port, "--persist-to", &persist_arg]))
+    check(wrangler(&[
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--persist-to",
+        &persist_arg,
+    ]))
 }
 
 /// A `wrangler dev` process group, stopped when dropped.
@@ -83,7 +117,10 @@ impl Drop for Server {
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         std::thread::sleep(Duration::from_millis(500));
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -97,10 +134,19 @@ fn free_port() -> Result<u16> {
 fn http_status(port: u16, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = [0u8; 32];
     let n = s.read(&mut buf).ok()?;
-    std::str::from_utf8(&buf[..n]).ok()?.split(' ').nth(1)?.parse().ok()
+    std::str::from_utf8(&buf[..n])
+        .ok()?
+        .split(' ')
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn tail(path: &PathBuf, lines: usize) -> String {
@@ -122,24 +168,59 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
     let log2 = log.try_clone().map_err(|e| e.to_string())?;
     let state_arg = state.to_string_lossy().into_owned();
     let port_arg = port.to_string();
-    let mut c = wrangler(&["dev", "--ip", "127.0.0.1", "--port", &port_arg, "--persist-to", &state_arg]);
-    c.stdin(Stdio::null()).stdout(log).stderr(log2).process_group(0);
-    let server = Server { child: c.spawn().map_err(|e| format!("wrangler dev: {e}"))? };
+    let mut c = wrangler(&[
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        &port_arg,
+        "--persist-to",
+        &state_arg,
+    ]);
+    c.stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log2)
+        .process_group(0);
+    let server = Server {
+        child: c.spawn().map_err(|e| format!("wrangler dev: {e}"))?,
+    };
 
     let deadline = Instant::now() + Duration::from_secs(120);
     while http_status(port, "/v1/health") != Some(200) {
         if Instant::now() > deadline {
-            return Err(format!("wrangler dev did not become ready; its log:\n{}", tail(&log_path, 40)));
+            return Err(format!(
+                "wrangler dev did not become ready; its log:\n{}",
+                tail(&log_path, 40)
+            ));
         }
         std::thread::sleep(Duration::from_millis(300));
     }
-    step(start, &format!("wrangler dev ready on http://127.0.0.1:{port}; running tests/edge.test.mjs and tests/e2e.test.mjs"));
-    let mut t = cmd("node", &["--test", "--test-concurrency=1", "tests/edge.test.mjs", "tests/e2e.test.mjs"]);
+    step(
+        start,
+        &format!(
+            "wrangler dev ready on http://127.0.0.1:{port}; running tests/edge.test.mjs and tests/e2e.test.mjs"
+        ),
+    );
+    let mut t = cmd(
+        "node",
+        &[
+            "--test",
+            "--test-concurrency=1",
+            "tests/edge.test.mjs",
+            "tests/e2e.test.mjs",
+        ],
+    );
     t.env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
         .env("CAIRN_WRITE_KEY", seed::DEMO_WRITE_KEY)
         .env("CAIRN_OTHER_WRITE_KEY", seed::OTHER_WRITE_KEY)
         .env("CAIRN_SECRET_KEY", &secret);
     let result = check(t);
     drop(server);
-    result.map_err(|e| format!("{e}\nlast lines of {}:\n{}", log_path.display(), tail(&log_path, 40)))
+    result.map_err(|e| {
+        format!(
+            "{e}\nlast lines of {}:\n{}",
+            log_path.display(),
+            tail(&log_path, 40)
+        )
+    })
 }

@@ -28,9 +28,14 @@ fn main() -> ExitCode {
         Some("dev") => edge::dev(),
         Some("test") => run::test_all(),
         Some("build") => setup::ensure(false).and_then(|()| build::all()),
-        Some("js") => setup::ensure(true).and_then(|()| edge::run_js_tests(std::time::Instant::now())),
+        Some("js") => {
+            setup::ensure(true).and_then(|()| edge::run_js_tests(std::time::Instant::now()))
+        }
         Some("size") => size::report().map(|_| ()),
-        Some("bench") => run::check(run::cmd("cargo", &["bench", "-p", "rules", "--bench", "decide"])),
+        Some("bench") => run::check(run::cmd(
+            "cargo",
+            &["bench", "-p", "rules", "--bench", "decide"],
+        )),
         Some("setup") => setup::ensure(true),
         _ => {
             eprintln!("{USAGE}");

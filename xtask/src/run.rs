@@ -9,7 +9,9 @@ pub(crate) type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Prints a step header with the time since `start`.
@@ -38,27 +40,40 @@ pub(crate) fn cmd(program: &str, args: &[&str]) -> Command {
     if let Ok(joined) = std::env::join_paths(dirs) {
         c.env("PATH", joined);
     }
-    c.args(args).current_dir(root()).env("WRANGLER_SEND_METRICS", "false");
+    c.args(args)
+        .current_dir(root())
+        .env("WRANGLER_SEND_METRICS", "false");
     c
 }
 
 /// Runs `c` to completion and fails with its description when it exits non-zero.
 pub(crate) fn check(mut c: Command) -> Result {
     let shown = format!("{c:?}");
-    let status = c.status().map_err(|e| format!("could not start {shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
+    let status = c
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
 }
 
 /// Runs `c` and returns its stdout when it succeeds, `None` otherwise (used for version probes).
 pub(crate) fn probe(mut c: Command) -> Option<String> {
     let out = c.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// The `test` command: every check, in order of cost, stopping at the first failure.
 pub(crate) fn test_all() -> Result {
     let start = Instant::now();
-    step(start, "set-up (toolchain target, wasm-bindgen-cli, worker-build, npm packages, chromium)");
+    step(
+        start,
+        "set-up (toolchain target, wasm-bindgen-cli, worker-build, npm packages, chromium)",
+    );
     crate::setup::ensure(true)?;
     let mut passed = 0;
 
@@ -67,19 +82,50 @@ pub(crate) fn test_all() -> Result {
     passed += 1;
 
     step(start, "cargo clippy (host and wasm32) with -D warnings");
-    check(cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     check(cmd(
         "cargo",
-        &["clippy", "-p", "rules", "-p", "protocol", "-p", "sdk", "-p", "edge", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    check(cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "rules",
+            "-p",
+            "protocol",
+            "-p",
+            "sdk",
+            "-p",
+            "edge",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
     ))?;
     passed += 1;
 
-    step(start, "native tests (rules, protocol, sdk engine, edge use cases, xtask)");
+    step(
+        start,
+        "native tests (rules, protocol, sdk engine, edge use cases, xtask)",
+    );
     check(cmd("cargo", &["test", "--workspace"]))?;
     passed += 1;
 
     step(start, "wasm32 tests (rules under wasm-bindgen-test-runner)");
-    check(cmd("cargo", &["test", "-p", "rules", "--target", "wasm32-unknown-unknown"]))?;
+    check(cmd(
+        "cargo",
+        &["test", "-p", "rules", "--target", "wasm32-unknown-unknown"],
+    ))?;
     passed += 1;
 
     step(start, "build SDK, edge worker and demo app");
@@ -89,11 +135,17 @@ pub(crate) fn test_all() -> Result {
     step(start, "size report");
     crate::size::report()?;
 
-    step(start, "edge integration and browser end-to-end tests against wrangler dev (workerd, local D1 + Durable Objects)");
+    step(
+        start,
+        "edge integration and browser end-to-end tests against wrangler dev (workerd, local D1 + Durable Objects)",
+    );
     crate::edge::run_js_tests(start)?;
     passed += 1;
 
-    println!("\nAll checks passed in {:.0}s.", start.elapsed().as_secs_f64());
+    println!(
+        "\nAll checks passed in {:.0}s.",
+        start.elapsed().as_secs_f64()
+    );
     println!("xtask: {passed} passed, 0 failed");
     Ok(())
 }

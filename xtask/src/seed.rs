@@ -14,10 +14,12 @@ pub(crate) const OTHER_WRITE_KEY: &str = "wk_other_public";
 
 /// Hex SHA-256.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// A fresh random secret key (from the OS's entropy).
@@ -46,7 +48,8 @@ pub(crate) fn campaigns() -> Result<Vec<String>> {
     files
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             protocol::v1::parse_campaign(&text).map_err(|p| format!("{}: {p}", path.display()))?;
             Ok(text)
         })
@@ -60,25 +63,39 @@ pub(crate) fn sql(origins: &[String], secret_key: &str, now_ms: u128) -> Result<
         s.push_str(&l);
         s.push('\n');
     };
-    for (id, name, key, debug) in
-        [("demo", "Expensely (demo)", DEMO_WRITE_KEY, 1), ("other", "Another vendor", OTHER_WRITE_KEY, 0)]
-    {
+    for (id, name, key, debug) in [
+        ("demo", "Expensely (demo)", DEMO_WRITE_KEY, 1),
+        ("other", "Another vendor", OTHER_WRITE_KEY, 0),
+    ] {
         line(format!(
             "INSERT INTO workspaces (id, name, settings, created_at) VALUES ({}, {}, '{{}}', {now_ms}) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name;",
             q(id),
             q(name)
         ));
-        line(format!("INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ({}, {}, {debug});", q(key), q(id)));
-        line(format!("DELETE FROM allowed_origins WHERE workspace_id = {};", q(id)));
-        line(format!("DELETE FROM campaigns WHERE workspace_id = {};", q(id)));
+        line(format!(
+            "INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ({}, {}, {debug});",
+            q(key),
+            q(id)
+        ));
+        line(format!(
+            "DELETE FROM allowed_origins WHERE workspace_id = {};",
+            q(id)
+        ));
+        line(format!(
+            "DELETE FROM campaigns WHERE workspace_id = {};",
+            q(id)
+        ));
     }
     line(format!(
         "INSERT OR REPLACE INTO secret_keys (key_hash, workspace_id, label) VALUES ({}, 'demo', 'local');",
         q(&sha256_hex(secret_key.as_bytes()))
     ));
     for origin in origins {
-        line(format!("INSERT INTO allowed_origins (workspace_id, origin) VALUES ('demo', {});", q(origin)));
+        line(format!(
+            "INSERT INTO allowed_origins (workspace_id, origin) VALUES ('demo', {});",
+            q(origin)
+        ));
     }
     line("INSERT INTO allowed_origins (workspace_id, origin) VALUES ('other', 'https://other.example');".to_owned());
     for doc in campaigns()? {
@@ -103,7 +120,10 @@ mod tests {
         let sql = sql(&["http://127.0.0.1:8787".into()], "sk_test", 1).expect("seed builds");
         assert!(sql.contains("'wk_demo_public'"));
         assert!(sql.contains(&sha256_hex(b"sk_test")));
-        assert!(!sql.contains("sk_test'"), "the secret itself is never stored");
+        assert!(
+            !sql.contains("sk_test'"),
+            "the secret itself is never stored"
+        );
         assert_eq!(q("it's"), "'it''s'");
         assert!(campaigns().expect("campaigns").len() >= 2);
     }

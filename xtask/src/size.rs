@@ -5,8 +5,13 @@ use std::path::Path;
 use crate::run::{Result, cmd, root};
 
 fn gzipped(path: &Path) -> Result<(u64, u64)> {
-    let raw = std::fs::metadata(path).map_err(|e| format!("{}: {e} (run `cargo xtask build`)", path.display()))?.len();
-    let out = cmd("gzip", &["-9", "-c"]).arg(path).output().map_err(|e| format!("gzip: {e}"))?;
+    let raw = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e} (run `cargo xtask build`)", path.display()))?
+        .len();
+    let out = cmd("gzip", &["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("gzip: {e}"))?;
     Ok((raw, out.stdout.len() as u64))
 }
 
@@ -18,7 +23,12 @@ fn table(title: &str, files: &[&str]) -> Result<u64> {
         total += gz;
         println!("  {f:<40} {raw:>9} B raw {gz:>8} B gzip");
     }
-    println!("  {:<40} {:>24} B gzip ({:.1} KB)", "total", total, total as f64 / 1024.0);
+    println!(
+        "  {:<40} {:>24} B gzip ({:.1} KB)",
+        "total",
+        total,
+        total as f64 / 1024.0
+    );
     Ok(total)
 }
 
@@ -26,9 +36,16 @@ fn table(title: &str, files: &[&str]) -> Result<u64> {
 pub(crate) fn report() -> Result<u64> {
     let sdk = table(
         "SDK (pkg/, budget 40 KB gzip, goal 32 KB):",
-        &["pkg/src/index.js", "pkg/src/wasm/cairn_sdk.js", "pkg/src/wasm/cairn_sdk_bg.wasm"],
+        &[
+            "pkg/src/index.js",
+            "pkg/src/wasm/cairn_sdk.js",
+            "pkg/src/wasm/cairn_sdk_bg.wasm",
+        ],
     )?;
-    table("Edge worker (edge/build/):", &["edge/build/index.js", "edge/build/index_bg.wasm"])?;
+    table(
+        "Edge worker (edge/build/):",
+        &["edge/build/index.js", "edge/build/index_bg.wasm"],
+    )?;
     if sdk > 40 * 1024 {
         println!("warning: the SDK is over its 40 KB gzip budget");
     }

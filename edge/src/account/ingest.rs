@@ -1,7 +1,10 @@
 //! The account use case: store new events exactly once, fold them into state, then decide.
 
-use protocol::v1::{Event, EventKind, IngestRequest, IngestResult, decision_dto, parse_campaign, parse_settings, validate_event};
 use protocol::Problem;
+use protocol::v1::{
+    Event, EventKind, IngestRequest, IngestResult, decision_dto, parse_campaign, parse_settings,
+    validate_event,
+};
 use rules::{Catalog, Timestamp, decide};
 
 use super::{AccountStore, NewEvent, TraitOwner};
@@ -12,14 +15,18 @@ use crate::error::AppError;
 ///
 /// Campaign documents that no longer validate are left out of the decision and returned
 /// as warnings for the caller to log; one bad document never blocks the others.
-pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<(IngestResult, Vec<Problem>), AppError> {
+pub fn ingest<S: AccountStore>(
+    store: &mut S,
+    req: &IngestRequest,
+) -> Result<(IngestResult, Vec<Problem>), AppError> {
     let mut warnings = Vec::new();
     let mut accepted = 0;
     let mut duplicates = 0;
     for dto in &req.events {
         let body = dto.event.get();
         // The worker validated the event already; this re-check keeps the object honest.
-        let event = validate_event(body).map_err(|p| AppError::Internal(format!("unvalidated event reached storage: {p}")))?;
+        let event = validate_event(body)
+            .map_err(|p| AppError::Internal(format!("unvalidated event reached storage: {p}")))?;
         let new = NewEvent {
             id: &event.id,
             user_id: &event.user_id,
@@ -63,7 +70,14 @@ pub fn ingest<S: AccountStore>(store: &mut S, req: &IngestRequest) -> Result<(In
             Some(decision_dto(&d, &docs, req.debug))
         }
     };
-    Ok((IngestResult { accepted, duplicates, decision }, warnings))
+    Ok((
+        IngestResult {
+            accepted,
+            duplicates,
+            decision,
+        },
+        warnings,
+    ))
 }
 
 /// Folds one new event into the account's state.
@@ -73,9 +87,9 @@ fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result
         EventKind::Identify { traits } => traits
             .iter()
             .try_for_each(|(k, v)| store.set_trait(TraitOwner::User(&event.user_id), k, v, at.0)),
-        EventKind::Group { traits } => {
-            traits.iter().try_for_each(|(k, v)| store.set_trait(TraitOwner::Account, k, v, at.0))
-        }
+        EventKind::Group { traits } => traits
+            .iter()
+            .try_for_each(|(k, v)| store.set_trait(TraitOwner::Account, k, v, at.0)),
         EventKind::Page { .. } => Ok(()),
         EventKind::Message { campaign, outcome } => {
             let mut record = store.message(&event.user_id, campaign)?;

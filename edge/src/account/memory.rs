@@ -33,11 +33,21 @@ impl AccountStore for MemoryAccountStore {
             return Ok(false);
         }
         self.event_ids.insert(e.id.to_owned(), self.events.len());
-        self.events.push(StoredEvent { timestamp: e.timestamp, received_at: e.received_at, body: e.body.to_owned() });
+        self.events.push(StoredEvent {
+            timestamp: e.timestamp,
+            received_at: e.received_at,
+            body: e.body.to_owned(),
+        });
         Ok(true)
     }
 
-    fn set_trait(&mut self, owner: TraitOwner<'_>, key: &str, value: &Value, at: i64) -> Result<(), AppError> {
+    fn set_trait(
+        &mut self,
+        owner: TraitOwner<'_>,
+        key: &str,
+        value: &Value,
+        at: i64,
+    ) -> Result<(), AppError> {
         let map = match owner {
             TraitOwner::User(u) => self.user_traits.entry(u.to_owned()).or_default(),
             TraitOwner::Account => &mut self.account_traits,
@@ -48,18 +58,37 @@ impl AccountStore for MemoryAccountStore {
         Ok(())
     }
 
-    fn add_usage(&mut self, user_id: &str, feature: &str, day: Day, n: u32) -> Result<(), AppError> {
-        let slot = self.usage.entry((user_id.to_owned(), feature.to_owned(), day)).or_default();
+    fn add_usage(
+        &mut self,
+        user_id: &str,
+        feature: &str,
+        day: Day,
+        n: u32,
+    ) -> Result<(), AppError> {
+        let slot = self
+            .usage
+            .entry((user_id.to_owned(), feature.to_owned(), day))
+            .or_default();
         *slot = slot.saturating_add(n);
         Ok(())
     }
 
     fn message(&self, user_id: &str, campaign: &CampaignId) -> Result<MessageRecord, AppError> {
-        Ok(self.messages.get(&(user_id.to_owned(), campaign.clone())).copied().unwrap_or_default())
+        Ok(self
+            .messages
+            .get(&(user_id.to_owned(), campaign.clone()))
+            .copied()
+            .unwrap_or_default())
     }
 
-    fn save_message(&mut self, user_id: &str, campaign: &CampaignId, record: &MessageRecord) -> Result<(), AppError> {
-        self.messages.insert((user_id.to_owned(), campaign.clone()), *record);
+    fn save_message(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        record: &MessageRecord,
+    ) -> Result<(), AppError> {
+        self.messages
+            .insert((user_id.to_owned(), campaign.clone()), *record);
         Ok(())
     }
 
@@ -93,7 +122,10 @@ impl AccountStore for MemoryAccountStore {
     fn events(&self) -> Result<Vec<AccountEventDto>, AppError> {
         self.events
             .iter()
-            .map(|e| AccountEventDto::from_stored(e.timestamp, e.received_at, e.body.clone()).map_err(AppError::from))
+            .map(|e| {
+                AccountEventDto::from_stored(e.timestamp, e.received_at, e.body.clone())
+                    .map_err(AppError::from)
+            })
             .collect()
     }
 }
@@ -105,10 +137,23 @@ pub struct MemoryAccounts {
 }
 
 impl Accounts for MemoryAccounts {
-    async fn ingest(&self, workspace_id: &str, account_id: &str, req: &IngestRequest) -> Result<IngestResult, AppError> {
+    async fn ingest(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        req: &IngestRequest,
+    ) -> Result<IngestResult, AppError> {
         let mut stores = self.stores.borrow_mut();
-        let (result, warnings) = ingest(stores.entry(object_name(workspace_id, account_id)).or_default(), req)?;
-        assert!(warnings.is_empty(), "campaign documents in tests are valid: {warnings:?}");
+        let (result, warnings) = ingest(
+            stores
+                .entry(object_name(workspace_id, account_id))
+                .or_default(),
+            req,
+        )?;
+        assert!(
+            warnings.is_empty(),
+            "campaign documents in tests are valid: {warnings:?}"
+        );
         Ok(result)
     }
 

@@ -52,13 +52,25 @@ pub trait AccountStore {
     /// Stores an event unless its id is already stored; returns whether it was new.
     fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<bool, AppError>;
     /// Sets a trait if `at` is not older than the stored value's time.
-    fn set_trait(&mut self, owner: TraitOwner<'_>, key: &str, value: &Value, at: i64) -> Result<(), AppError>;
+    fn set_trait(
+        &mut self,
+        owner: TraitOwner<'_>,
+        key: &str,
+        value: &Value,
+        at: i64,
+    ) -> Result<(), AppError>;
     /// Adds `n` uses of `feature` by `user_id` on `day`.
-    fn add_usage(&mut self, user_id: &str, feature: &str, day: Day, n: u32) -> Result<(), AppError>;
+    fn add_usage(&mut self, user_id: &str, feature: &str, day: Day, n: u32)
+    -> Result<(), AppError>;
     /// The user's record for a campaign.
     fn message(&self, user_id: &str, campaign: &CampaignId) -> Result<MessageRecord, AppError>;
     /// Replaces the user's record for a campaign.
-    fn save_message(&mut self, user_id: &str, campaign: &CampaignId, record: &MessageRecord) -> Result<(), AppError>;
+    fn save_message(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        record: &MessageRecord,
+    ) -> Result<(), AppError>;
     /// Traits and usage of the user and the account.
     fn facts(&self, user_id: &str) -> Result<Facts, AppError>;
     /// The user's message history.
@@ -71,7 +83,12 @@ pub trait AccountStore {
 #[allow(async_fn_in_trait)]
 pub trait Accounts {
     /// Stores events and decides, atomically for the account.
-    async fn ingest(&self, workspace_id: &str, account_id: &str, req: &IngestRequest) -> Result<IngestResult, AppError>;
+    async fn ingest(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        req: &IngestRequest,
+    ) -> Result<IngestResult, AppError>;
     /// Every stored event of the account.
     async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError>;
 }

@@ -2,7 +2,8 @@
 
 use protocol::v1::{EventExport, IngestRequest, IngestResult, to_json};
 use worker::{
-    DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response, SqlStorage, State, durable_object,
+    DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response, SqlStorage, State,
+    durable_object,
 };
 
 use super::sql::{SqlStore, migrate};
@@ -19,7 +20,9 @@ pub struct AccountObject {
 
 impl std::fmt::Debug for AccountObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountObject").field("ready", &self.ready).finish_non_exhaustive()
+        f.debug_struct("AccountObject")
+            .field("ready", &self.ready)
+            .finish_non_exhaustive()
     }
 }
 
@@ -48,7 +51,9 @@ impl DurableObject for AccountObject {
                         to_json(&result)
                     })
             }
-            (Method::Get, "/events") => SqlStore::new(&self.sql).events().map(|events| to_json(&EventExport { events })),
+            (Method::Get, "/events") => SqlStore::new(&self.sql)
+                .events()
+                .map(|events| to_json(&EventExport { events })),
             _ => return Response::error("no such account route", 404),
         };
         match result {
@@ -73,8 +78,18 @@ impl DurableAccounts {
         Self { ns }
     }
 
-    async fn call(&self, workspace_id: &str, account_id: &str, method: Method, path: &str, body: Option<String>) -> Result<String, AppError> {
-        let stub = self.ns.id_from_name(&object_name(workspace_id, account_id))?.get_stub()?;
+    async fn call(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, AppError> {
+        let stub = self
+            .ns
+            .id_from_name(&object_name(workspace_id, account_id))?
+            .get_stub()?;
         let mut init = RequestInit::new();
         init.with_method(method);
         if let Some(b) = body {
@@ -84,20 +99,38 @@ impl DurableAccounts {
         let mut resp = stub.fetch_with_request(req).await?;
         let text = resp.text().await?;
         if resp.status_code() != 200 {
-            return Err(AppError::Internal(format!("account object answered {}: {text}", resp.status_code())));
+            return Err(AppError::Internal(format!(
+                "account object answered {}: {text}",
+                resp.status_code()
+            )));
         }
         Ok(text)
     }
 }
 
 impl Accounts for DurableAccounts {
-    async fn ingest(&self, workspace_id: &str, account_id: &str, req: &IngestRequest) -> Result<IngestResult, AppError> {
-        let text = self.call(workspace_id, account_id, Method::Post, "/ingest", Some(to_json(req))).await?;
+    async fn ingest(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        req: &IngestRequest,
+    ) -> Result<IngestResult, AppError> {
+        let text = self
+            .call(
+                workspace_id,
+                account_id,
+                Method::Post,
+                "/ingest",
+                Some(to_json(req)),
+            )
+            .await?;
         Ok(IngestResult::from_json(&text)?)
     }
 
     async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError> {
-        let text = self.call(workspace_id, account_id, Method::Get, "/events", None).await?;
+        let text = self
+            .call(workspace_id, account_id, Method::Get, "/events", None)
+            .await?;
         Ok(EventExport::from_json(&text)?)
     }
 }

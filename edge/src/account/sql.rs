@@ -40,7 +40,11 @@ impl<'a> SqlStore<'a> {
     }
 
     fn rows(&self, query: &str, bindings: Vec<V>) -> Result<Vec<Vec<V>>, AppError> {
-        Ok(self.sql.exec(query, bindings)?.raw().collect::<Result<Vec<_>, _>>()?)
+        Ok(self
+            .sql
+            .exec(query, bindings)?
+            .raw()
+            .collect::<Result<Vec<_>, _>>()?)
     }
 }
 
@@ -105,7 +109,13 @@ impl AccountStore for SqlStore<'_> {
         Ok(cursor.rows_written() > 0)
     }
 
-    fn set_trait(&mut self, owner: TraitOwner<'_>, key: &str, value: &Value, at: i64) -> Result<(), AppError> {
+    fn set_trait(
+        &mut self,
+        owner: TraitOwner<'_>,
+        key: &str,
+        value: &Value,
+        at: i64,
+    ) -> Result<(), AppError> {
         let (kind, num, txt) = match value {
             Value::Null => (0, V::Null, V::Null),
             Value::Bool(b) => (1, V::Float(if *b { 1.0 } else { 0.0 }), V::Null),
@@ -117,16 +127,34 @@ impl AccountStore for SqlStore<'_> {
              ON CONFLICT (owner, key) DO UPDATE SET kind = excluded.kind, num = excluded.num,
                text = excluded.text, updated_at = excluded.updated_at
              WHERE excluded.updated_at >= traits.updated_at",
-            vec![owner_key(owner).into(), key.into(), V::Integer(kind), num, txt, V::Integer(at)],
+            vec![
+                owner_key(owner).into(),
+                key.into(),
+                V::Integer(kind),
+                num,
+                txt,
+                V::Integer(at),
+            ],
         )?;
         Ok(())
     }
 
-    fn add_usage(&mut self, user_id: &str, feature: &str, day: Day, n: u32) -> Result<(), AppError> {
+    fn add_usage(
+        &mut self,
+        user_id: &str,
+        feature: &str,
+        day: Day,
+        n: u32,
+    ) -> Result<(), AppError> {
         self.sql.exec(
             "INSERT INTO usage (user_id, feature, day, count) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, feature, day) DO UPDATE SET count = count + excluded.count",
-            vec![user_id.into(), feature.into(), V::Integer(i64::from(day.0)), V::Integer(i64::from(n))],
+            vec![
+                user_id.into(),
+                feature.into(),
+                V::Integer(i64::from(day.0)),
+                V::Integer(i64::from(n)),
+            ],
         )?;
         Ok(())
     }
@@ -140,7 +168,12 @@ impl AccountStore for SqlStore<'_> {
         Ok(rows.first().map(|r| record_from_row(r)).unwrap_or_default())
     }
 
-    fn save_message(&mut self, user_id: &str, campaign: &CampaignId, r: &MessageRecord) -> Result<(), AppError> {
+    fn save_message(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        r: &MessageRecord,
+    ) -> Result<(), AppError> {
         self.sql.exec(
             "INSERT OR REPLACE INTO messages (user_id, campaign, first_shown, last_shown, shown_count, clicked, dismissed)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -164,7 +197,9 @@ impl AccountStore for SqlStore<'_> {
             "SELECT owner, key, kind, num, text FROM traits WHERE owner = ? OR owner = '@'",
             vec![user_owner.as_str().into()],
         )? {
-            let (Some(owner), Some(key)) = (text(r.first()), text(r.get(1))) else { continue };
+            let (Some(owner), Some(key)) = (text(r.first()), text(r.get(1))) else {
+                continue;
+            };
             let value = decode_value(int(r.get(2)), r.get(3), r.get(4));
             if owner == "@" {
                 facts.account_traits.insert(key, value);
@@ -173,11 +208,18 @@ impl AccountStore for SqlStore<'_> {
             }
         }
         for r in self.rows("SELECT user_id, feature, day, count FROM usage", Vec::new())? {
-            let (Some(user), Some(feature), Some(day), Some(n)) = (text(r.first()), text(r.get(1)), int(r.get(2)), int(r.get(3)))
-            else {
+            let (Some(user), Some(feature), Some(day), Some(n)) = (
+                text(r.first()),
+                text(r.get(1)),
+                int(r.get(2)),
+                int(r.get(3)),
+            ) else {
                 continue;
             };
-            let (day, n) = (Day(i32::try_from(day).unwrap_or(0)), u32::try_from(n).unwrap_or(u32::MAX));
+            let (day, n) = (
+                Day(i32::try_from(day).unwrap_or(0)),
+                u32::try_from(n).unwrap_or(u32::MAX),
+            );
             facts.account_usage.add(&feature, day, n);
             if user == user_id {
                 facts.user_usage.add(&feature, day, n);
@@ -200,17 +242,20 @@ impl AccountStore for SqlStore<'_> {
     }
 
     fn events(&self) -> Result<Vec<AccountEventDto>, AppError> {
-        self.rows("SELECT timestamp, received_at, body FROM events ORDER BY timestamp, id", Vec::new())?
-            .into_iter()
-            .map(|r| {
-                let dto = AccountEventDto::from_stored(
-                    int(r.first()).unwrap_or(0),
-                    int(r.get(1)).unwrap_or(0),
-                    text(r.get(2)).unwrap_or_default(),
-                )?;
-                Ok(dto)
-            })
-            .collect()
+        self.rows(
+            "SELECT timestamp, received_at, body FROM events ORDER BY timestamp, id",
+            Vec::new(),
+        )?
+        .into_iter()
+        .map(|r| {
+            let dto = AccountEventDto::from_stored(
+                int(r.first()).unwrap_or(0),
+                int(r.get(1)).unwrap_or(0),
+                text(r.get(2)).unwrap_or_default(),
+            )?;
+            Ok(dto)
+        })
+        .collect()
     }
 }
 
@@ -218,7 +263,9 @@ fn record_from_row(r: &[V]) -> MessageRecord {
     MessageRecord {
         first_shown: int(r.first()).map(Timestamp),
         last_shown: int(r.get(1)).map(Timestamp),
-        shown_count: int(r.get(2)).and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+        shown_count: int(r.get(2))
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0),
         clicked: int(r.get(3)).map(Timestamp),
         dismissed: int(r.get(4)).map(Timestamp),
     }

@@ -1,10 +1,10 @@
 //! The edge's use cases, generic over the catalog and account stores (native-testable).
 
-use protocol::v1::{
-    AccountEventDto, DecideResponse, EventExport, EventsResponse, IngestRequest, Subject, check_id, parse_batch,
-    parse_decide_request,
-};
 use protocol::ErrorCode;
+use protocol::v1::{
+    AccountEventDto, DecideResponse, EventExport, EventsResponse, IngestRequest, Subject, check_id,
+    parse_batch, parse_decide_request,
+};
 use rules::Timestamp;
 use sha2::{Digest, Sha256};
 
@@ -14,13 +14,22 @@ use crate::error::AppError;
 
 /// Resolves the write key and checks the request's Origin against the workspace's list.
 /// Requests without an Origin (servers, curl) are not browser requests and pass.
-async fn authorize<C: CatalogStore>(catalog: &C, write_key: &str, origin: Option<&str>) -> Result<WriteKey, AppError> {
-    let key = catalog
-        .write_key(write_key)
-        .await?
-        .ok_or_else(|| AppError::problem(ErrorCode::UnknownWriteKey, "write_key", "no workspace has this write key"))?;
+async fn authorize<C: CatalogStore>(
+    catalog: &C,
+    write_key: &str,
+    origin: Option<&str>,
+) -> Result<WriteKey, AppError> {
+    let key = catalog.write_key(write_key).await?.ok_or_else(|| {
+        AppError::problem(
+            ErrorCode::UnknownWriteKey,
+            "write_key",
+            "no workspace has this write key",
+        )
+    })?;
     if let Some(origin) = origin
-        && !catalog.origin_allowed(Some(&key.workspace_id), origin).await?
+        && !catalog
+            .origin_allowed(Some(&key.workspace_id), origin)
+            .await?
     {
         return Err(AppError::problem(
             ErrorCode::OriginNotAllowed,
@@ -31,13 +40,23 @@ async fn authorize<C: CatalogStore>(catalog: &C, write_key: &str, origin: Option
     Ok(key)
 }
 
-fn ingest_request(events: Vec<AccountEventDto>, decide_for: Option<Subject>, debug: bool, catalog: &WorkspaceCatalog, now: Timestamp) -> IngestRequest {
+fn ingest_request(
+    events: Vec<AccountEventDto>,
+    decide_for: Option<Subject>,
+    debug: bool,
+    catalog: &WorkspaceCatalog,
+    now: Timestamp,
+) -> IngestRequest {
     let deciding = decide_for.is_some();
     IngestRequest {
         events,
         decide_for,
         debug,
-        campaigns: if deciding { catalog.campaigns.clone() } else { Vec::new() },
+        campaigns: if deciding {
+            catalog.campaigns.clone()
+        } else {
+            Vec::new()
+        },
         settings: deciding.then(|| catalog.settings.clone()),
         now: now.0,
     }
@@ -58,10 +77,10 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
         return Err(AppError::AllRejected(validated.rejected));
     }
     // The decision is for the user of the last valid event.
-    let subject = validated
-        .accepted
-        .last()
-        .map(|(e, _)| Subject { user_id: e.user_id.clone(), account_id: e.account_id.clone() });
+    let subject = validated.accepted.last().map(|(e, _)| Subject {
+        user_id: e.user_id.clone(),
+        account_id: e.account_id.clone(),
+    });
     let ws_catalog = match &subject {
         Some(_) => catalog.catalog(&key.workspace_id).await?,
         None => WorkspaceCatalog::default(),
@@ -74,11 +93,18 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
             None => groups.push((event.account_id, vec![dto])),
         }
     }
-    let mut response = EventsResponse { accepted: 0, duplicates: 0, rejected: validated.rejected, decision: None };
+    let mut response = EventsResponse {
+        accepted: 0,
+        duplicates: 0,
+        rejected: validated.rejected,
+        decision: None,
+    };
     for (account_id, events) in groups {
         let decide_for = subject.clone().filter(|s| s.account_id == account_id);
         let req = ingest_request(events, decide_for, false, &ws_catalog, now);
-        let result = accounts.ingest(&key.workspace_id, &account_id, &req).await?;
+        let result = accounts
+            .ingest(&key.workspace_id, &account_id, &req)
+            .await?;
         response.accepted += result.accepted;
         response.duplicates += result.duplicates;
         if result.decision.is_some() {
@@ -99,20 +125,34 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
     let req = parse_decide_request(body)?;
     let key = authorize(catalog, &req.write_key, origin).await?;
     if req.debug && !key.debug {
-        return Err(AppError::problem(ErrorCode::DebugNotAllowed, "debug", "this write key may not see verdicts"));
+        return Err(AppError::problem(
+            ErrorCode::DebugNotAllowed,
+            "debug",
+            "this write key may not see verdicts",
+        ));
     }
     let ws_catalog = catalog.catalog(&key.workspace_id).await?;
-    let subject = Subject { user_id: req.user_id, account_id: req.account_id };
+    let subject = Subject {
+        user_id: req.user_id,
+        account_id: req.account_id,
+    };
     let account_id = subject.account_id.clone();
     let ingest = ingest_request(Vec::new(), Some(subject), req.debug, &ws_catalog, now);
-    let result = accounts.ingest(&key.workspace_id, &account_id, &ingest).await?;
-    let decision = result.decision.ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;
+    let result = accounts
+        .ingest(&key.workspace_id, &account_id, &ingest)
+        .await?;
+    let decision = result
+        .decision
+        .ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;
     Ok(DecideResponse { decision })
 }
 
 /// SHA-256 of a secret key, hex-encoded: the only form in which secrets are stored.
 pub fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `GET /v1/admin/accounts/{id}/events`: every stored event of one account of the caller's workspace.
@@ -124,11 +164,23 @@ pub async fn admin_events<C: CatalogStore, A: Accounts>(
 ) -> Result<EventExport, AppError> {
     let secret = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
-        .ok_or_else(|| AppError::problem(ErrorCode::InvalidSecretKey, "authorization", "send `Authorization: Bearer <secret key>`"))?;
+        .ok_or_else(|| {
+            AppError::problem(
+                ErrorCode::InvalidSecretKey,
+                "authorization",
+                "send `Authorization: Bearer <secret key>`",
+            )
+        })?;
     let workspace_id = catalog
         .secret_key(&hash_secret(secret.trim()))
         .await?
-        .ok_or_else(|| AppError::problem(ErrorCode::InvalidSecretKey, "authorization", "unknown secret key"))?;
+        .ok_or_else(|| {
+            AppError::problem(
+                ErrorCode::InvalidSecretKey,
+                "authorization",
+                "unknown secret key",
+            )
+        })?;
     check_id("account_id", account_id)?;
     accounts.export(&workspace_id, account_id).await
 }

@@ -18,13 +18,28 @@ const UPGRADE: &str = r#"{"id":"upgrade","surface":"banner","priority":50,"recur
 
 fn world() -> (MemoryCatalog, MemoryAccounts) {
     let mut c = MemoryCatalog::default();
-    c.write_keys.insert("wk".into(), WriteKey { workspace_id: "ws".into(), debug: true });
-    c.write_keys.insert("wk_other".into(), WriteKey { workspace_id: "other".into(), debug: false });
+    c.write_keys.insert(
+        "wk".into(),
+        WriteKey {
+            workspace_id: "ws".into(),
+            debug: true,
+        },
+    );
+    c.write_keys.insert(
+        "wk_other".into(),
+        WriteKey {
+            workspace_id: "other".into(),
+            debug: false,
+        },
+    );
     c.secret_keys.insert(hash_secret("sk"), "ws".into());
     c.origins.push(("ws".into(), ORIGIN.into()));
     c.catalogs.insert(
         "ws".into(),
-        WorkspaceCatalog { campaigns: vec![WELCOME.into(), UPGRADE.into()], settings: "{}".into() },
+        WorkspaceCatalog {
+            campaigns: vec![WELCOME.into(), UPGRADE.into()],
+            settings: "{}".into(),
+        },
     );
     (c, MemoryAccounts::default())
 }
@@ -34,7 +49,11 @@ fn uuid(n: u32) -> String {
 }
 
 fn track(n: u32, account: &str, name: &str) -> String {
-    format!(r#"{{"id":"{}","type":"track","user_id":"u1","account_id":"{account}","timestamp":{},"name":"{name}"}}"#, uuid(n), NOW.0)
+    format!(
+        r#"{{"id":"{}","type":"track","user_id":"u1","account_id":"{account}","timestamp":{},"name":"{name}"}}"#,
+        uuid(n),
+        NOW.0
+    )
 }
 
 fn group(n: u32, account: &str, limit: u32) -> String {
@@ -45,17 +64,34 @@ fn group(n: u32, account: &str, limit: u32) -> String {
     )
 }
 
-fn send(w: &(MemoryCatalog, MemoryAccounts), key: &str, origin: Option<&str>, events: &[String]) -> Result<EventsResponse, AppError> {
+fn send(
+    w: &(MemoryCatalog, MemoryAccounts),
+    key: &str,
+    origin: Option<&str>,
+    events: &[String],
+) -> Result<EventsResponse, AppError> {
     let refs: Vec<&str> = events.iter().map(String::as_str).collect();
-    block_on(post_events(&w.0, &w.1, origin, &batch_body(key, NOW, &refs), NOW))
+    block_on(post_events(
+        &w.0,
+        &w.1,
+        origin,
+        &batch_body(key, NOW, &refs),
+        NOW,
+    ))
 }
 
 fn stored(w: &(MemoryCatalog, MemoryAccounts), account: &str) -> usize {
-    block_on(admin_events(&w.0, &w.1, Some("Bearer sk"), account)).expect("export").events.len()
+    block_on(admin_events(&w.0, &w.1, Some("Bearer sk"), account))
+        .expect("export")
+        .events
+        .len()
 }
 
 fn picks(r: &EventsResponse) -> Vec<String> {
-    r.decision.iter().flat_map(|d| d.messages.iter().map(|m| m.campaign.clone())).collect()
+    r.decision
+        .iter()
+        .flat_map(|d| d.messages.iter().map(|m| m.campaign.clone()))
+        .collect()
 }
 
 #[test]
@@ -74,7 +110,10 @@ fn upgrade_banner_after_the_plan_limit() {
     let w = world();
     let mut events = vec![group(100, "acme", 5)];
     events.extend((1..=5).map(|n| track(n, "acme", "create_expense")));
-    assert_eq!(picks(&send(&w, "wk", None, &events).expect("ok")), ["welcome"]);
+    assert_eq!(
+        picks(&send(&w, "wk", None, &events).expect("ok")),
+        ["welcome"]
+    );
     let after = send(&w, "wk", None, &[track(6, "acme", "create_expense")]).expect("ok");
     assert_eq!(picks(&after), ["welcome", "upgrade"]);
 }
@@ -89,18 +128,45 @@ fn bad_requests_are_refused_and_store_nothing() {
         assert!(body.contains(&format!(r#""code":"{code}""#)), "{body}");
         assert_eq!(stored(&w, "bad"), 0, "nothing stored for {code}");
     };
-    check("nope", None, vec![track(1, "bad", "x")], "unknown_write_key");
-    check("wk", Some("https://evil.example"), vec![track(1, "bad", "x")], "origin_not_allowed");
-    check("wk", None, vec![track(1, "bad", "x").replace(&NOW.0.to_string(), "\"soon\"")], "invalid_type");
-    check("wk_other", Some(ORIGIN), vec![track(1, "bad", "x")], "origin_not_allowed");
+    check(
+        "nope",
+        None,
+        vec![track(1, "bad", "x")],
+        "unknown_write_key",
+    );
+    check(
+        "wk",
+        Some("https://evil.example"),
+        vec![track(1, "bad", "x")],
+        "origin_not_allowed",
+    );
+    check(
+        "wk",
+        None,
+        vec![track(1, "bad", "x").replace(&NOW.0.to_string(), "\"soon\"")],
+        "invalid_type",
+    );
+    check(
+        "wk_other",
+        Some(ORIGIN),
+        vec![track(1, "bad", "x")],
+        "origin_not_allowed",
+    );
 }
 
 #[test]
 fn decide_explains_with_a_debug_key_only() {
     let w = world();
     let body = r#"{"write_key":"wk","user_id":"u1","account_id":"a","debug":true}"#;
-    let d = block_on(post_decide(&w.0, &w.1, None, body, NOW)).expect("ok").decision;
-    let verdicts: Vec<_> = d.verdicts.expect("debug").into_iter().map(|v| format!("{}={}", v.campaign, v.verdict)).collect();
+    let d = block_on(post_decide(&w.0, &w.1, None, body, NOW))
+        .expect("ok")
+        .decision;
+    let verdicts: Vec<_> = d
+        .verdicts
+        .expect("debug")
+        .into_iter()
+        .map(|v| format!("{}={}", v.campaign, v.verdict))
+        .collect();
     assert_eq!(verdicts, ["welcome=chosen", "upgrade=audience_mismatch"]);
     let other = r#"{"write_key":"wk_other","user_id":"u1","account_id":"a","debug":true}"#;
     let err = block_on(post_decide(&w.0, &w.1, None, other, NOW)).expect_err("refused");
@@ -111,8 +177,11 @@ fn decide_explains_with_a_debug_key_only() {
 fn admin_needs_the_secret_and_sees_only_its_workspace() {
     let w = world();
     send(&w, "wk", None, &[track(1, "shared", "x")]).expect("ok");
-    let err = block_on(admin_events(&w.0, &w.1, Some("Bearer wrong"), "shared")).expect_err("refused");
+    let err =
+        block_on(admin_events(&w.0, &w.1, Some("Bearer wrong"), "shared")).expect_err("refused");
     assert_eq!(err.status_and_body().0, 401);
     // The other workspace's account with the same id is a different object.
-    block_on(w.1.export("other", "shared")).map(|e| assert!(e.events.is_empty())).expect("export");
+    block_on(w.1.export("other", "shared"))
+        .map(|e| assert!(e.events.is_empty()))
+        .expect("export");
 }

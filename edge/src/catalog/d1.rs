@@ -49,7 +49,10 @@ impl CatalogStore for D1Catalog {
             .bind(&[JsValue::from_str(key)])?
             .first(None)
             .await?;
-        Ok(row.map(|r| WriteKey { workspace_id: r.workspace_id, debug: r.debug != 0 }))
+        Ok(row.map(|r| WriteKey {
+            workspace_id: r.workspace_id,
+            debug: r.debug != 0,
+        }))
     }
 
     async fn secret_key(&self, key_hash: &str) -> Result<Option<String>, AppError> {
@@ -62,7 +65,11 @@ impl CatalogStore for D1Catalog {
         Ok(row.map(|r| r.workspace_id))
     }
 
-    async fn origin_allowed(&self, workspace_id: Option<&str>, origin: &str) -> Result<bool, AppError> {
+    async fn origin_allowed(
+        &self,
+        workspace_id: Option<&str>,
+        origin: &str,
+    ) -> Result<bool, AppError> {
         let stmt = match workspace_id {
             Some(ws) => self
                 .db
@@ -82,16 +89,31 @@ impl CatalogStore for D1Catalog {
         let results = self
             .db
             .batch(vec![
-                self.db.prepare("SELECT definition FROM campaigns WHERE workspace_id = ?1 ORDER BY id").bind(&ws)?,
-                self.db.prepare("SELECT settings FROM workspaces WHERE id = ?1").bind(&ws)?,
+                self.db
+                    .prepare("SELECT definition FROM campaigns WHERE workspace_id = ?1 ORDER BY id")
+                    .bind(&ws)?,
+                self.db
+                    .prepare("SELECT settings FROM workspaces WHERE id = ?1")
+                    .bind(&ws)?,
             ])
             .await?;
         let mut it = results.into_iter();
-        let campaigns: Vec<DefinitionRow> = it.next().map(|r| r.results()).transpose()?.unwrap_or_default();
-        let settings: Vec<SettingsRow> = it.next().map(|r| r.results()).transpose()?.unwrap_or_default();
+        let campaigns: Vec<DefinitionRow> = it
+            .next()
+            .map(|r| r.results())
+            .transpose()?
+            .unwrap_or_default();
+        let settings: Vec<SettingsRow> = it
+            .next()
+            .map(|r| r.results())
+            .transpose()?
+            .unwrap_or_default();
         Ok(WorkspaceCatalog {
             campaigns: campaigns.into_iter().map(|r| r.definition).collect(),
-            settings: settings.into_iter().next().map_or_else(|| "{}".to_owned(), |r| r.settings),
+            settings: settings
+                .into_iter()
+                .next()
+                .map_or_else(|| "{}".to_owned(), |r| r.settings),
         })
     }
 }

@@ -27,8 +27,15 @@ impl CatalogStore for MemoryCatalog {
         Ok(self.secret_keys.get(key_hash).cloned())
     }
 
-    async fn origin_allowed(&self, workspace_id: Option<&str>, origin: &str) -> Result<bool, AppError> {
-        Ok(self.origins.iter().any(|(ws, o)| o == origin && workspace_id.is_none_or(|w| w == ws)))
+    async fn origin_allowed(
+        &self,
+        workspace_id: Option<&str>,
+        origin: &str,
+    ) -> Result<bool, AppError> {
+        Ok(self
+            .origins
+            .iter()
+            .any(|(ws, o)| o == origin && workspace_id.is_none_or(|w| w == ws)))
     }
 
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError> {

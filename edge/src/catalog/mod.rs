@@ -34,7 +34,11 @@ pub trait CatalogStore {
     /// The workspace whose secret key hashes to `key_hash`.
     async fn secret_key(&self, key_hash: &str) -> Result<Option<String>, AppError>;
     /// Whether `origin` is allowed for `workspace_id`, or for any workspace when `None`.
-    async fn origin_allowed(&self, workspace_id: Option<&str>, origin: &str) -> Result<bool, AppError>;
+    async fn origin_allowed(
+        &self,
+        workspace_id: Option<&str>,
+        origin: &str,
+    ) -> Result<bool, AppError>;
     /// The workspace's campaigns and settings.
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError>;
 }

@@ -32,7 +32,11 @@ impl AccountEventDto {
     pub fn from_stored(timestamp: i64, received_at: i64, body: String) -> Result<Self, Problem> {
         let event = RawValue::from_string(body)
             .map_err(|e| Problem::new(crate::ErrorCode::MalformedJson, "event", e.to_string()))?;
-        Ok(Self { timestamp, received_at, event })
+        Ok(Self {
+            timestamp,
+            received_at,
+            event,
+        })
     }
 }
 

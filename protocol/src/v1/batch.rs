@@ -42,7 +42,10 @@ pub fn parse_batch(body: &str) -> Result<Batch, Problem> {
         return Err(Problem::new(
             ErrorCode::BatchTooLarge,
             "",
-            format!("batch is {} bytes; the limit is {MAX_BATCH_BYTES}", body.len()),
+            format!(
+                "batch is {} bytes; the limit is {MAX_BATCH_BYTES}",
+                body.len()
+            ),
         ));
     }
     let env: Envelope = decode(body)?;
@@ -50,10 +53,17 @@ pub fn parse_batch(body: &str) -> Result<Batch, Problem> {
         return Err(Problem::new(
             ErrorCode::TooManyEvents,
             "events",
-            format!("{} events; the limit is {MAX_EVENTS} per batch", env.events.len()),
+            format!(
+                "{} events; the limit is {MAX_EVENTS} per batch",
+                env.events.len()
+            ),
         ));
     }
-    Ok(Batch { write_key: env.write_key, sent_at: env.sent_at.map(Timestamp), events: env.events })
+    Ok(Batch {
+        write_key: env.write_key,
+        sent_at: env.sent_at.map(Timestamp),
+        events: env.events,
+    })
 }
 
 /// One rejected event of a batch.
@@ -96,21 +106,36 @@ impl Batch {
                 Err(Problem::new(
                     ErrorCode::EventTooLarge,
                     "",
-                    format!("event is {} bytes; the limit is {MAX_EVENT_BYTES}", text.len()),
+                    format!(
+                        "event is {} bytes; the limit is {MAX_EVENT_BYTES}",
+                        text.len()
+                    ),
                 ))
             } else {
                 validate_event(text)
             };
             match result {
                 Ok(event) => {
-                    let skew = self.sent_at.map_or(0, |s| s.0.saturating_sub(event.timestamp.0));
+                    let skew = self
+                        .sent_at
+                        .map_or(0, |s| s.0.saturating_sub(event.timestamp.0));
                     let corrected = Timestamp(received_at.0.saturating_sub(skew.max(0)));
-                    let dto = AccountEventDto { timestamp: corrected.0, received_at: received_at.0, event: raw };
+                    let dto = AccountEventDto {
+                        timestamp: corrected.0,
+                        received_at: received_at.0,
+                        event: raw,
+                    };
                     accepted.push((event, dto));
                 }
                 Err(p) => {
                     let p = p.within(&prefix);
-                    rejected.push(Rejected { index, id: sniff_id(text), code: p.code.as_str().to_owned(), field: p.field, message: p.message });
+                    rejected.push(Rejected {
+                        index,
+                        id: sniff_id(text),
+                        code: p.code.as_str().to_owned(),
+                        field: p.field,
+                        message: p.message,
+                    });
                 }
             }
         }
@@ -124,7 +149,10 @@ fn sniff_id(text: &str) -> Option<String> {
     struct IdOnly {
         id: String,
     }
-    serde_json::from_str::<IdOnly>(text).ok().map(|i| i.id).filter(|id| id.len() <= 64)
+    serde_json::from_str::<IdOnly>(text)
+        .ok()
+        .map(|i| i.id)
+        .filter(|id| id.len() <= 64)
 }
 
 /// The response to `POST /v1/events`.

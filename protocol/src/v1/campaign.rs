@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
-use rules::{Budget, Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface, Timestamp, Value, Window};
+use rules::{
+    Budget, Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface, Timestamp,
+    Value, Window,
+};
 
 /// A campaign as authored (strict: unknown fields are errors).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,7 +176,8 @@ impl CampaignDoc {
     /// Validates the document and converts it into the `rules` model.
     pub fn to_campaign(&self) -> Result<Campaign, Problem> {
         let id = CampaignId::new(&self.id).map_err(|e| invalid("id", e.to_string()))?;
-        let priority = Campaign::priority(self.priority).map_err(|e| invalid("priority", e.to_string()))?;
+        let priority =
+            Campaign::priority(self.priority).map_err(|e| invalid("priority", e.to_string()))?;
         self.content.check().map_err(|p| p.within("content"))?;
         let audience = match &self.audience {
             None => Condition::always(),
@@ -219,7 +223,10 @@ impl Content {
                     || url.starts_with('#')
                     || (url.starts_with('/') && !url.starts_with("//"));
                 if !safe || url.len() > 2000 {
-                    return Err(invalid("cta.url", "must be an http(s) URL, a path starting with / or a #fragment"));
+                    return Err(invalid(
+                        "cta.url",
+                        "must be an http(s) URL, a path starting with / or a #fragment",
+                    ));
                 }
             }
         }
@@ -233,20 +240,26 @@ impl ConditionDto {
             children
                 .iter()
                 .enumerate()
-                .map(|(i, c)| c.to_condition().map_err(|p| p.within(&format!("{key}[{i}]"))))
+                .map(|(i, c)| {
+                    c.to_condition()
+                        .map_err(|p| p.within(&format!("{key}[{i}]")))
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
-        let cmp = |key: &str, op: CmpOp, l: &OperandDto, r: &OperandDto| -> Result<Condition, Problem> {
-            Ok(Condition::Compare {
-                left: l.to_operand().map_err(|p| p.within(&format!("{key}[0]")))?,
-                op,
-                right: r.to_operand().map_err(|p| p.within(&format!("{key}[1]")))?,
-            })
-        };
+        let cmp =
+            |key: &str, op: CmpOp, l: &OperandDto, r: &OperandDto| -> Result<Condition, Problem> {
+                Ok(Condition::Compare {
+                    left: l.to_operand().map_err(|p| p.within(&format!("{key}[0]")))?,
+                    op,
+                    right: r.to_operand().map_err(|p| p.within(&format!("{key}[1]")))?,
+                })
+            };
         match self {
             ConditionDto::All(c) => Ok(Condition::All(list("all", c)?)),
             ConditionDto::Any(c) => Ok(Condition::Any(list("any", c)?)),
-            ConditionDto::Not(c) => Ok(Condition::Not(Box::new(c.to_condition().map_err(|p| p.within("not"))?))),
+            ConditionDto::Not(c) => Ok(Condition::Not(Box::new(
+                c.to_condition().map_err(|p| p.within("not"))?,
+            ))),
             ConditionDto::Eq(l, r) => cmp("eq", CmpOp::Eq, l, r),
             ConditionDto::Ne(l, r) => cmp("ne", CmpOp::Ne, l, r),
             ConditionDto::Gt(l, r) => cmp("gt", CmpOp::Gt, l, r),
@@ -266,7 +279,11 @@ impl OperandDto {
                 serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
                 serde_json::Value::String(s) => Value::Text(s.clone()),
                 _ => {
-                    return Err(Problem::new(ErrorCode::InvalidType, "value", "a string, number, boolean or null"));
+                    return Err(Problem::new(
+                        ErrorCode::InvalidType,
+                        "value",
+                        "a string, number, boolean or null",
+                    ));
                 }
             }),
             OperandDto::UserTrait(k) => Operand::UserTrait(k.clone()),
@@ -281,9 +298,8 @@ impl OperandDto {
                     WindowDto::Today => Window::Today,
                     WindowDto::Month => Window::Month,
                     WindowDto::AllTime => Window::AllTime,
-                    WindowDto::LastDays(n) => {
-                        Window::last_days(n).map_err(|e| invalid("usage.window.last_days", e.to_string()))?
-                    }
+                    WindowDto::LastDays(n) => Window::last_days(n)
+                        .map_err(|e| invalid("usage.window.last_days", e.to_string()))?,
                 },
             },
         })
@@ -317,7 +333,10 @@ pub fn parse_settings(text: &str) -> Result<(WorkspaceSettings, Budget), Problem
         Some(b) if b.window_hours == 0 || b.window_hours > 24 * 90 => {
             return Err(invalid("budget.window_hours", "must be 1-2160"));
         }
-        Some(b) => Budget { max_campaigns: b.max_campaigns, window_ms: i64::from(b.window_hours) * 3_600_000 },
+        Some(b) => Budget {
+            max_campaigns: b.max_campaigns,
+            window_ms: i64::from(b.window_hours) * 3_600_000,
+        },
     };
     Ok((s, budget))
 }

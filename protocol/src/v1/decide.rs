@@ -103,13 +103,26 @@ pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> D
                     Verdict::OutsideSchedule => ("outside_schedule", None, None),
                     Verdict::AlreadyShown => ("already_shown", None, None),
                     Verdict::Dismissed => ("dismissed", None, None),
-                    Verdict::AudienceMismatch(why) => ("audience_mismatch", Some(why.clone()), None),
+                    Verdict::AudienceMismatch(why) => {
+                        ("audience_mismatch", Some(why.clone()), None)
+                    }
                     Verdict::FrequencyCap { until } => ("frequency_cap", None, Some(until.0)),
-                    Verdict::LowerPriority { winner } => ("lower_priority", Some(format!("{winner} wins")), None),
+                    Verdict::LowerPriority { winner } => {
+                        ("lower_priority", Some(format!("{winner} wins")), None)
+                    }
                 };
-                VerdictDto { campaign: id.to_string(), verdict: verdict.to_owned(), detail, until }
+                VerdictDto {
+                    campaign: id.to_string(),
+                    verdict: verdict.to_owned(),
+                    detail,
+                    until,
+                }
             })
             .collect()
     });
-    DecisionDto { rules_version: RULES_VERSION, messages, verdicts }
+    DecisionDto {
+        rules_version: RULES_VERSION,
+        messages,
+        verdicts,
+    }
 }

@@ -148,20 +148,35 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
         ));
     }
     let kind = match dto.kind {
-        EventType::Track => EventKind::Track { name: required_name(dto.name.as_deref())? },
-        EventType::Page => EventKind::Page { path: required_name(dto.name.as_deref())? },
-        EventType::Identify => EventKind::Identify { traits: traits(dto.traits.as_ref())? },
-        EventType::Group => EventKind::Group { traits: traits(dto.traits.as_ref())? },
+        EventType::Track => EventKind::Track {
+            name: required_name(dto.name.as_deref())?,
+        },
+        EventType::Page => EventKind::Page {
+            path: required_name(dto.name.as_deref())?,
+        },
+        EventType::Identify => EventKind::Identify {
+            traits: traits(dto.traits.as_ref())?,
+        },
+        EventType::Group => EventKind::Group {
+            traits: traits(dto.traits.as_ref())?,
+        },
         EventType::Message => {
-            let campaign = dto
-                .campaign
-                .as_deref()
-                .ok_or_else(|| Problem::new(ErrorCode::MissingField, "campaign", "message events name their campaign"))?;
+            let campaign = dto.campaign.as_deref().ok_or_else(|| {
+                Problem::new(
+                    ErrorCode::MissingField,
+                    "campaign",
+                    "message events name their campaign",
+                )
+            })?;
             let campaign = CampaignId::new(campaign)
                 .map_err(|e| Problem::new(ErrorCode::InvalidValue, "campaign", e.to_string()))?;
-            let action = dto
-                .action
-                .ok_or_else(|| Problem::new(ErrorCode::MissingField, "action", "one of shown, clicked, dismissed"))?;
+            let action = dto.action.ok_or_else(|| {
+                Problem::new(
+                    ErrorCode::MissingField,
+                    "action",
+                    "one of shown, clicked, dismissed",
+                )
+            })?;
             let outcome = match action {
                 MessageAction::Shown => Outcome::Shown,
                 MessageAction::Clicked => Outcome::Clicked,
@@ -170,11 +185,23 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
             EventKind::Message { campaign, outcome }
         }
     };
-    Ok(Event { id, user_id: dto.user_id, account_id: dto.account_id, timestamp: Timestamp(dto.timestamp), kind })
+    Ok(Event {
+        id,
+        user_id: dto.user_id,
+        account_id: dto.account_id,
+        timestamp: Timestamp(dto.timestamp),
+        kind,
+    })
 }
 
 fn required_name(name: Option<&str>) -> Result<String, Problem> {
-    let name = name.ok_or_else(|| Problem::new(ErrorCode::MissingField, "name", "track and page events need a name"))?;
+    let name = name.ok_or_else(|| {
+        Problem::new(
+            ErrorCode::MissingField,
+            "name",
+            "track and page events need a name",
+        )
+    })?;
     check_id("name", name)?;
     Ok(name.to_owned())
 }

@@ -24,7 +24,11 @@ pub fn normalize_uuid(field: &str, value: &str) -> Result<String, Problem> {
     if ok {
         Ok(value.to_ascii_lowercase())
     } else {
-        Err(Problem::new(ErrorCode::InvalidValue, field, "must be a UUID like 0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e"))
+        Err(Problem::new(
+            ErrorCode::InvalidValue,
+            field,
+            "must be a UUID like 0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e",
+        ))
     }
 }
 
@@ -33,12 +37,19 @@ mod tests {
     use super::*;
 
     fn check(value: &str, expect: Option<&str>) {
-        assert_eq!(normalize_uuid("id", value).ok().as_deref(), expect, "{value}");
+        assert_eq!(
+            normalize_uuid("id", value).ok().as_deref(),
+            expect,
+            "{value}"
+        );
     }
 
     #[test]
     fn uuids() {
-        check("0189C4F2-6B9E-7D7A-9C1E-2F3B4A5C6D7E", Some("0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e"));
+        check(
+            "0189C4F2-6B9E-7D7A-9C1E-2F3B4A5C6D7E",
+            Some("0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e"),
+        );
         check("0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7", None);
         check("0189c4f2x6b9e-7d7a-9c1e-2f3b4a5c6d7e", None);
         check("0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7g", None);

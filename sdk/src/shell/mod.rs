@@ -89,6 +89,9 @@ fn run(call: Call) {
 pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
     let opts = Options::parse(options)?;
     let window = web_sys::window().ok_or(SdkError::NotInitialized)?;
+    if SDK.with(|cell| cell.try_borrow().map_or(true, |slot| slot.is_some())) {
+        return Err(SdkError::AlreadyInitialized);
+    }
     let mut cfg = Config::new(opts.write_key.as_str());
     if let Some(n) = opts.flush_at {
         cfg.flush_at = n;
@@ -174,9 +177,11 @@ pub(crate) fn flush() -> Promise {
     })
 }
 
-/// A click on a `data-cairn-feature` element.
+/// A click on a `data-cairn-feature` element (names the edge would refuse are ignored).
 pub(crate) fn track_feature(feature: String, properties: JsValue) {
-    with_state(move |sdk| sdk.track(feature, Some(properties)));
+    if protocol::v1::check_id("name", &feature).is_ok() {
+        with_state(move |sdk| sdk.track(feature, Some(properties)));
+    }
 }
 
 /// After `pushState`, `replaceState` or `popstate`: a `page` event if the path changed.
