@@ -82,6 +82,7 @@ pub fn ingest<S: AccountStore>(
 
 /// Folds one new event into the account's state.
 fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result<(), AppError> {
+    store.touch_user(&event.user_id, at.0)?;
     match &event.kind {
         EventKind::Track { name } => store.add_usage(&event.user_id, name, at.day(), 1),
         EventKind::Identify { traits } => traits

@@ -21,6 +21,7 @@ struct StoredEvent {
 pub struct MemoryAccountStore {
     event_ids: HashMap<String, usize>,
     events: Vec<StoredEvent>,
+    users: BTreeMap<String, (i64, i64)>,
     user_traits: BTreeMap<String, BTreeMap<String, (Value, i64)>>,
     account_traits: BTreeMap<String, (Value, i64)>,
     usage: BTreeMap<(String, String, Day), u32>,
@@ -39,6 +40,12 @@ impl AccountStore for MemoryAccountStore {
             body: e.body.to_owned(),
         });
         Ok(true)
+    }
+
+    fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError> {
+        let seen = self.users.entry(user_id.to_owned()).or_insert((at, at));
+        *seen = (seen.0.min(at), seen.1.max(at));
+        Ok(())
     }
 
     fn set_trait(

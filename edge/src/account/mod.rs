@@ -51,6 +51,8 @@ pub enum TraitOwner<'a> {
 pub trait AccountStore {
     /// Stores an event unless its id is already stored; returns whether it was new.
     fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<bool, AppError>;
+    /// Records that `user_id` was active at `at` (first and last seen).
+    fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError>;
     /// Sets a trait if `at` is not older than the stored value's time.
     fn set_trait(
         &mut self,

@@ -13,6 +13,8 @@ pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
         "CREATE TABLE IF NOT EXISTS events (
            id TEXT PRIMARY KEY, user_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT,
            timestamp INTEGER NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS users (
+           user_id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);
          CREATE TABLE IF NOT EXISTS traits (
            owner TEXT NOT NULL, key TEXT NOT NULL, kind INTEGER NOT NULL, num REAL, text TEXT,
            updated_at INTEGER NOT NULL, PRIMARY KEY (owner, key));
@@ -107,6 +109,16 @@ impl AccountStore for SqlStore<'_> {
         // Drain the cursor so the write counters are final.
         let _ = cursor.raw().count();
         Ok(cursor.rows_written() > 0)
+    }
+
+    fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError> {
+        self.sql.exec(
+            "INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+               last_seen = max(last_seen, excluded.last_seen)",
+            vec![user_id.into(), V::Integer(at), V::Integer(at)],
+        )?;
+        Ok(())
     }
 
     fn set_trait(
