@@ -197,6 +197,8 @@ fn respond(status: u16, body: String, cors_origin: Option<&str>) -> worker::Resu
         headers.set("Access-Control-Allow-Methods", "POST, OPTIONS")?;
         headers.set("Access-Control-Allow-Headers", "Content-Type")?;
         headers.set("Access-Control-Max-Age", "86400")?;
+        // The SDK honours Retry-After on 429 and 503; cross-origin it must be exposed.
+        headers.set("Access-Control-Expose-Headers", "Retry-After")?;
     }
     let resp = if body.is_empty() {
         Response::empty()?

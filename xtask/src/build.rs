@@ -10,7 +10,9 @@ pub(crate) fn all() -> Result {
     demo()
 }
 
-/// wasm32 release build → wasm-bindgen (web target) → wasm-opt -Oz, into `pkg/src/wasm/`.
+/// wasm32 release build → wasm-bindgen (web target) → wasm-opt -Oz → minified glue,
+/// into `pkg/src/wasm/`. `index.js` always passes the wasm location, so the glue needs no
+/// default module path.
 pub(crate) fn sdk() -> Result {
     println!("building the SDK (wasm32, size-optimised)");
     check(cmd(
@@ -30,6 +32,7 @@ pub(crate) fn sdk() -> Result {
         &[
             "--target",
             "web",
+            "--omit-default-module-path",
             "--out-dir",
             "pkg/src/wasm",
             "--out-name",
@@ -42,6 +45,11 @@ pub(crate) fn sdk() -> Result {
         "node_modules/.bin/wasm-opt",
         &[
             "-Oz",
+            "--converge",
+            "--strip-producers",
+            "--strip-target-features",
+            "--zero-filled-memory",
+            "--low-memory-unused",
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",
@@ -52,8 +60,23 @@ pub(crate) fn sdk() -> Result {
             "-o",
             wasm,
         ],
+    ))?;
+    let glue = "pkg/src/wasm/cairn_sdk.js";
+    check(cmd(
+        ESBUILD,
+        &[
+            "--minify",
+            "--format=esm",
+            glue,
+            &format!("--outfile={glue}"),
+            "--allow-overwrite",
+            "--log-level=warning",
+        ],
     ))
 }
+
+/// The esbuild binary of the locked npm package (a native binary, no install script needed).
+const ESBUILD: &str = "node_modules/@esbuild/linux-x64/bin/esbuild";
 
 /// worker-build with the tools `setup` installed, so nothing is fetched from GitHub.
 pub(crate) fn edge() -> Result {
