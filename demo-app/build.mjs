@@ -23,6 +23,8 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
+// Workers static assets rules: client-side routes (/reports) are served the app shell.
+copyFileSync(join(here, '_redirects'), join(dist, '_redirects'));
 copyFileSync(join(here, 'src', 'app.css'), join(dist, 'app.css'));
 copyFileSync(join(pkg, 'src', 'wasm', 'cairn_sdk_bg.wasm'), join(dist, 'cairn_sdk_bg.wasm'));
 console.log('demo app built into demo-app/dist');

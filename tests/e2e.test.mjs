@@ -79,3 +79,72 @@ test('welcome modal, keyboard dismissal, usage limit banner, and every event sto
   assert.ok(events.some((e) => e.type === 'page'));
   assert.deepEqual(problems, []);
 });
+
+test('events queued by an offline tab are delivered by the next tab, once', { timeout: 60_000 }, async () => {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const context = await browser.newContext();
+  const url = `${URL_BASE}/?user=${user}&account=${account}&flush=200`;
+
+  // Tab A is offline: every request to the edge fails, so its events stay queued.
+  const a = await context.newPage();
+  await a.route('**/v1/events', (route) => route.abort('internetdisconnected'));
+  await a.goto(url);
+  for (let n = 1; n <= 2; n++) await createExpense(a, n);
+  const queued = await a.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('cairn:queue:'))
+      .flatMap((k) => JSON.parse(localStorage.getItem(k)))
+      .map(([, json]) => JSON.parse(json))
+      .filter((e) => e.name === 'create_expense').length,
+  );
+  assert.equal(queued, 2, 'the offline tab persisted its events');
+
+  // Tab B opens while A is still offline: it adopts A's queue and delivers it.
+  const b = await context.newPage();
+  await b.goto(url);
+  const created = async () =>
+    (await stored(account)).json.events.filter((e) => e.event.type === 'track' && e.event.name === 'create_expense');
+  for (let i = 0; i < 40 && (await created()).length < 2; i++) await new Promise((r) => setTimeout(r, 250));
+  assert.equal((await created()).length, 2, 'tab B delivered tab A\'s events');
+
+  // A comes back online and retries what it still holds: the edge keeps one copy.
+  await a.unroute('**/v1/events');
+  await a.evaluate(() => new Promise((r) => setTimeout(r, 2500)));
+  await context.close();
+  const ids = (await created()).map((e) => e.event.id);
+  assert.equal(ids.length, 2);
+  assert.equal(new Set(ids).size, 2);
+});
+
+test('client-side routes: pushState records page views, and a reload on /reports serves the app', { timeout: 60_000 }, async () => {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
+  await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Escape');
+
+  await page.click('nav a[data-route="/reports"]');
+  assert.equal(new URL(page.url()).pathname, '/reports');
+  assert.equal(new URL(page.url()).searchParams.get('account'), account, 'the query survives the route');
+  assert.ok(await page.isVisible('#view-reports'));
+  assert.ok(await page.isHidden('#view-expenses'));
+
+  await page.reload();
+  await page.locator('#view-reports').waitFor({ state: 'visible', timeout: 5_000 });
+  await page.click('nav a[data-route="/"]');
+  await page.locator('#view-expenses').waitFor({ state: 'visible', timeout: 5_000 });
+
+  // Page views: the first load, the pushState to /reports, the reload, the pushState back.
+  let pages = [];
+  for (let i = 0; i < 40 && pages.length < 4; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    pages = (await stored(account)).json.events.filter((e) => e.event.type === 'page');
+  }
+  const paths = pages.sort((x, y) => x.timestamp - y.timestamp).map((e) => e.event.name);
+  assert.deepEqual(paths, ['/', '/reports', '/reports', '/'], 'one page view per route change, named by path');
+  await page.close();
+  assert.deepEqual(problems, []);
+});

@@ -10,9 +10,15 @@ test('a valid batch is stored and answered with a decision', async () => {
   const account = fresh('ok');
   const res = await post('/v1/events', batch([track(account, 'create_expense')]));
   assert.equal(res.status, 200, res.text);
-  assert.equal(res.json.accepted, 1);
+  assert.deepEqual([res.json.accepted, res.json.duplicates, res.json.rejected], [1, 0, []]);
+  assert.equal(res.json.decision.rules_version, 1);
   assert.deepEqual(campaigns(res), ['welcome@modal']);
-  assert.equal((await stored(account)).json.events.length, 1);
+  const [welcome] = res.json.decision.messages;
+  assert.equal(typeof welcome.content.title, 'string');
+  assert.equal(welcome.content.cta.label, 'Create an expense');
+  const events = (await stored(account)).json.events;
+  assert.equal(events.length, 1);
+  assert.equal(typeof events[0].received_at, 'number');
 });
 
 test('a retried batch is stored once', async () => {
@@ -84,7 +90,7 @@ for (const [name, make, status, code, field] of badRequests) {
   test(`refused, nothing stored: ${name}`, async () => {
     const account = fresh('bad');
     const { body, raw, origin, contentType } = make(account);
-    const res = await post('/v1/events', raw ? body : body, { raw, origin, contentType });
+    const res = await post('/v1/events', body, { raw, origin, contentType });
     assert.equal(res.status, status, res.text);
     assert.equal(res.json?.error?.code, code, res.text);
     assert.equal(res.json.error.field, field);
@@ -111,6 +117,9 @@ test('admin export needs the secret key and is scoped to one account', async () 
   await post('/v1/events', batch([track(a, 'only_a')]));
   await post('/v1/events', batch([track(b, 'only_b')]));
   assert.equal((await stored(a, 'sk_wrong')).status, 401);
+  const anonymous = await fetch(`${URL_BASE}/v1/admin/accounts/${a}/events`);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.headers.get('access-control-allow-origin'), null);
   assert.deepEqual((await stored(a)).json.events.map((e) => e.event.name), ['only_a']);
   assert.deepEqual((await stored(b)).json.events.map((e) => e.event.name), ['only_b']);
 });
@@ -119,4 +128,16 @@ test('unknown routes answer with a JSON 404', async () => {
   const res = await fetch(`${URL_BASE}/v1/nope`);
   assert.equal(res.status, 404);
   assert.equal((await res.json()).error.code, 'not_found');
+});
+
+test('the demo app is served from the same origin, including its client-side routes', async () => {
+  for (const path of ['/', '/reports']) {
+    const res = await fetch(URL_BASE + path);
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get('content-type'), /text\/html/);
+    assert.match(await res.text(), /<script type="module" src="\/app\.js"><\/script>/);
+  }
+  const wasm = await fetch(`${URL_BASE}/cairn_sdk_bg.wasm`);
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
 });

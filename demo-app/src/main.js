@@ -3,7 +3,15 @@
 import * as cairn from '@cairn/sdk';
 
 const params = new URLSearchParams(location.search);
-const remembered = JSON.parse(localStorage.getItem('expensely:identity') || 'null') || {};
+function readJson(key, fallback) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || 'null') ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+const remembered = readJson('expensely:identity', {});
 const identity = {
   user: params.get('user') || remembered.user || 'demo-user',
   account: params.get('account') || remembered.account || 'acme',
@@ -12,7 +20,7 @@ localStorage.setItem('expensely:identity', JSON.stringify(identity));
 
 const PLAN_LIMIT = 5;
 const storeKey = `expensely:expenses:${identity.account}`;
-const load = () => JSON.parse(localStorage.getItem(storeKey) || '[]');
+const load = () => readJson(storeKey, []);
 const save = (list) => localStorage.setItem(storeKey, JSON.stringify(list));
 
 const $ = (id) => document.getElementById(id);
@@ -64,8 +72,8 @@ $('new').addEventListener('submit', (ev) => {
   const form = new FormData(ev.target);
   const description = String(form.get('description') || '').trim();
   const amount = Number(form.get('amount'));
-  if (!description || !(amount > 0)) {
-    $('form-error').textContent = 'Enter a description and a positive amount.';
+  if (!description || !(amount > 0) || amount > 1_000_000) {
+    $('form-error').textContent = 'Enter a description and an amount between $0.01 and $1,000,000.';
     return;
   }
   $('form-error').textContent = '';
@@ -97,18 +105,27 @@ $('expenses').addEventListener('click', (ev) => {
 });
 
 function route(path) {
-  $('view-expenses').hidden = path === '/reports';
-  $('view-reports').hidden = path !== '/reports';
+  const reports = path === '/reports';
+  $('view-expenses').hidden = reports;
+  $('view-reports').hidden = !reports;
+  for (const a of document.querySelectorAll('nav a[data-route]')) {
+    const target = new URL(a.getAttribute('data-route'), location.origin);
+    if (target.pathname === path && !target.hash) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
 }
 
 document.addEventListener('click', (ev) => {
   const a = ev.target.closest('a[data-route]');
-  if (!a) return;
+  if (!a || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
   ev.preventDefault();
-  const path = a.getAttribute('data-route');
-  // The SDK sees pushState and records a page view for the new route.
-  history.pushState({}, '', path + location.search);
-  route(path);
+  const target = new URL(a.getAttribute('data-route'), location.origin);
+  // Keep the query (demo identity, flush interval) across client-side routes. The SDK sees
+  // pushState and records a page view for the new route.
+  history.pushState({}, '', target.pathname + location.search + target.hash);
+  route(target.pathname);
+  if (target.hash) document.querySelector(target.hash)?.scrollIntoView({ behavior: 'smooth' });
+  else scrollTo(0, 0);
 });
 addEventListener('popstate', () => route(location.pathname));
 

@@ -67,7 +67,7 @@ pub(crate) fn encode(event: &Event) -> Result<String, SdkError> {
 
 /// `crypto.randomUUID()`, or a v4 UUID from `Math.random` where `randomUUID` is missing
 /// (pages served over plain HTTP are not secure contexts). Ids only need to be unique.
-fn uuid() -> String {
+pub(crate) fn uuid() -> String {
     let crypto = web_sys::window().and_then(|w| w.crypto().ok());
     let native = crypto.and_then(|crypto| {
         let f = Reflect::get(&crypto, &JsValue::from_str("randomUUID")).ok()?;

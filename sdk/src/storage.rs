@@ -1,8 +1,15 @@
-//! Persistence of the unsent queue in `localStorage` (`cairn:queue:<writeKey>`).
+//! Persistence of the unsent queue in `localStorage` (`cairn:queue:<writeKey>:<tab>`).
 //!
 //! The value is a JSON array of `[id, event JSON text]` pairs (an SDK-private format: the
-//! texts are exactly what goes on the wire), written after every change and read at `init`. Storage can be missing (sandboxed iframes, privacy modes) or full: both are
-//! swallowed, the queue then simply lives in memory.
+//! texts are exactly what goes on the wire), written after every change. Each page load
+//! writes its own key, so tabs never overwrite each other's queue; at `init` a page adopts
+//! every queue of its write key (its own from before a reload, and other tabs', live or
+//! closed) and removes those keys. A live tab keeps its events in memory and writes them
+//! again on its next change, so adopting from it can only cause a double delivery, which the
+//! edge de-duplicates by event id, never a loss.
+//!
+//! Storage can be missing (sandboxed iframes, privacy modes) or full: both are swallowed,
+//! the queue then simply lives in memory.
 
 use js_sys::{Array, JSON};
 use protocol::escape_json_string;
@@ -12,38 +19,48 @@ use wasm_bindgen::JsCast;
 #[derive(Debug)]
 pub(crate) struct Store {
     key: String,
+    prefix: String,
     storage: Option<web_sys::Storage>,
 }
 
 impl Store {
-    /// The slot of `write_key`.
-    pub(crate) fn new(write_key: &str) -> Self {
-        let mut key = String::from("cairn:queue:");
-        key.push_str(write_key);
+    /// This page's slot for `write_key`; `tab` is unique per page load.
+    pub(crate) fn new(write_key: &str, tab: &str) -> Self {
+        let mut prefix = String::from("cairn:queue:");
+        prefix.push_str(write_key);
+        let key = [prefix.as_str(), ":", tab].concat();
         // `localStorage` throws where storage is disabled.
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        Self { key, storage }
+        Self {
+            key,
+            prefix,
+            storage,
+        }
     }
 
-    /// The persisted events as `(id, json)`, oldest first; unreadable entries are skipped.
+    /// Adopts every persisted queue of this write key (older pages and other tabs) as
+    /// `(id, json)`, oldest key first, and removes their keys. The caller saves the merged
+    /// queue under this page's key right after.
     pub(crate) fn load(&self) -> Vec<(String, String)> {
         let Some(storage) = &self.storage else {
             return Vec::new();
         };
-        let Some(text) = storage.get_item(&self.key).ok().flatten() else {
-            return Vec::new();
-        };
-        match JSON::parse(&text) {
-            Ok(value) if Array::is_array(&value) => value
-                .unchecked_into::<Array>()
-                .iter()
-                .filter_map(pair)
-                .collect(),
-            _ => {
-                let _ = storage.remove_item(&self.key);
-                Vec::new()
+        let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            // `prefix` alone is the single-key format of earlier versions.
+            .filter(|k| *k == self.prefix || k.starts_with(&[self.prefix.as_str(), ":"].concat()))
+            .collect();
+        let mut events = Vec::new();
+        for key in keys {
+            if let Some(text) = storage.get_item(&key).ok().flatten()
+                && let Ok(value) = JSON::parse(&text)
+                && Array::is_array(&value)
+            {
+                events.extend(value.unchecked_into::<Array>().iter().filter_map(pair));
             }
+            let _ = storage.remove_item(&key);
         }
+        events
     }
 
     /// Replaces the persisted queue with `events`, each `(id, JSON text)`.

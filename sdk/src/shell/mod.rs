@@ -100,8 +100,10 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
         cfg.flush_interval_ms = ms;
     }
     let mut engine = Engine::new(cfg);
-    let store = Store::new(&opts.write_key);
+    let store = Store::new(&opts.write_key, &crate::event::uuid());
     engine.import(store.load(), Date::now());
+    // The adopted queues' keys are gone: own them under this page's key at once.
+    store.save(engine.entries());
     let sdk = Sdk {
         engine,
         store,
