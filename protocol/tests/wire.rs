@@ -197,3 +197,18 @@ fn json_string_escaping() {
         r#""a\"b\\c\n\u0001é""#
     );
 }
+
+#[test]
+fn clock_correction() {
+    let check = |ts: i64, sent: Option<i64>, received: i64, expect: i64| {
+        assert_eq!(
+            correct_time(Timestamp(ts), sent.map(Timestamp), Timestamp(received)),
+            Timestamp(expect)
+        );
+    };
+    check(1_000, Some(1_500), 10_000, 9_500); // browser clock behind: keeps its 500 ms age
+    check(90_000, Some(90_500), 10_000, 9_500); // browser clock ahead
+    check(1_000, None, 10_000, 1_000); // a server back-dating history is trusted
+    check(20_000, None, 10_000, 10_000); // but never in the future
+    check(2_000, Some(1_000), 10_000, 10_000); // an event "after" sending is clamped to receipt
+}

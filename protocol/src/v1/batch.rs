@@ -93,9 +93,7 @@ pub struct ValidatedBatch {
 
 impl Batch {
     /// Validates every event; valid ones are kept even when others fail.
-    ///
-    /// Timestamps are corrected for clock skew: `received_at - (sent_at - timestamp)`,
-    /// never later than `received_at`.
+    /// Timestamps are corrected with [`correct_time`].
     pub fn validate(self, received_at: Timestamp) -> ValidatedBatch {
         let mut accepted = Vec::with_capacity(self.events.len());
         let mut rejected = Vec::new();
@@ -116,10 +114,7 @@ impl Batch {
             };
             match result {
                 Ok(event) => {
-                    let skew = self
-                        .sent_at
-                        .map_or(0, |s| s.0.saturating_sub(event.timestamp.0));
-                    let corrected = Timestamp(received_at.0.saturating_sub(skew.max(0)));
+                    let corrected = correct_time(event.timestamp, self.sent_at, received_at);
                     let dto = AccountEventDto {
                         timestamp: corrected.0,
                         received_at: received_at.0,
@@ -141,6 +136,24 @@ impl Batch {
         }
         ValidatedBatch { accepted, rejected }
     }
+}
+
+/// An event's time on the edge's clock. With `sent_at` (browser SDKs, whose clocks drift)
+/// the event keeps its age at sending: `received_at - (sent_at - timestamp)`. Without it
+/// (servers, imports of history) the timestamp is trusted as sent. Never later than
+/// `received_at`.
+pub fn correct_time(
+    timestamp: Timestamp,
+    sent_at: Option<Timestamp>,
+    received_at: Timestamp,
+) -> Timestamp {
+    let t = match sent_at {
+        Some(s) => received_at
+            .0
+            .saturating_sub(s.0.saturating_sub(timestamp.0).max(0)),
+        None => timestamp.0,
+    };
+    Timestamp(t.min(received_at.0))
 }
 
 /// Best effort: the `id` of an event that failed validation, for the client's bookkeeping.

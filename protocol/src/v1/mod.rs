@@ -10,7 +10,7 @@ mod ids;
 pub use account::{AccountEventDto, EventExport, IngestRequest, IngestResult, Subject, to_json};
 pub use batch::{
     Batch, EventsResponse, MAX_BATCH_BYTES, MAX_EVENT_BYTES, MAX_EVENTS, Rejected, ValidatedBatch,
-    batch_body, batch_overhead, parse_batch,
+    batch_body, batch_overhead, correct_time, parse_batch,
 };
 pub use campaign::{
     BudgetDto, CampaignDoc, ConditionDto, Content, Cta, OperandDto, RecurrenceDto, ScopeDto,
