@@ -103,6 +103,55 @@ pub enum Operand {
         /// The period.
         window: Window,
     },
+    /// On how many of the last `days` days (including today) any feature was used.
+    ActiveDays {
+        /// The user or the whole account.
+        scope: Scope,
+        /// Window length.
+        days: u32,
+    },
+    /// How many different users of the account used any feature in the last `days` days.
+    ActiveUsers {
+        /// Window length.
+        days: u32,
+    },
+    /// Signed percentage change of activity (feature uses) in the last `days` days against
+    /// the same length of time at the average rate of the 90 days before them.
+    /// No baseline: 0 without recent activity, +100 with it.
+    EngagementTrend {
+        /// The user or the whole account.
+        scope: Scope,
+        /// Recent window length (at most 90).
+        days: u32,
+    },
+    /// Percentage of a plan limit (an account trait) the account used this calendar month.
+    LimitUsage {
+        /// The metered feature.
+        feature: String,
+        /// The account trait holding the monthly limit.
+        limit_trait: String,
+    },
+    /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
+    SeatUtilisation {
+        /// The account trait holding the seat count.
+        seats_trait: String,
+        /// Window length.
+        days: u32,
+    },
+}
+
+/// The baseline of `EngagementTrend`, in days before the recent window.
+pub const TREND_BASELINE_DAYS: u32 = 90;
+
+fn window_days(days: u32) -> i32 {
+    i32::try_from(days.max(1)).unwrap_or(i32::MAX) - 1
+}
+
+fn percent(part: f64, whole: &Value) -> Value {
+    match whole {
+        Value::Number(w) if *w > 0.0 => Value::Number(part / w * 100.0),
+        _ => Value::Null,
+    }
 }
 
 impl Operand {
@@ -123,8 +172,65 @@ impl Operand {
                 let today = now.day();
                 Value::Number(usage.sum(feature, window.first_day(today), today) as f64)
             }
+            Operand::ActiveDays { scope, days } => {
+                let today = now.day();
+                let set = match scope {
+                    Scope::User => &facts.user_active_days,
+                    Scope::Account => &facts.account_active_days,
+                };
+                Value::Number(set.range(today.minus(window_days(*days))..=today).count() as f64)
+            }
+            Operand::ActiveUsers { days } => Value::Number(active_users(facts, now, *days) as f64),
+            Operand::EngagementTrend { scope, days } => {
+                let usage = match scope {
+                    Scope::User => &facts.user_usage,
+                    Scope::Account => &facts.account_usage,
+                };
+                let today = now.day();
+                let recent_start = today.minus(window_days(*days));
+                let recent = usage.total(recent_start, today) as f64;
+                let base_last = recent_start.minus(1);
+                let base_first = base_last.minus(window_days(TREND_BASELINE_DAYS));
+                let baseline = usage.total(base_first, base_last) as f64 * f64::from(*days)
+                    / f64::from(TREND_BASELINE_DAYS);
+                Value::Number(match (baseline > 0.0, recent > 0.0) {
+                    (true, _) => ((recent - baseline) / baseline * 100.0).round(),
+                    (false, true) => 100.0,
+                    (false, false) => 0.0,
+                })
+            }
+            Operand::LimitUsage {
+                feature,
+                limit_trait,
+            } => {
+                let today = now.day();
+                let used = facts.account_usage.sum(feature, today.month_start(), today) as f64;
+                percent(
+                    used,
+                    facts
+                        .account_traits
+                        .get(limit_trait)
+                        .unwrap_or(&Value::Null),
+                )
+            }
+            Operand::SeatUtilisation { seats_trait, days } => percent(
+                active_users(facts, now, *days) as f64,
+                facts
+                    .account_traits
+                    .get(seats_trait)
+                    .unwrap_or(&Value::Null),
+            ),
         }
     }
+}
+
+fn active_users(facts: &Facts, now: Timestamp, days: u32) -> usize {
+    let first = now.day().minus(window_days(days));
+    facts
+        .users_last_active
+        .values()
+        .filter(|d| **d >= first)
+        .count()
 }
 
 impl fmt::Display for Operand {
@@ -150,7 +256,36 @@ impl fmt::Display for Operand {
                 };
                 write!(f, "{who} uses of {feature} {when}")
             }
+            Operand::ActiveDays { scope, days } => {
+                write!(f, "{} active days in the last {days}", who(*scope))
+            }
+            Operand::ActiveUsers { days } => write!(f, "active users in the last {days} days"),
+            Operand::EngagementTrend { scope, days } => {
+                write!(f, "{} engagement trend in % over {days} days", who(*scope))
+            }
+            Operand::LimitUsage {
+                feature,
+                limit_trait,
+            } => {
+                write!(
+                    f,
+                    "{feature} this month as % of account trait {limit_trait}"
+                )
+            }
+            Operand::SeatUtilisation { seats_trait, days } => {
+                write!(
+                    f,
+                    "active users in the last {days} days as % of account trait {seats_trait}"
+                )
+            }
         }
+    }
+}
+
+fn who(scope: Scope) -> &'static str {
+    match scope {
+        Scope::User => "user",
+        Scope::Account => "account",
     }
 }
 

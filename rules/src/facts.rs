@@ -1,6 +1,6 @@
 //! What is known about a user and their account when deciding: traits and usage counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::time::Day;
@@ -46,6 +46,18 @@ impl Usage {
         *slot = slot.saturating_add(n);
     }
 
+    /// Uses of every feature from `first` to `last`, both inclusive.
+    pub fn total(&self, first: Day, last: Day) -> u64 {
+        if first > last {
+            return 0;
+        }
+        self.counts
+            .values()
+            .flat_map(|per_day| per_day.range(first..=last))
+            .map(|(_, n)| u64::from(*n))
+            .sum()
+    }
+
     /// Uses of `feature` from `first` to `last`, both inclusive.
     pub fn sum(&self, feature: &str, first: Day, last: Day) -> u64 {
         if first > last {
@@ -74,4 +86,28 @@ pub struct Facts {
     pub user_usage: Usage,
     /// The whole account's usage (all of its users).
     pub account_usage: Usage,
+    /// Days on which this user used any feature.
+    pub user_active_days: BTreeSet<Day>,
+    /// Days on which anyone in the account used any feature.
+    pub account_active_days: BTreeSet<Day>,
+    /// Each user of the account and the last day they used any feature.
+    pub users_last_active: BTreeMap<String, Day>,
+}
+
+impl Facts {
+    /// Folds `n` uses of `feature` by `user` on `day` into the usage and activity facts;
+    /// `current` says whether `user` is the user being decided for.
+    pub fn add_usage(&mut self, user: &str, current: bool, feature: &str, day: Day, n: u32) {
+        if n == 0 {
+            return;
+        }
+        self.account_usage.add(feature, day, n);
+        self.account_active_days.insert(day);
+        let last = self.users_last_active.entry(user.to_owned()).or_insert(day);
+        *last = (*last).max(day);
+        if current {
+            self.user_usage.add(feature, day, n);
+            self.user_active_days.insert(day);
+        }
+    }
 }

@@ -15,7 +15,7 @@ mod history;
 mod model;
 mod time;
 
-pub use condition::{CmpOp, Condition, Operand, Scope, Window};
+pub use condition::{CmpOp, Condition, Operand, Scope, TREND_BASELINE_DAYS, Window};
 pub use decide::{Decision, Verdict, decide};
 pub use error::ModelError;
 pub use facts::{Facts, Traits, Usage, Value};

@@ -328,3 +328,126 @@ fn decide_is_total_on_generated_inputs() {
         assert!(d.picks.len() <= 2, "at most one per surface");
     }
 }
+
+/// The value an operand resolves to, seen through a `≥` comparison that fails with it.
+fn resolve(facts: &Facts, operand: Operand) -> String {
+    let probe = Condition::Compare {
+        left: operand,
+        op: CmpOp::Lt,
+        right: Operand::Literal(Value::Number(f64::MIN)),
+    };
+    let why = probe
+        .check(facts, NOW)
+        .expect_err("nothing is below f64::MIN");
+    let open = why.find('(').expect("value in parentheses");
+    why[open + 1..why[open..].find(')').expect("closing") + open].to_owned()
+}
+
+/// An account of two users: `u1` (decided for) and `u2`, with activity `days_ago → uses`.
+fn activity(u1: &[(i64, u32)], u2: &[(i64, u32)]) -> Facts {
+    let mut f = Facts::default();
+    for (user, list) in [("u1", u1), ("u2", u2)] {
+        for (ago, n) in list {
+            f.add_usage(
+                user,
+                user == "u1",
+                "create_expense",
+                NOW.plus_days(-ago).day(),
+                *n,
+            );
+        }
+    }
+    f
+}
+
+#[test]
+fn computed_activity_facts() {
+    let days = |scope, days| Operand::ActiveDays { scope, days };
+    let trend = |scope, days| Operand::EngagementTrend { scope, days };
+    let f = activity(&[(0, 2), (3, 1), (10, 4)], &[(1, 1), (40, 3)]);
+    let cases: Vec<(Operand, &str)> = vec![
+        (days(Scope::User, 7), "2"),
+        (days(Scope::Account, 7), "3"),
+        (days(Scope::Account, 28), "4"),
+        (Operand::ActiveUsers { days: 7 }, "2"),
+        (Operand::ActiveUsers { days: 1 }, "1"),
+        // Account: 4 uses in the last 7 days; 7 in the 90 days before, 7 × 7 / 90 ≈ 0.544 a week.
+        (trend(Scope::Account, 7), "635"),
+        // User u1: 3 recent uses against 4 × 7 / 90 ≈ 0.311.
+        (trend(Scope::User, 7), "864"),
+    ];
+    for (operand, expect) in cases {
+        assert_eq!(resolve(&f, operand.clone()), expect, "{operand}");
+    }
+}
+
+#[test]
+fn engagement_trend_declines_and_has_no_baseline_for_new_accounts() {
+    // Ninety days of steady use, then a quiet week: -100 %.
+    let steady: Vec<(i64, u32)> = (7..97).map(|d| (d, 1)).collect();
+    assert_eq!(
+        resolve(
+            &activity(&steady, &[]),
+            Operand::EngagementTrend {
+                scope: Scope::Account,
+                days: 7
+            }
+        ),
+        "-100"
+    );
+    // Same rate as the baseline: 0 %.
+    let even: Vec<(i64, u32)> = (0..97).map(|d| (d, 1)).collect();
+    assert_eq!(
+        resolve(
+            &activity(&even, &[]),
+            Operand::EngagementTrend {
+                scope: Scope::Account,
+                days: 7
+            }
+        ),
+        "0"
+    );
+    // A brand-new account has no baseline.
+    assert_eq!(
+        resolve(
+            &activity(&[(0, 3)], &[]),
+            Operand::EngagementTrend {
+                scope: Scope::Account,
+                days: 7
+            }
+        ),
+        "100"
+    );
+    assert_eq!(
+        resolve(
+            &Facts::default(),
+            Operand::EngagementTrend {
+                scope: Scope::Account,
+                days: 7
+            }
+        ),
+        "0"
+    );
+}
+
+#[test]
+fn limit_usage_and_seat_utilisation_are_percentages_of_traits() {
+    let mut f = activity(&[(0, 4)], &[(2, 2), (20, 1)]);
+    let limit = || Operand::LimitUsage {
+        feature: "create_expense".into(),
+        limit_trait: "plan_expense_limit".into(),
+    };
+    let seats = || Operand::SeatUtilisation {
+        seats_trait: "seats".into(),
+        days: 28,
+    };
+    assert_eq!(resolve(&f, limit()), "null", "no limit trait: fails closed");
+    f.account_traits
+        .insert("plan_expense_limit".into(), Value::Number(8.0));
+    f.account_traits.insert("seats".into(), Value::Number(4.0));
+    // This month (from 2026-03-01): 4 + 2 uses, and the one 20 days ago is in February.
+    assert_eq!(resolve(&f, limit()), "75");
+    assert_eq!(resolve(&f, seats()), "50");
+    f.account_traits.insert("seats".into(), Value::Number(0.0));
+    assert_eq!(resolve(&f, seats()), "null", "zero seats: no percentage");
+}

@@ -108,10 +108,7 @@ impl AccountStore for MemoryAccountStore {
             facts.account_traits.insert(k.clone(), v.clone());
         }
         for ((user, feature, day), n) in &self.usage {
-            facts.account_usage.add(feature, *day, *n);
-            if user == user_id {
-                facts.user_usage.add(feature, *day, *n);
-            }
+            facts.add_usage(user, user == user_id, feature, *day, *n);
         }
         Ok(facts)
     }

@@ -232,10 +232,7 @@ impl AccountStore for SqlStore<'_> {
                 Day(i32::try_from(day).unwrap_or(0)),
                 u32::try_from(n).unwrap_or(u32::MAX),
             );
-            facts.account_usage.add(&feature, day, n);
-            if user == user_id {
-                facts.user_usage.add(&feature, day, n);
-            }
+            facts.add_usage(&user, user == user_id, &feature, day, n);
         }
         Ok(facts)
     }

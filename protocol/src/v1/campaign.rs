@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
 use rules::{
-    Budget, Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface, Timestamp,
-    Value, Window,
+    Budget, Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface,
+    TREND_BASELINE_DAYS, Timestamp, Value, Window,
 };
 
 /// A campaign as authored (strict: unknown fields are errors).
@@ -118,6 +118,76 @@ pub enum OperandDto {
     AccountTrait(String),
     /// Feature usage in a window.
     Usage(UsageDto),
+    /// `{"active_days":{"scope":"user","days":7}}`: days with any activity in the window.
+    ActiveDays(ActivityDto),
+    /// `{"active_users":{"days":28}}`: distinct active users of the account in the window.
+    ActiveUsers(DaysDto),
+    /// `{"engagement_trend":{"scope":"account","days":7}}`: signed % against the 90-day baseline.
+    EngagementTrend(ActivityDto),
+    /// `{"limit_usage":{"feature":"create_expense","limit_trait":"plan_expense_limit"}}`: % used this month.
+    LimitUsage(LimitDto),
+    /// `{"seat_utilisation":{"seats_trait":"seats","days":28}}`: active users as % of seats.
+    SeatUtilisation(SeatsDto),
+}
+
+/// A scope and a window of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityDto {
+    /// `user` or `account` (default).
+    #[serde(default = "account_scope")]
+    pub scope: ScopeDto,
+    /// Window length in days.
+    pub days: u32,
+}
+
+/// A window of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaysDto {
+    /// Window length in days.
+    pub days: u32,
+}
+
+/// A metered feature and the account trait holding its monthly limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitDto {
+    /// The tracked event name.
+    pub feature: String,
+    /// The account trait with the limit.
+    pub limit_trait: String,
+}
+
+/// The account trait holding licensed seats, and the activity window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeatsDto {
+    /// The account trait with the seat count.
+    pub seats_trait: String,
+    /// Window length in days (default 28).
+    #[serde(default = "default_seat_days")]
+    pub days: u32,
+}
+
+fn default_seat_days() -> u32 {
+    28
+}
+
+/// Checks a window length against its maximum.
+fn days_in(field: &str, days: u32, max: u32) -> Result<u32, Problem> {
+    if (1..=max).contains(&days) {
+        Ok(days)
+    } else {
+        Err(invalid(field, format!("must be 1-{max}")))
+    }
+}
+
+fn scope(s: ScopeDto) -> Scope {
+    match s {
+        ScopeDto::User => Scope::User,
+        ScopeDto::Account => Scope::Account,
+    }
 }
 
 /// `{"feature":"create_expense","scope":"account","window":"month"}`.
@@ -288,12 +358,28 @@ impl OperandDto {
             }),
             OperandDto::UserTrait(k) => Operand::UserTrait(k.clone()),
             OperandDto::AccountTrait(k) => Operand::AccountTrait(k.clone()),
+            OperandDto::ActiveDays(a) => Operand::ActiveDays {
+                scope: scope(a.scope),
+                days: days_in("active_days.days", a.days, 366)?,
+            },
+            OperandDto::ActiveUsers(d) => Operand::ActiveUsers {
+                days: days_in("active_users.days", d.days, 366)?,
+            },
+            OperandDto::EngagementTrend(a) => Operand::EngagementTrend {
+                scope: scope(a.scope),
+                days: days_in("engagement_trend.days", a.days, TREND_BASELINE_DAYS)?,
+            },
+            OperandDto::LimitUsage(l) => Operand::LimitUsage {
+                feature: l.feature.clone(),
+                limit_trait: l.limit_trait.clone(),
+            },
+            OperandDto::SeatUtilisation(s) => Operand::SeatUtilisation {
+                seats_trait: s.seats_trait.clone(),
+                days: days_in("seat_utilisation.days", s.days, 366)?,
+            },
             OperandDto::Usage(u) => Operand::Usage {
                 feature: u.feature.clone(),
-                scope: match u.scope {
-                    ScopeDto::User => Scope::User,
-                    ScopeDto::Account => Scope::Account,
-                },
+                scope: scope(u.scope),
                 window: match u.window {
                     WindowDto::Today => Window::Today,
                     WindowDto::Month => Window::Month,
