@@ -215,7 +215,12 @@ fn clock_correction() {
 
 #[test]
 fn computed_fact_operands_parse_and_validate() {
-    let with = |audience: &str| WELCOME.replace(r#""recurrence":"once""#, &format!(r#""recurrence":"once","audience":{audience}"#));
+    let with = |audience: &str| {
+        WELCOME.replace(
+            r#""recurrence":"once""#,
+            &format!(r#""recurrence":"once","audience":{audience}"#),
+        )
+    };
     let check = |audience: &str, expect: &str| {
         let got = match parse_campaign(&with(audience)) {
             Ok(_) => "ok".to_owned(),
@@ -223,12 +228,36 @@ fn computed_fact_operands_parse_and_validate() {
         };
         assert_eq!(got, expect, "{audience}");
     };
-    check(r#"{"lte":[{"engagement_trend":{"scope":"account","days":7}},{"value":-50}]}"#, "ok");
-    check(r#"{"gte":[{"active_days":{"scope":"user","days":28}},{"value":10}]}"#, "ok");
-    check(r#"{"gte":[{"active_users":{"days":28}},{"value":3}]}"#, "ok");
-    check(r#"{"gte":[{"limit_usage":{"feature":"create_expense","limit_trait":"plan_expense_limit"}},{"value":80}]}"#, "ok");
-    check(r#"{"gte":[{"seat_utilisation":{"seats_trait":"seats"}},{"value":90}]}"#, "ok");
-    check(r#"{"lte":[{"engagement_trend":{"days":120}},{"value":-50}]}"#, "invalid_value audience.lte[0].engagement_trend.days");
-    check(r#"{"any":[{"gte":[{"active_users":{"days":0}},{"value":3}]}]}"#, "invalid_value audience.any[0].gte[0].active_users.days");
-    check(r#"{"gte":[{"limit_usage":{"feature":"x"}},{"value":80}]}"#, "missing_field audience.gte[0].limit_usage.limit_trait");
+    check(
+        r#"{"lte":[{"engagement_trend":{"scope":"account","days":7}},{"value":-50}]}"#,
+        "ok",
+    );
+    check(
+        r#"{"gte":[{"active_days":{"scope":"user","days":28}},{"value":10}]}"#,
+        "ok",
+    );
+    check(
+        r#"{"gte":[{"active_users":{"days":28}},{"value":3}]}"#,
+        "ok",
+    );
+    check(
+        r#"{"gte":[{"limit_usage":{"feature":"create_expense","limit_trait":"plan_expense_limit"}},{"value":80}]}"#,
+        "ok",
+    );
+    check(
+        r#"{"gte":[{"seat_utilisation":{"seats_trait":"seats"}},{"value":90}]}"#,
+        "ok",
+    );
+    check(
+        r#"{"lte":[{"engagement_trend":{"days":120}},{"value":-50}]}"#,
+        "invalid_value audience.lte[0].engagement_trend.days",
+    );
+    check(
+        r#"{"any":[{"gte":[{"active_users":{"days":0}},{"value":3}]}]}"#,
+        "invalid_value audience.any[0].gte[0].active_users.days",
+    );
+    check(
+        r#"{"gte":[{"limit_usage":{"feature":"x"}},{"value":80}]}"#,
+        "missing_field audience.gte[0].limit_usage.limit_trait",
+    );
 }
