@@ -2,7 +2,7 @@
 // Durable Objects. No mock of the runtime.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batch, event, fresh, OTHER_WRITE_KEY, post, stored, track, URL_BASE, WRITE_KEY } from './helpers.mjs';
+import { batch, event, fresh, OTHER_WRITE_KEY, post, SECRET_KEY, stored, track, URL_BASE, WRITE_KEY } from './helpers.mjs';
 
 const campaigns = (res) => (res.json?.decision?.messages ?? []).map((m) => `${m.campaign}@${m.surface}`);
 
@@ -140,4 +140,34 @@ test('the demo app is served from the same origin, including its client-side rou
   const wasm = await fetch(`${URL_BASE}/cairn_sdk_bg.wasm`);
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+});
+
+test('engagement decline: back-dated history, a quiet week, and the why-not explanation', async () => {
+  const account = fresh('decline');
+  const day = 86_400_000;
+  // A server import of history: no sent_at, so the timestamps are trusted as sent.
+  const history = Array.from({ length: 30 }, (_, i) => ({
+    ...track(account, 'create_expense'),
+    timestamp: Date.now() - (8 + i * 2) * day,
+  }));
+  const res = await post('/v1/events', { write_key: WRITE_KEY, events: history });
+  assert.equal(res.status, 200, res.text);
+  assert.ok(campaigns(res).includes('winback@banner'), JSON.stringify(res.json.decision));
+
+  const stored_ = (await stored(account)).json.events;
+  assert.ok(stored_.every((e) => e.timestamp === e.event.timestamp), 'back-dated times kept');
+
+  // An account that was just created has no baseline: the why-not names the failing condition.
+  const newcomer = fresh('new');
+  await post('/v1/events', batch([track(newcomer, 'create_expense')]));
+  const why = await fetch(`${URL_BASE}/v1/debug/why?user=u1&account=${newcomer}&campaign=winback`, {
+    headers: { authorization: `Bearer ${SECRET_KEY}` },
+  });
+  assert.equal(why.status, 200);
+  const [verdict] = (await why.json()).decision.verdicts;
+  assert.equal(verdict.verdict, 'audience_mismatch');
+  assert.match(verdict.detail, /engagement trend in % over 7 days \(100\) ≤ -50/);
+
+  const anonymous = await fetch(`${URL_BASE}/v1/debug/why?user=u1&account=${newcomer}`);
+  assert.equal(anonymous.status, 401);
 });

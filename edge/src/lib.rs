@@ -5,6 +5,7 @@
 //!   `sendBeacon` needs no preflight); answers with per-event results and the decision.
 //! - `POST /v1/decide` — the decision for a user; `debug: true` adds verdicts (debug keys only).
 //! - `GET /v1/admin/accounts/{id}/events` — an account's stored events (secret key).
+//! - `GET /v1/debug/why?user=…&account=…[&campaign=…]` — every verdict (secret key).
 //! - `GET /v1/health`.
 //!
 //! Everything else is the demo app, served from static assets.
@@ -63,7 +64,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         Ok(body) => respond(
             200,
             body,
-            if path.starts_with("/v1/admin/") {
+            if secret_route(&path) {
                 None
             } else {
                 origin.as_deref()
@@ -77,7 +78,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             // Let the page read the error when its origin is one we serve at all.
             let cors = match &origin {
                 Some(o)
-                    if !path.starts_with("/v1/admin/")
+                    if !secret_route(&path)
                         && catalog.origin_allowed(None, o).await.unwrap_or(false) =>
                 {
                     Some(o.as_str())
@@ -122,6 +123,32 @@ async fn route(
             }
         }
         ("/v1/health", _) => Ok("{\"ok\":true}".to_owned()),
+        ("/v1/debug/why", _) if method == Method::Get => {
+            let url = req.url()?;
+            let param = |name: &str| {
+                url.query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+            };
+            let missing =
+                |name: &str| AppError::problem(ErrorCode::MissingField, name, "a query parameter");
+            let subject = protocol::v1::Subject {
+                user_id: param("user").ok_or_else(|| missing("user"))?,
+                account_id: param("account").ok_or_else(|| missing("account"))?,
+            };
+            let auth = req.headers().get("Authorization")?;
+            let campaign = param("campaign");
+            let why = app::debug_why(
+                catalog,
+                accounts,
+                auth.as_deref(),
+                subject,
+                campaign.as_deref(),
+                now,
+            )
+            .await?;
+            Ok(to_json(&why))
+        }
         (_, Some(account)) if method == Method::Get => {
             let account = percent_decode(account);
             let auth = req.headers().get("Authorization")?;
@@ -131,6 +158,11 @@ async fn route(
         }
         _ => Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
     }
+}
+
+/// Routes that take a secret key: never answered with CORS headers, so no page can call them.
+fn secret_route(path: &str) -> bool {
+    path.starts_with("/v1/admin/") || path.starts_with("/v1/debug/")
 }
 
 /// Reads a POST body after checking its Content-Type and declared length.

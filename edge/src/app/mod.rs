@@ -155,13 +155,11 @@ pub fn hash_secret(secret: &str) -> String {
         .collect()
 }
 
-/// `GET /v1/admin/accounts/{id}/events`: every stored event of one account of the caller's workspace.
-pub async fn admin_events<C: CatalogStore, A: Accounts>(
+/// Resolves `Authorization: Bearer <secret key>` to its workspace.
+async fn authorize_secret<C: CatalogStore>(
     catalog: &C,
-    accounts: &A,
     authorization: Option<&str>,
-    account_id: &str,
-) -> Result<EventExport, AppError> {
+) -> Result<String, AppError> {
     let secret = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
         .ok_or_else(|| {
@@ -171,7 +169,7 @@ pub async fn admin_events<C: CatalogStore, A: Accounts>(
                 "send `Authorization: Bearer <secret key>`",
             )
         })?;
-    let workspace_id = catalog
+    catalog
         .secret_key(&hash_secret(secret.trim()))
         .await?
         .ok_or_else(|| {
@@ -180,9 +178,52 @@ pub async fn admin_events<C: CatalogStore, A: Accounts>(
                 "authorization",
                 "unknown secret key",
             )
-        })?;
+        })
+}
+
+/// `GET /v1/admin/accounts/{id}/events`: every stored event of one account of the caller's workspace.
+pub async fn admin_events<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    account_id: &str,
+) -> Result<EventExport, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
     check_id("account_id", account_id)?;
     accounts.export(&workspace_id, account_id).await
+}
+
+/// `GET /v1/debug/why?user=…&account=…[&campaign=…]`: the decision for a user with the verdict
+/// of every campaign (or of one), for the workspace's admins (secret key).
+pub async fn debug_why<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    subject: Subject,
+    campaign: Option<&str>,
+    now: Timestamp,
+) -> Result<DecideResponse, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    check_id("user", &subject.user_id)?;
+    check_id("account", &subject.account_id)?;
+    let ws_catalog = catalog.catalog(&workspace_id).await?;
+    let account_id = subject.account_id.clone();
+    let req = ingest_request(Vec::new(), Some(subject), true, &ws_catalog, now);
+    let result = accounts.ingest(&workspace_id, &account_id, &req).await?;
+    let mut decision = result
+        .decision
+        .ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;
+    if let (Some(wanted), Some(verdicts)) = (campaign, decision.verdicts.as_mut()) {
+        verdicts.retain(|v| v.campaign == wanted);
+        if verdicts.is_empty() {
+            return Err(AppError::problem(
+                ErrorCode::NotFound,
+                "campaign",
+                "no such campaign in this workspace",
+            ));
+        }
+    }
+    Ok(DecideResponse { decision })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Native tests of the edge use cases against in-memory stores.
 
 use futures_executor::block_on;
-use protocol::v1::{EventsResponse, batch_body};
+use protocol::v1::{EventsResponse, Subject, batch_body};
 use rules::Timestamp;
 
 use super::*;
@@ -184,4 +184,45 @@ fn admin_needs_the_secret_and_sees_only_its_workspace() {
     block_on(w.1.export("other", "shared"))
         .map(|e| assert!(e.events.is_empty()))
         .expect("export");
+}
+
+#[test]
+fn why_not_needs_the_secret_and_explains_one_campaign() {
+    let w = world();
+    let subject = || Subject {
+        user_id: "u1".into(),
+        account_id: "a".into(),
+    };
+    let why = block_on(debug_why(
+        &w.0,
+        &w.1,
+        Some("Bearer sk"),
+        subject(),
+        Some("upgrade"),
+        NOW,
+    ))
+    .expect("ok");
+    let verdicts = why.decision.verdicts.expect("verdicts");
+    assert_eq!(verdicts.len(), 1);
+    assert_eq!(verdicts[0].verdict, "audience_mismatch");
+    let refused = block_on(debug_why(
+        &w.0,
+        &w.1,
+        Some("Bearer wk"),
+        subject(),
+        None,
+        NOW,
+    ))
+    .expect_err("a write key is not a secret");
+    assert_eq!(refused.status_and_body().0, 401);
+    let unknown = block_on(debug_why(
+        &w.0,
+        &w.1,
+        Some("Bearer sk"),
+        subject(),
+        Some("nope"),
+        NOW,
+    ))
+    .expect_err("no such campaign");
+    assert_eq!(unknown.status_and_body().0, 404);
 }
