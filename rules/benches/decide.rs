@@ -49,7 +49,7 @@ fn catalog(n: usize) -> Catalog {
         .collect();
     Catalog {
         campaigns,
-        budget: Budget::default(),
+        ..Catalog::default()
     }
 }
 

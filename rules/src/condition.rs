@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::account::{Ctx, health, lifecycle_stage, value_tier};
 use crate::error::ModelError;
 use crate::facts::{Facts, Value};
 use crate::time::{Day, Timestamp};
@@ -131,6 +132,14 @@ pub enum Operand {
         /// The account trait holding the monthly limit.
         limit_trait: String,
     },
+    /// The account's value tier (`high`, `medium`, `low`) from the workspace's pyramid.
+    ValueTier,
+    /// The account's lifecycle stage from the workspace's ordered stages.
+    LifecycleStage,
+    /// The account's weighted health score, 0-100.
+    HealthScore,
+    /// The account's health colour: `green`, `yellow` or `red`.
+    Health,
     /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
     SeatUtilisation {
         /// The account trait holding the seat count.
@@ -155,8 +164,16 @@ fn percent(part: f64, whole: &Value) -> Value {
 }
 
 impl Operand {
-    fn resolve(&self, facts: &Facts, now: Timestamp) -> Value {
+    /// The operand's value in `ctx`.
+    pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Value {
+        let (facts, now) = (ctx.facts, ctx.now);
         match self {
+            Operand::ValueTier => value_tier(ctx),
+            Operand::LifecycleStage => lifecycle_stage(ctx),
+            Operand::HealthScore => health(ctx).score.map_or(Value::Null, Value::Number),
+            Operand::Health => health(ctx)
+                .colour
+                .map_or(Value::Null, |c| Value::Text(c.as_str().into())),
             Operand::Literal(v) => v.clone(),
             Operand::UserTrait(k) => facts.user_traits.get(k).cloned().unwrap_or(Value::Null),
             Operand::AccountTrait(k) => facts.account_traits.get(k).cloned().unwrap_or(Value::Null),
@@ -239,6 +256,10 @@ impl fmt::Display for Operand {
             Operand::Literal(v) => write!(f, "{v}"),
             Operand::UserTrait(k) => write!(f, "user trait {k}"),
             Operand::AccountTrait(k) => write!(f, "account trait {k}"),
+            Operand::ValueTier => f.write_str("value tier"),
+            Operand::LifecycleStage => f.write_str("lifecycle stage"),
+            Operand::HealthScore => f.write_str("health score"),
+            Operand::Health => f.write_str("health"),
             Operand::Usage {
                 feature,
                 scope,
@@ -326,13 +347,13 @@ impl Condition {
     }
 
     /// `Ok(())` when the condition holds; otherwise an explanation of the first failing leaf.
-    pub fn check(&self, facts: &Facts, now: Timestamp) -> Result<(), String> {
+    pub fn check(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         match self {
-            Condition::All(children) => children.iter().try_for_each(|c| c.check(facts, now)),
+            Condition::All(children) => children.iter().try_for_each(|c| c.check(ctx)),
             Condition::Any(children) => {
                 let mut first_failure = None;
                 for c in children {
-                    match c.check(facts, now) {
+                    match c.check(ctx) {
                         Ok(()) => return Ok(()),
                         Err(e) => {
                             first_failure.get_or_insert(e);
@@ -341,12 +362,12 @@ impl Condition {
                 }
                 Err(first_failure.unwrap_or_else(|| "no alternative in `any`".to_owned()))
             }
-            Condition::Not(inner) => match inner.check(facts, now) {
+            Condition::Not(inner) => match inner.check(ctx) {
                 Ok(()) => Err(format!("not ({})", inner.describe())),
                 Err(_) => Ok(()),
             },
             Condition::Compare { left, op, right } => {
-                let (l, r) = (left.resolve(facts, now), right.resolve(facts, now));
+                let (l, r) = (left.resolve(ctx), right.resolve(ctx));
                 if compare(&l, *op, &r) {
                     Ok(())
                 } else {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::account::Ctx;
 use crate::facts::Facts;
 use crate::history::History;
 use crate::model::{Campaign, CampaignId, Catalog, Recurrence, Surface};
@@ -46,10 +47,11 @@ pub struct Decision {
 /// Total: every campaign gets a verdict, nothing can fail, and the result depends on the
 /// arguments only. Ties in priority go to the smaller campaign id.
 pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestamp) -> Decision {
+    let ctx = Ctx::new(facts, &catalog.model, now);
     let mut verdicts: Vec<Option<Verdict>> = catalog
         .campaigns
         .iter()
-        .map(|c| gate(c, facts, history, now).err())
+        .map(|c| gate(c, &ctx, history).err())
         .collect();
 
     // Budget: distinct campaigns shown in the rolling window.
@@ -115,7 +117,8 @@ pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestam
 }
 
 /// Per-campaign checks that do not depend on other campaigns.
-fn gate(c: &Campaign, facts: &Facts, history: &History, now: Timestamp) -> Result<(), Verdict> {
+fn gate(c: &Campaign, ctx: &Ctx<'_>, history: &History) -> Result<(), Verdict> {
+    let now = ctx.now;
     if c.starts_at.is_some_and(|t| now < t) || c.ends_at.is_some_and(|t| now >= t) {
         return Err(Verdict::OutsideSchedule);
     }
@@ -127,7 +130,5 @@ fn gate(c: &Campaign, facts: &Facts, history: &History, now: Timestamp) -> Resul
         }
         _ => {}
     }
-    c.audience
-        .check(facts, now)
-        .map_err(Verdict::AudienceMismatch)
+    c.audience.check(ctx).map_err(Verdict::AudienceMismatch)
 }

@@ -7,6 +7,7 @@
 //! The entry point is [`decide`]. It is total: it never fails and returns a
 //! [`Verdict`] for every campaign in the [`Catalog`], chosen or not.
 
+mod account;
 mod condition;
 mod decide;
 mod error;
@@ -15,6 +16,10 @@ mod history;
 mod model;
 mod time;
 
+pub use account::{
+    AccountModel, Colour, Component, Contribution, Ctx, Health, HealthReport, Stage, Tiers, health,
+    lifecycle_stage, value_tier,
+};
 pub use condition::{CmpOp, Condition, Operand, Scope, TREND_BASELINE_DAYS, Window};
 pub use decide::{Decision, Verdict, decide};
 pub use error::ModelError;

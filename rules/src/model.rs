@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::account::AccountModel;
 use crate::condition::Condition;
 use crate::error::ModelError;
 use crate::time::Timestamp;
@@ -112,4 +113,6 @@ pub struct Catalog {
     pub campaigns: Vec<Campaign>,
     /// The shared frequency budget.
     pub budget: Budget,
+    /// Value tiers, lifecycle stages and the health scorecard of the workspace.
+    pub model: AccountModel,
 }

@@ -83,7 +83,7 @@ fn check(catalog: &Catalog, facts: &Facts, history: &History, expect: &str) {
 fn catalog(campaigns: Vec<Campaign>) -> Catalog {
     Catalog {
         campaigns,
-        budget: Budget::default(),
+        ..Catalog::default()
     }
 }
 
@@ -314,6 +314,7 @@ fn decide_is_total_on_generated_inputs() {
                 max_campaigns: next(3) as u32,
                 window_ms: DAY,
             },
+            model: AccountModel::default(),
         };
         let f = facts_with_expenses(next(10) as u32, 5.0);
         let d = decide(&cat, &f, &h, NOW);
@@ -329,15 +330,20 @@ fn decide_is_total_on_generated_inputs() {
     }
 }
 
-/// The value an operand resolves to, seen through a `≥` comparison that fails with it.
+/// The value an operand resolves to without a workspace model.
 fn resolve(facts: &Facts, operand: Operand) -> String {
+    resolve_in(facts, &AccountModel::default(), operand)
+}
+
+/// The value an operand resolves to, seen through a `<` comparison that fails with it.
+fn resolve_in(facts: &Facts, model: &AccountModel, operand: Operand) -> String {
     let probe = Condition::Compare {
         left: operand,
         op: CmpOp::Lt,
         right: Operand::Literal(Value::Number(f64::MIN)),
     };
     let why = probe
-        .check(facts, NOW)
+        .check(&Ctx::new(facts, model, NOW))
         .expect_err("nothing is below f64::MIN");
     let open = why.find('(').expect("value in parentheses");
     why[open + 1..why[open..].find(')').expect("closing") + open].to_owned()
@@ -450,4 +456,152 @@ fn limit_usage_and_seat_utilisation_are_percentages_of_traits() {
     assert_eq!(resolve(&f, seats()), "50");
     f.account_traits.insert("seats".into(), Value::Number(0.0));
     assert_eq!(resolve(&f, seats()), "null", "zero seats: no percentage");
+}
+
+fn demo_model() -> AccountModel {
+    let trait_ = |k: &str| Operand::AccountTrait(k.into());
+    let at_least = |left: Operand, n: f64| Condition::Compare {
+        left,
+        op: CmpOp::Gte,
+        right: Operand::Literal(Value::Number(n)),
+    };
+    let stage = |name: &str, when: Condition| Stage {
+        name: name.into(),
+        when,
+    };
+    AccountModel {
+        tiers: Some(Tiers {
+            value: trait_("arr"),
+            high: 50_000.0,
+            medium: 10_000.0,
+        }),
+        lifecycle: vec![
+            stage("onboarding", Condition::always()),
+            stage(
+                "actively_using",
+                at_least(
+                    Operand::ActiveDays {
+                        scope: Scope::Account,
+                        days: 28,
+                    },
+                    4.0,
+                ),
+            ),
+            stage("adopting", at_least(Operand::ActiveUsers { days: 28 }, 2.0)),
+            stage(
+                "expanding",
+                at_least(
+                    Operand::SeatUtilisation {
+                        seats_trait: "seats".into(),
+                        days: 28,
+                    },
+                    80.0,
+                ),
+            ),
+        ],
+        health: Some(Health {
+            components: vec![
+                Component {
+                    name: "usage trend".into(),
+                    weight: 3.0,
+                    value: Operand::EngagementTrend {
+                        scope: Scope::Account,
+                        days: 28,
+                    },
+                    red_at: -50.0,
+                    green_at: 0.0,
+                },
+                Component {
+                    name: "active days".into(),
+                    weight: 2.0,
+                    value: Operand::ActiveDays {
+                        scope: Scope::Account,
+                        days: 28,
+                    },
+                    red_at: 2.0,
+                    green_at: 12.0,
+                },
+                Component {
+                    name: "executive relationship".into(),
+                    weight: 1.0,
+                    value: trait_("cs_exec_relationship"),
+                    red_at: 0.0,
+                    green_at: 10.0,
+                },
+            ],
+            green_at: 70.0,
+            yellow_at: 40.0,
+        }),
+    }
+}
+
+#[test]
+fn value_tier_lifecycle_stage_and_health() {
+    let model = demo_model();
+    // Two users active on 7 of the last 28 days, at the same rate as before: trend 0 %.
+    let even: Vec<(i64, u32)> = (0..118).step_by(4).map(|d| (d, 1)).collect();
+    let mut f = activity(&even, &[(1, 1)]);
+    let check = |f: &Facts, expect: [&str; 4]| {
+        let got = [
+            Operand::ValueTier,
+            Operand::LifecycleStage,
+            Operand::HealthScore,
+            Operand::Health,
+        ]
+        .map(|o| resolve_in(f, &model, o));
+        assert_eq!(got, expect.map(str::to_owned));
+    };
+    // No ARR, no seats, no executive input: tier unknown, health over the two known components.
+    // Trend ≈ +14 % → 100; 8 active days → 60; (3 × 100 + 2 × 60) / 5 = 84.
+    check(&f, ["null", "\"adopting\"", "84", "\"green\""]);
+    f.account_traits
+        .insert("arr".into(), Value::Number(24_000.0));
+    f.account_traits.insert("seats".into(), Value::Number(2.0));
+    f.account_traits
+        .insert("cs_exec_relationship".into(), Value::Number(1.0));
+    // Exec relationship 1/10 → 10: (300 + 120 + 10) / 6 ≈ 72.
+    check(&f, ["\"medium\"", "\"expanding\"", "72", "\"green\""]);
+    // A quiet month: the trend falls to -100 % and the account turns red.
+    let quiet: Vec<(i64, u32)> = (30..118).map(|d| (d, 1)).collect();
+    let mut f = activity(&quiet, &[]);
+    f.account_traits
+        .insert("arr".into(), Value::Number(90_000.0));
+    check(&f, ["\"high\"", "\"onboarding\"", "0", "\"red\""]);
+    let report = health(&Ctx::new(&f, &model, NOW));
+    let parts: Vec<_> = report
+        .contributions
+        .iter()
+        .map(|c| (c.name.as_str(), c.score))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("usage trend", Some(0.0)),
+            ("active days", Some(0.0)),
+            ("executive relationship", None)
+        ]
+    );
+}
+
+#[test]
+fn cyclic_definitions_resolve_to_null_instead_of_looping() {
+    let mut model = AccountModel::default();
+    model.lifecycle = vec![
+        Stage {
+            name: "first".into(),
+            when: Condition::always(),
+        },
+        Stage {
+            name: "loop".into(),
+            when: Condition::Compare {
+                left: Operand::LifecycleStage,
+                op: CmpOp::Eq,
+                right: Operand::Literal(Value::Text("loop".into())),
+            },
+        },
+    ];
+    assert_eq!(
+        resolve_in(&Facts::default(), &model, Operand::LifecycleStage),
+        "\"first\""
+    );
 }
