@@ -585,21 +585,23 @@ fn value_tier_lifecycle_stage_and_health() {
 
 #[test]
 fn cyclic_definitions_resolve_to_null_instead_of_looping() {
-    let mut model = AccountModel::default();
-    model.lifecycle = vec![
-        Stage {
-            name: "first".into(),
-            when: Condition::always(),
-        },
-        Stage {
-            name: "loop".into(),
-            when: Condition::Compare {
-                left: Operand::LifecycleStage,
-                op: CmpOp::Eq,
-                right: Operand::Literal(Value::Text("loop".into())),
+    let model = AccountModel {
+        lifecycle: vec![
+            Stage {
+                name: "first".into(),
+                when: Condition::always(),
             },
-        },
-    ];
+            Stage {
+                name: "loop".into(),
+                when: Condition::Compare {
+                    left: Operand::LifecycleStage,
+                    op: CmpOp::Eq,
+                    right: Operand::Literal(Value::Text("loop".into())),
+                },
+            },
+        ],
+        ..AccountModel::default()
+    };
     assert_eq!(
         resolve_in(&Facts::default(), &model, Operand::LifecycleStage),
         "\"first\""
