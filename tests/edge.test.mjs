@@ -171,3 +171,41 @@ test('engagement decline: back-dated history, a quiet week, and the why-not expl
   const anonymous = await fetch(`${URL_BASE}/v1/debug/why?user=u1&account=${newcomer}`);
   assert.equal(anonymous.status, 401);
 });
+
+test('health Red reaches the account admin and not a member; lifecycle and tier are explained', async () => {
+  const account = fresh('red');
+  const day = 86_400_000;
+  // Two months of use that stopped four weeks ago, ten licensed seats: a Red account.
+  const history = Array.from({ length: 30 }, (_, i) => ({
+    ...track(account, 'create_expense', i % 2 ? 'boss' : 'pat'),
+    timestamp: Date.now() - (30 + i * 2) * day,
+  }));
+  // Both users saw the welcome modal back when they started.
+  const welcomed = ['boss', 'pat'].map((user) => ({
+    ...event('message', account, { campaign: 'welcome', action: 'dismissed' }, user),
+    timestamp: Date.now() - 88 * day,
+  }));
+  const traits = [
+    ...welcomed,
+    { ...event('group', account, { traits: { seats: 10, arr: 60000 } }, 'boss') },
+    { ...event('identify', account, { traits: { role: 'admin' } }, 'boss') },
+    { ...event('identify', account, { traits: { role: 'member' } }, 'pat') },
+  ];
+  const res = await post('/v1/events', { write_key: WRITE_KEY, events: [...history, ...traits] });
+  assert.equal(res.status, 200, res.text);
+
+  const decideFor = async (user) =>
+    (await post('/v1/decide', { write_key: WRITE_KEY, user_id: user, account_id: account, debug: true })).json.decision;
+  const boss = await decideFor('boss');
+  const pat = await decideFor('pat');
+  assert.ok(boss.messages.some((m) => m.campaign === 'health-red'), JSON.stringify(boss));
+  assert.ok(!pat.messages.some((m) => m.campaign === 'health-red'), JSON.stringify(pat));
+  const patVerdict = pat.verdicts.find((v) => v.campaign === 'health-red');
+  assert.equal(patVerdict.verdict, 'audience_mismatch');
+  assert.match(patVerdict.detail, /user trait role \("member"\) = "admin"/);
+
+  // The lifecycle campaign explains which stage the account is in.
+  const lifecycle = boss.verdicts.find((v) => v.campaign === 'lifecycle-adopting');
+  assert.equal(lifecycle.verdict, 'audience_mismatch');
+  assert.match(lifecycle.detail, /lifecycle stage \("onboarding"\)/);
+});

@@ -169,7 +169,7 @@ fn decision_wire_shape() {
     let (doc, campaign) = parse_campaign(WELCOME).expect("valid");
     let catalog = Catalog {
         campaigns: vec![campaign],
-        budget: Default::default(),
+        ..Catalog::default()
     };
     let d = decide(
         &catalog,
@@ -259,5 +259,64 @@ fn computed_fact_operands_parse_and_validate() {
     check(
         r#"{"gte":[{"limit_usage":{"feature":"x"}},{"value":80}]}"#,
         "missing_field audience.gte[0].limit_usage.limit_trait",
+    );
+}
+
+#[test]
+fn workspace_settings_define_the_account_model() {
+    let demo = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../demo-app/seed/settings.json"
+    ))
+    .expect("seed");
+    let (_, budget, model) = parse_settings(&demo).expect("the demo settings are valid");
+    assert_eq!(budget.max_campaigns, 3);
+    assert!(model.tiers.is_some());
+    assert_eq!(model.health.as_ref().map(|h| h.components.len()), Some(7));
+    let stages: Vec<_> = model.lifecycle.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        stages,
+        [
+            "onboarding",
+            "actively_using",
+            "adopting",
+            "expanding",
+            "transformational"
+        ],
+        "the default lifecycle"
+    );
+
+    let check = |text: &str, expect: &str| {
+        let got = match parse_settings(text) {
+            Ok(_) => "ok".to_owned(),
+            Err(p) => format!("{} {}", p.code, p.field),
+        };
+        assert_eq!(got, expect, "{text}");
+    };
+    check("{}", "ok");
+    check(r#"{"colour":"red"}"#, "unknown_field colour");
+    check(
+        r#"{"value_tiers":{"value":{"account_trait":"arr"},"high":10,"medium":20}}"#,
+        "invalid_value value_tiers.high",
+    );
+    check(
+        r#"{"lifecycle":[{"stage":"a"},{"stage":"b"}]}"#,
+        "missing_field lifecycle[1].when",
+    );
+    check(
+        r#"{"lifecycle":[{"stage":"a"},{"stage":"a","when":{"all":[]}}]}"#,
+        "invalid_value lifecycle[1].stage",
+    );
+    check(
+        r#"{"lifecycle":[{"stage":"a"},{"stage":"b","when":{"gte":[{"active_users":{"days":0}},{"value":1}]}}]}"#,
+        "invalid_value lifecycle[1].when.gte[0].active_users.days",
+    );
+    check(
+        r#"{"health":{"components":[{"name":"x","weight":0,"value":{"computed":"value_tier"},"red_at":0,"green_at":1}],"green_at":70,"yellow_at":40}}"#,
+        "invalid_value health.components[0].weight",
+    );
+    check(
+        r#"{"health":{"components":[],"green_at":70,"yellow_at":40}}"#,
+        "invalid_value health.components",
     );
 }

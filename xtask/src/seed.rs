@@ -56,8 +56,17 @@ pub(crate) fn campaigns() -> Result<Vec<String>> {
         .collect()
 }
 
+/// The demo workspace's settings, validated like the edge validates them, on one line.
+pub(crate) fn settings() -> Result<String> {
+    let path = root().join("demo-app/seed/settings.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    protocol::v1::parse_settings(&text).map_err(|p| format!("{}: {p}", path.display()))?;
+    Ok(text.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+}
+
 /// SQL that (re)creates the demo workspace and a second, isolated workspace. Idempotent.
 pub(crate) fn sql(origins: &[String], secret_key: &str, now_ms: u128) -> Result<String> {
+    let settings = settings()?;
     let mut s = String::new();
     let mut line = |l: String| {
         s.push_str(&l);
@@ -67,11 +76,17 @@ pub(crate) fn sql(origins: &[String], secret_key: &str, now_ms: u128) -> Result<
         ("demo", "Expensely (demo)", DEMO_WRITE_KEY, 1),
         ("other", "Another vendor", OTHER_WRITE_KEY, 0),
     ] {
+        let settings_doc = if id == "demo" {
+            settings.as_str()
+        } else {
+            "{}"
+        };
         line(format!(
-            "INSERT INTO workspaces (id, name, settings, created_at) VALUES ({}, {}, '{{}}', {now_ms}) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name;",
+            "INSERT INTO workspaces (id, name, settings, created_at) VALUES ({}, {}, {}, {now_ms}) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, settings = excluded.settings;",
             q(id),
-            q(name)
+            q(name),
+            q(settings_doc)
         ));
         line(format!(
             "INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ({}, {}, {debug});",

@@ -61,8 +61,13 @@ pub fn ingest<S: AccountStore>(
                     Err(p) => warnings.push(p),
                 }
             }
-            if let Some(Ok((_, budget))) = req.settings.as_deref().map(parse_settings) {
-                catalog.budget = budget;
+            match req.settings.as_deref().map(parse_settings) {
+                Some(Ok((_, budget, model))) => {
+                    catalog.budget = budget;
+                    catalog.model = model;
+                }
+                Some(Err(p)) => warnings.push(p.within("settings")),
+                None => {}
             }
             let facts = store.facts(&subject.user_id)?;
             let history = store.history(&subject.user_id)?;

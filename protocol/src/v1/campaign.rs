@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
 use rules::{
-    Budget, Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface,
+    Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface,
     TREND_BASELINE_DAYS, Timestamp, Value, Window,
 };
 
@@ -128,6 +128,22 @@ pub enum OperandDto {
     LimitUsage(LimitDto),
     /// `{"seat_utilisation":{"seats_trait":"seats","days":28}}`: active users as % of seats.
     SeatUtilisation(SeatsDto),
+    /// `{"computed":"health"}`: an account fact defined by the workspace's settings.
+    Computed(ComputedDto),
+}
+
+/// Account facts defined by workspace settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComputedDto {
+    /// `high`, `medium` or `low`.
+    ValueTier,
+    /// A lifecycle stage name.
+    LifecycleStage,
+    /// 0-100.
+    HealthScore,
+    /// `green`, `yellow` or `red`.
+    Health,
 }
 
 /// A scope and a window of days.
@@ -238,7 +254,7 @@ pub fn parse_campaign(text: &str) -> Result<(CampaignDoc, Campaign), Problem> {
     Ok((doc, campaign))
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> Problem {
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Problem {
     Problem::new(ErrorCode::InvalidValue, field, message)
 }
 
@@ -305,7 +321,7 @@ impl Content {
 }
 
 impl ConditionDto {
-    fn to_condition(&self) -> Result<Condition, Problem> {
+    pub(crate) fn to_condition(&self) -> Result<Condition, Problem> {
         let list = |key: &str, children: &[ConditionDto]| {
             children
                 .iter()
@@ -341,7 +357,7 @@ impl ConditionDto {
 }
 
 impl OperandDto {
-    fn to_operand(&self) -> Result<Operand, Problem> {
+    pub(crate) fn to_operand(&self) -> Result<Operand, Problem> {
         Ok(match self {
             OperandDto::Value(v) => Operand::Literal(match v {
                 serde_json::Value::Null => Value::Null,
@@ -358,6 +374,12 @@ impl OperandDto {
             }),
             OperandDto::UserTrait(k) => Operand::UserTrait(k.clone()),
             OperandDto::AccountTrait(k) => Operand::AccountTrait(k.clone()),
+            OperandDto::Computed(c) => match c {
+                ComputedDto::ValueTier => Operand::ValueTier,
+                ComputedDto::LifecycleStage => Operand::LifecycleStage,
+                ComputedDto::HealthScore => Operand::HealthScore,
+                ComputedDto::Health => Operand::Health,
+            },
             OperandDto::ActiveDays(a) => Operand::ActiveDays {
                 scope: scope(a.scope),
                 days: days_in("active_days.days", a.days, 366)?,
@@ -390,39 +412,4 @@ impl OperandDto {
             },
         })
     }
-}
-
-/// Per-workspace settings (strict).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WorkspaceSettings {
-    /// The frequency budget shared by every surface.
-    #[serde(default)]
-    pub budget: Option<BudgetDto>,
-}
-
-/// `{"max_campaigns":3,"window_hours":24}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BudgetDto {
-    /// Distinct campaigns per window.
-    pub max_campaigns: u32,
-    /// Window length in hours.
-    pub window_hours: u32,
-}
-
-/// Parses workspace settings and returns the budget they define.
-pub fn parse_settings(text: &str) -> Result<(WorkspaceSettings, Budget), Problem> {
-    let s: WorkspaceSettings = decode(text)?;
-    let budget = match s.budget {
-        None => Budget::default(),
-        Some(b) if b.window_hours == 0 || b.window_hours > 24 * 90 => {
-            return Err(invalid("budget.window_hours", "must be 1-2160"));
-        }
-        Some(b) => Budget {
-            max_campaigns: b.max_campaigns,
-            window_ms: i64::from(b.window_hours) * 3_600_000,
-        },
-    };
-    Ok((s, budget))
 }

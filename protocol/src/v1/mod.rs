@@ -6,6 +6,7 @@ mod campaign;
 mod decide;
 mod event;
 mod ids;
+mod settings;
 
 pub use account::{AccountEventDto, EventExport, IngestRequest, IngestResult, Subject, to_json};
 pub use batch::{
@@ -13,8 +14,8 @@ pub use batch::{
     batch_body, batch_overhead, correct_time, parse_batch,
 };
 pub use campaign::{
-    BudgetDto, CampaignDoc, ConditionDto, Content, Cta, OperandDto, RecurrenceDto, ScopeDto,
-    SurfaceDto, UsageDto, WindowDto, WorkspaceSettings, parse_campaign, parse_settings,
+    ActivityDto, CampaignDoc, ComputedDto, ConditionDto, Content, Cta, DaysDto, LimitDto,
+    OperandDto, RecurrenceDto, ScopeDto, SeatsDto, SurfaceDto, UsageDto, WindowDto, parse_campaign,
 };
 pub use decide::{
     DecideRequest, DecideResponse, DecisionDto, MessageDto, VerdictDto, decision_dto,
@@ -22,6 +23,10 @@ pub use decide::{
 };
 pub use event::{Event, EventDto, EventKind, EventType, JsonMap, MessageAction, validate_event};
 pub use ids::{check_id, normalize_uuid};
+pub use settings::{
+    BudgetDto, ComponentDto, DEFAULT_LIFECYCLE, HealthDto, StageDto, TiersDto, WorkspaceSettings,
+    parse_settings,
+};
 
 /// The protocol version this module speaks.
 pub const VERSION: u32 = 1;

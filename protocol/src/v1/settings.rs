@@ -1,0 +1,221 @@
+//! Workspace settings: the frequency budget and the account model (value tiers, lifecycle
+//! stages, health scorecard), validated strictly and converted into `rules` types.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Problem;
+use crate::json::decode;
+use crate::v1::campaign::{ConditionDto, OperandDto, invalid};
+use rules::{AccountModel, Budget, Component, Condition, Health, Stage, Tiers};
+
+/// Per-workspace settings (strict: unknown fields are errors).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceSettings {
+    /// The frequency budget shared by every surface.
+    #[serde(default)]
+    pub budget: Option<BudgetDto>,
+    /// The value pyramid.
+    #[serde(default)]
+    pub value_tiers: Option<TiersDto>,
+    /// Lifecycle stages, first to last (default: [`DEFAULT_LIFECYCLE`]).
+    #[serde(default)]
+    pub lifecycle: Option<Vec<StageDto>>,
+    /// The health scorecard.
+    #[serde(default)]
+    pub health: Option<HealthDto>,
+}
+
+/// `{"max_campaigns":3,"window_hours":24}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetDto {
+    /// Distinct campaigns per window.
+    pub max_campaigns: u32,
+    /// Window length in hours.
+    pub window_hours: u32,
+}
+
+/// `{"value":{"account_trait":"arr"},"high":50000,"medium":10000}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TiersDto {
+    /// What ranks accounts.
+    pub value: OperandDto,
+    /// Threshold of `high`.
+    pub high: f64,
+    /// Threshold of `medium`.
+    pub medium: f64,
+}
+
+/// `{"stage":"adopting","when":{…}}`; the first stage has no `when`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageDto {
+    /// Stage name.
+    pub stage: String,
+    /// Condition to be in this stage or a later one.
+    #[serde(default)]
+    pub when: Option<ConditionDto>,
+}
+
+/// `{"components":[…],"green_at":70,"yellow_at":40}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthDto {
+    /// Weighted components.
+    pub components: Vec<ComponentDto>,
+    /// Score at or above: green.
+    pub green_at: f64,
+    /// Score at or above: yellow.
+    pub yellow_at: f64,
+}
+
+/// `{"name":"usage trend","weight":3,"value":{…},"red_at":-50,"green_at":0}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentDto {
+    /// Shown in explanations.
+    pub name: String,
+    /// Relative weight (> 0).
+    pub weight: f64,
+    /// The measured value.
+    pub value: OperandDto,
+    /// Value scoring 0.
+    pub red_at: f64,
+    /// Value scoring 100.
+    pub green_at: f64,
+}
+
+/// The lifecycle used when settings define none: Onboarding → Actively Using → Adopting →
+/// Expanding → Transformational.
+pub const DEFAULT_LIFECYCLE: &str = r#"[
+  {"stage": "onboarding"},
+  {"stage": "actively_using", "when": {"gte": [{"active_days": {"scope": "account", "days": 28}}, {"value": 4}]}},
+  {"stage": "adopting", "when": {"all": [
+    {"gte": [{"active_days": {"scope": "account", "days": 28}}, {"value": 12}]},
+    {"gte": [{"active_users": {"days": 28}}, {"value": 2}]}]}},
+  {"stage": "expanding", "when": {"gte": [{"seat_utilisation": {"seats_trait": "seats", "days": 28}}, {"value": 80}]}},
+  {"stage": "transformational", "when": {"all": [
+    {"gte": [{"seat_utilisation": {"seats_trait": "seats", "days": 28}}, {"value": 95}]},
+    {"gte": [{"engagement_trend": {"scope": "account", "days": 28}}, {"value": 10}]}]}}
+]"#;
+
+/// Parses workspace settings into the budget and the account model they define.
+/// (JSON numbers are never NaN, so plain comparisons validate the thresholds.)
+pub fn parse_settings(text: &str) -> Result<(WorkspaceSettings, Budget, AccountModel), Problem> {
+    let s: WorkspaceSettings = decode(text)?;
+    let budget = match s.budget {
+        None => Budget::default(),
+        Some(b) if b.window_hours == 0 || b.window_hours > 24 * 90 => {
+            return Err(invalid("budget.window_hours", "must be 1-2160"));
+        }
+        Some(b) => Budget {
+            max_campaigns: b.max_campaigns,
+            window_ms: i64::from(b.window_hours) * 3_600_000,
+        },
+    };
+    let tiers = match &s.value_tiers {
+        None => None,
+        Some(t) if t.high <= t.medium => {
+            return Err(invalid("value_tiers.high", "must be above `medium`"));
+        }
+        Some(t) => Some(Tiers {
+            value: t
+                .value
+                .to_operand()
+                .map_err(|p| p.within("value_tiers.value"))?,
+            high: t.high,
+            medium: t.medium,
+        }),
+    };
+    let lifecycle = match &s.lifecycle {
+        Some(stages) => stages_of(stages).map_err(|p| p.within("lifecycle"))?,
+        None => {
+            let stages: Vec<StageDto> = decode(DEFAULT_LIFECYCLE)?;
+            stages_of(&stages)?
+        }
+    };
+    let health = match &s.health {
+        None => None,
+        Some(h) => Some(health_of(h).map_err(|p| p.within("health"))?),
+    };
+    Ok((
+        s.clone(),
+        budget,
+        AccountModel {
+            tiers,
+            lifecycle,
+            health,
+        },
+    ))
+}
+
+fn stages_of(stages: &[StageDto]) -> Result<Vec<Stage>, Problem> {
+    if stages.is_empty() {
+        return Err(invalid("", "needs at least one stage"));
+    }
+    let mut out: Vec<Stage> = Vec::with_capacity(stages.len());
+    for (i, s) in stages.iter().enumerate() {
+        let at = format!("[{i}]");
+        if s.stage.trim().is_empty() || s.stage.len() > 64 || out.iter().any(|o| o.name == s.stage)
+        {
+            return Err(invalid("stage", "a unique name of 1-64 characters").within(&at));
+        }
+        let when = match (&s.when, i) {
+            (None, 0) => Condition::always(),
+            (None, _) => {
+                return Err(Problem::new(
+                    crate::ErrorCode::MissingField,
+                    "when",
+                    "every stage after the first needs a condition",
+                )
+                .within(&at));
+            }
+            (Some(c), _) => c.to_condition().map_err(|p| p.within("when").within(&at))?,
+        };
+        out.push(Stage {
+            name: s.stage.clone(),
+            when,
+        });
+    }
+    Ok(out)
+}
+
+fn health_of(h: &HealthDto) -> Result<Health, Problem> {
+    if h.components.is_empty() {
+        return Err(invalid("components", "needs at least one component"));
+    }
+    if h.green_at <= h.yellow_at {
+        return Err(invalid("green_at", "must be above `yellow_at`"));
+    }
+    let components = h
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let at = format!("components[{i}]");
+            if c.weight <= 0.0 {
+                return Err(invalid("weight", "must be positive").within(&at));
+            }
+            if c.red_at == c.green_at {
+                return Err(invalid("green_at", "must differ from `red_at`").within(&at));
+            }
+            Ok(Component {
+                name: c.name.clone(),
+                weight: c.weight,
+                value: c
+                    .value
+                    .to_operand()
+                    .map_err(|p| p.within("value").within(&at))?,
+                red_at: c.red_at,
+                green_at: c.green_at,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Health {
+        components,
+        green_at: h.green_at,
+        yellow_at: h.yellow_at,
+    })
+}
