@@ -168,12 +168,16 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
     let log2 = log.try_clone().map_err(|e| e.to_string())?;
     let state_arg = state.to_string_lossy().into_owned();
     let port_arg = port.to_string();
+    // A free inspector port too, so several checkouts can run their suites at once.
+    let inspector_arg = free_port()?.to_string();
     let mut c = wrangler(&[
         "dev",
         "--ip",
         "127.0.0.1",
         "--port",
         &port_arg,
+        "--inspector-port",
+        &inspector_arg,
         "--persist-to",
         &state_arg,
     ]);
@@ -195,21 +199,22 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
         }
         std::thread::sleep(Duration::from_millis(300));
     }
+    let mut suites: Vec<String> = std::fs::read_dir(root().join("tests"))
+        .map_err(|e| format!("tests/: {e}"))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/{name}"))
+        .collect();
+    suites.sort();
     step(
         start,
         &format!(
-            "wrangler dev ready on http://127.0.0.1:{port}; running tests/edge.test.mjs and tests/e2e.test.mjs"
+            "wrangler dev ready on http://127.0.0.1:{port}; running {}",
+            suites.join(" ")
         ),
     );
-    let mut t = cmd(
-        "node",
-        &[
-            "--test",
-            "--test-concurrency=1",
-            "tests/edge.test.mjs",
-            "tests/e2e.test.mjs",
-        ],
-    );
+    let mut t = cmd("node", &["--test", "--test-concurrency=1"]);
+    t.args(&suites);
     t.env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
         .env("CAIRN_WRITE_KEY", seed::DEMO_WRITE_KEY)
         .env("CAIRN_OTHER_WRITE_KEY", seed::OTHER_WRITE_KEY)
