@@ -11,40 +11,41 @@ use rules::*;
 fn catalog(n: usize) -> Catalog {
     let campaigns = (0..n)
         .map(|i| Campaign {
-            id: CampaignId::new(&format!("campaign-{i}")).expect("valid id"),
-            surface: if i % 3 == 0 {
-                Surface::Modal
-            } else {
-                Surface::Banner
-            },
             priority: (i % 17) as u32,
-            audience: Condition::All(vec![
-                Condition::Compare {
-                    left: Operand::Usage {
-                        feature: format!("feature_{}", i % 20),
-                        scope: if i % 2 == 0 {
-                            Scope::Account
-                        } else {
-                            Scope::User
-                        },
-                        window: Window::LastDays(28),
-                    },
-                    op: CmpOp::Gte,
-                    right: Operand::Literal(Value::Number((i % 7) as f64)),
-                },
-                Condition::Not(Box::new(Condition::Compare {
-                    left: Operand::AccountTrait("plan".into()),
-                    op: CmpOp::Eq,
-                    right: Operand::Literal(Value::Text("enterprise".into())),
-                })),
-            ]),
+            category: Category::ALL[i % 7],
             recurrence: if i % 2 == 0 {
                 Recurrence::Once
             } else {
                 Recurrence::UntilDismissed
             },
-            starts_at: None,
-            ends_at: None,
+            ..Campaign::new(
+                CampaignId::new(&format!("campaign-{i}")).expect("valid id"),
+                if i % 3 == 0 {
+                    Surface::Modal
+                } else {
+                    Surface::Banner
+                },
+                Condition::All(vec![
+                    Condition::Compare {
+                        left: Operand::Usage {
+                            feature: format!("feature_{}", i % 20),
+                            scope: if i % 2 == 0 {
+                                Scope::Account
+                            } else {
+                                Scope::User
+                            },
+                            window: Window::LastDays(28),
+                        },
+                        op: CmpOp::Gte,
+                        right: Operand::Literal(Value::Number((i % 7) as f64)),
+                    },
+                    Condition::Not(Box::new(Condition::Compare {
+                        left: Operand::AccountTrait("plan".into()),
+                        op: CmpOp::Eq,
+                        right: Operand::Literal(Value::Text("enterprise".into())),
+                    })),
+                ]),
+            )
         })
         .collect();
     Catalog {

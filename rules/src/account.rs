@@ -65,6 +65,8 @@ pub struct AccountModel {
     pub lifecycle: Vec<Stage>,
     /// The scorecard, if defined.
     pub health: Option<Health>,
+    /// The features whose adoption breadth is measured (tracked event names).
+    pub key_features: Vec<String>,
 }
 
 /// What a condition is evaluated against.

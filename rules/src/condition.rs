@@ -2,10 +2,13 @@
 
 use std::fmt;
 
+use std::collections::BTreeSet;
+
 use crate::account::{Ctx, health, lifecycle_stage, value_tier};
 use crate::error::ModelError;
-use crate::facts::{Facts, Value};
+use crate::facts::{Facts, Seen, Value};
 use crate::time::{Day, Timestamp};
+use crate::trigger::RoutePattern;
 
 /// A targeting condition. `All(vec![])` always matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +19,8 @@ pub enum Condition {
     Any(Vec<Condition>),
     /// The child does not match.
     Not(Box<Condition>),
+    /// The user is on a page whose path matches.
+    Page(RoutePattern),
     /// A comparison of two operands.
     Compare {
         /// Left-hand side.
@@ -147,6 +152,44 @@ pub enum Operand {
         /// Window length.
         days: u32,
     },
+    /// How many events of a name, whose properties pass every filter, happened in a window.
+    EventCount {
+        /// The tracked event name.
+        name: String,
+        /// The user or the whole account.
+        scope: Scope,
+        /// The period.
+        window: Window,
+        /// Property filters, all of which must hold.
+        filters: Vec<PropertyFilter>,
+    },
+    /// Whole days since the first (or last) occurrence of an event; null if it never happened.
+    DaysSince {
+        /// The tracked event name.
+        name: String,
+        /// The user or the whole account.
+        scope: Scope,
+        /// First occurrence (true) or last (false).
+        first: bool,
+    },
+    /// Percentage of the workspace's key features used in the last `days` days.
+    AdoptionBreadth {
+        /// The user or the whole account.
+        scope: Scope,
+        /// Window length.
+        days: u32,
+    },
+}
+
+/// A filter on an event property: `property op value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyFilter {
+    /// The property name.
+    pub property: String,
+    /// The comparison.
+    pub op: CmpOp,
+    /// The value compared with.
+    pub value: Value,
 }
 
 /// The baseline of `EngagementTrend`, in days before the recent window.
@@ -237,6 +280,68 @@ impl Operand {
                     .get(seats_trait)
                     .unwrap_or(&Value::Null),
             ),
+            Operand::EventCount {
+                name,
+                scope,
+                window,
+                filters,
+            } => {
+                let today = now.day();
+                let first = window.first_day(today);
+                if filters.is_empty() {
+                    let usage = match scope {
+                        Scope::User => &facts.user_usage,
+                        Scope::Account => &facts.account_usage,
+                    };
+                    return Value::Number(usage.sum(name, first, today) as f64);
+                }
+                let n = facts
+                    .events
+                    .iter()
+                    .filter(|e| e.name == *name && (*scope == Scope::Account || e.by_current_user))
+                    .filter(|e| (first..=today).contains(&e.at.day()))
+                    .filter(|e| {
+                        filters.iter().all(|f| {
+                            let v = e.properties.get(&f.property).unwrap_or(&Value::Null);
+                            compare(v, f.op, &f.value)
+                        })
+                    })
+                    .count();
+                Value::Number(n as f64)
+            }
+            Operand::DaysSince { name, scope, first } => {
+                let seen: Option<&Seen> = match scope {
+                    Scope::User => facts.user_seen.get(name),
+                    Scope::Account => facts.account_seen.get(name),
+                };
+                seen.map_or(Value::Null, |s| {
+                    let at = if *first { s.first } else { s.last };
+                    Value::Number(f64::from(now.day().0 - at.day().0))
+                })
+            }
+            Operand::AdoptionBreadth { scope, days } => {
+                let keys = &ctx.model.key_features;
+                let usage = match scope {
+                    Scope::User => &facts.user_usage,
+                    Scope::Account => &facts.account_usage,
+                };
+                let today = now.day();
+                let from = today.minus(window_days(*days));
+                let used = keys
+                    .iter()
+                    .filter(|k| usage.sum(k, from, today) > 0)
+                    .count();
+                percent(used as f64, &Value::Number(keys.len() as f64))
+            }
+        }
+    }
+
+    /// Adds the event names this operand filters by property to `out`.
+    pub(crate) fn filtered_events(&self, out: &mut BTreeSet<String>) {
+        if let Operand::EventCount { name, filters, .. } = self
+            && !filters.is_empty()
+        {
+            out.insert(name.clone());
         }
     }
 }
@@ -265,17 +370,7 @@ impl fmt::Display for Operand {
                 scope,
                 window,
             } => {
-                let who = match scope {
-                    Scope::User => "user",
-                    Scope::Account => "account",
-                };
-                let when = match window {
-                    Window::Today => "today".to_owned(),
-                    Window::LastDays(n) => format!("in the last {n} days"),
-                    Window::Month => "this month".to_owned(),
-                    Window::AllTime => "ever".to_owned(),
-                };
-                write!(f, "{who} uses of {feature} {when}")
+                write!(f, "{} uses of {feature} {}", who(*scope), when(*window))
             }
             Operand::ActiveDays { scope, days } => {
                 write!(f, "{} active days in the last {days}", who(*scope))
@@ -299,7 +394,40 @@ impl fmt::Display for Operand {
                     "active users in the last {days} days as % of account trait {seats_trait}"
                 )
             }
+            Operand::EventCount {
+                name,
+                scope,
+                window,
+                filters,
+            } => {
+                write!(f, "{} {name} events {}", who(*scope), when(*window))?;
+                for (i, p) in filters.iter().enumerate() {
+                    let sep = if i == 0 { " where" } else { " and" };
+                    write!(f, "{sep} {} {} {}", p.property, p.op, p.value)?;
+                }
+                Ok(())
+            }
+            Operand::DaysSince { name, scope, first } => {
+                let which = if *first { "first" } else { "last" };
+                write!(f, "days since the {} {which} {name}", who(*scope))
+            }
+            Operand::AdoptionBreadth { scope, days } => {
+                write!(
+                    f,
+                    "{} key features used in the last {days} days, %",
+                    who(*scope)
+                )
+            }
         }
+    }
+}
+
+fn when(window: Window) -> String {
+    match window {
+        Window::Today => "today".to_owned(),
+        Window::LastDays(n) => format!("in the last {n} days"),
+        Window::Month => "this month".to_owned(),
+        Window::AllTime => "ever".to_owned(),
     }
 }
 
@@ -366,6 +494,11 @@ impl Condition {
                 Ok(()) => Err(format!("not ({})", inner.describe())),
                 Err(_) => Ok(()),
             },
+            Condition::Page(pattern) => match ctx.facts.page.as_deref() {
+                Some(path) if pattern.matches(path) => Ok(()),
+                Some(path) => Err(format!("page {path:?} does not match {pattern}")),
+                None => Err(format!("no current page to match {pattern}")),
+            },
             Condition::Compare { left, op, right } => {
                 let (l, r) = (left.resolve(ctx), right.resolve(ctx));
                 if compare(&l, *op, &r) {
@@ -382,7 +515,23 @@ impl Condition {
             Condition::All(c) => format!("all of {} conditions", c.len()),
             Condition::Any(c) => format!("any of {} conditions", c.len()),
             Condition::Not(inner) => format!("not ({})", inner.describe()),
+            Condition::Page(p) => format!("page matches {p}"),
             Condition::Compare { left, op, right } => format!("{left} {op} {right}"),
+        }
+    }
+
+    /// Adds the event names this condition filters by property to `out`.
+    pub fn filtered_events(&self, out: &mut BTreeSet<String>) {
+        match self {
+            Condition::All(c) | Condition::Any(c) => {
+                c.iter().for_each(|c| c.filtered_events(out));
+            }
+            Condition::Not(c) => c.filtered_events(out),
+            Condition::Page(_) => {}
+            Condition::Compare { left, right, .. } => {
+                left.filtered_events(out);
+                right.filtered_events(out);
+            }
         }
     }
 }

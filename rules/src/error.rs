@@ -13,4 +13,10 @@ pub enum ModelError {
     /// A priority is outside the accepted range.
     #[error("invalid priority {0}: use 0-1000")]
     InvalidPriority(u32),
+    /// A route pattern does not start with `/` or contains a query, fragment, space or `//`.
+    #[error("invalid route pattern {0:?}: use a path such as /expenses/:id or /settings/*")]
+    InvalidPattern(String),
+    /// Experiment settings are out of range.
+    #[error("invalid experiment: {0}")]
+    InvalidExperiment(&'static str),
 }

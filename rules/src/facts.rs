@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::time::Day;
+use crate::time::{Day, Timestamp};
 
 /// A trait value. Numbers are `f64` because traits come from JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,9 +75,45 @@ impl Usage {
     }
 }
 
+/// One tracked event with its properties, kept for conditions that filter on properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventFact {
+    /// The event name.
+    pub name: String,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Whether the user being decided for performed it.
+    pub by_current_user: bool,
+    /// Its properties (flat).
+    pub properties: Traits,
+}
+
+/// The first and last time an event name was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    /// First occurrence.
+    pub first: Timestamp,
+    /// Last occurrence.
+    pub last: Timestamp,
+}
+
+impl Seen {
+    /// Widens the span to include `other`.
+    pub fn merge(&mut self, other: Seen) {
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
+}
+
 /// Everything `decide` may look at about one user in one account.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
+    /// The user being decided for (experiments bucket by it).
+    pub user_id: String,
+    /// The path of the page the user is on, if known.
+    pub page: Option<String>,
+    /// When the user's current session started (activity without a 30-minute gap).
+    pub session_start: Option<Timestamp>,
     /// The user's traits (from `identify`).
     pub user_traits: Traits,
     /// The account's traits (from `group`).
@@ -92,6 +128,13 @@ pub struct Facts {
     pub account_active_days: BTreeSet<Day>,
     /// Each user of the account and the last day they used any feature.
     pub users_last_active: BTreeMap<String, Day>,
+    /// First and last occurrence of each tracked event name, by this user.
+    pub user_seen: BTreeMap<String, Seen>,
+    /// First and last occurrence of each tracked event name, by anyone in the account.
+    pub account_seen: BTreeMap<String, Seen>,
+    /// Recent events of the names that conditions filter by property (see
+    /// [`crate::Catalog::property_filtered_events`]).
+    pub events: Vec<EventFact>,
 }
 
 impl Facts {
@@ -108,6 +151,20 @@ impl Facts {
         if current {
             self.user_usage.add(feature, day, n);
             self.user_active_days.insert(day);
+        }
+    }
+
+    /// Folds the span in which `user` performed `name` into the first/last-seen facts;
+    /// `current` says whether that user is the one being decided for.
+    pub fn add_seen(&mut self, current: bool, name: &str, span: Seen) {
+        let merge = |map: &mut BTreeMap<String, Seen>| {
+            map.entry(name.to_owned())
+                .and_modify(|s| s.merge(span))
+                .or_insert(span);
+        };
+        merge(&mut self.account_seen);
+        if current {
+            merge(&mut self.user_seen);
         }
     }
 }

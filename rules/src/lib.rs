@@ -8,28 +8,40 @@
 //! [`Verdict`] for every campaign in the [`Catalog`], chosen or not.
 
 mod account;
+mod budget;
 mod condition;
 mod decide;
 mod error;
+mod experiment;
 mod facts;
 mod history;
 mod model;
 mod time;
+mod trigger;
+mod verdict;
 
 pub use account::{
     AccountModel, Colour, Component, Contribution, Ctx, Health, HealthReport, Stage, Tiers, health,
     lifecycle_stage, value_tier,
 };
-pub use condition::{CmpOp, Condition, Operand, Scope, TREND_BASELINE_DAYS, Window};
-pub use decide::{Decision, Verdict, decide};
+pub use budget::{Budget, Cap, Category, Period};
+pub use condition::{
+    CmpOp, Condition, Operand, PropertyFilter, Scope, TREND_BASELINE_DAYS, Window,
+};
+pub use decide::{Decision, Pick, decide};
 pub use error::ModelError;
-pub use facts::{Facts, Traits, Usage, Value};
-pub use history::{History, MessageRecord, Outcome};
-pub use model::{Budget, Campaign, CampaignId, Catalog, Recurrence, Surface};
+pub use experiment::{Arm, Experiment, bucket};
+pub use facts::{EventFact, Facts, Seen, Traits, Usage, Value};
+pub use history::{DELIVERY_LEASE_MS, History, MessageRecord, Outcome};
+pub use model::{
+    AccountCap, Campaign, CampaignId, Catalog, DEFAULT_SNOOZE_MS, Recurrence, Surface,
+};
 pub use time::{Day, Timestamp};
+pub use trigger::{RoutePattern, Trigger};
+pub use verdict::Verdict;
 
 /// Version of the decision semantics; carried on the wire so SDK and edge can detect a mismatch.
-pub const RULES_VERSION: u32 = 1;
+pub const RULES_VERSION: u32 = 2;
 
 #[cfg(test)]
 mod tests;

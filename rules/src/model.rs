@@ -3,9 +3,12 @@
 use std::fmt;
 
 use crate::account::AccountModel;
+use crate::budget::{Budget, Category};
 use crate::condition::Condition;
 use crate::error::ModelError;
+use crate::experiment::Experiment;
 use crate::time::Timestamp;
+use crate::trigger::Trigger;
 
 /// A validated campaign identifier.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,33 +50,70 @@ pub enum Surface {
     Banner,
 }
 
-/// How often a campaign may be shown to the same user.
+impl Surface {
+    /// Whether the surface interrupts the user (and so falls under the per-session cap
+    /// and must never show in two tabs at once).
+    pub fn interruptive(self) -> bool {
+        matches!(self, Surface::Modal)
+    }
+}
+
+/// How often a campaign may be shown to the same user. Clicking the call to action
+/// (completing the message) always ends it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recurrence {
     /// Shown once, then never again.
     Once,
-    /// Shown on every eligible decision until the user dismisses it or clicks its call to action.
+    /// Shown up to `max` times, at least `every_ms` apart; dismissal ends it.
+    Times {
+        /// Most shows.
+        max: u32,
+        /// Least time between two shows.
+        every_ms: i64,
+    },
+    /// Shown again `every_ms` after each show, whether dismissed or not, until completed.
+    Every {
+        /// Time between two shows.
+        every_ms: i64,
+    },
+    /// Shown on every eligible decision until dismissed or completed; an interruptive
+    /// message returns at most once per session.
     UntilDismissed,
+    /// Like `UntilDismissed`, but dismissal only snoozes it: it returns until completed.
+    UntilCompleted,
 }
 
-/// One campaign: who should see which surface, how important it is, and how often.
+/// One campaign: who should see which surface, when, how important it is, and how often.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
     /// Identifier, unique in the catalog.
     pub id: CampaignId,
     /// Where the message renders.
     pub surface: Surface,
+    /// What kind of message it is (caps may be set per category).
+    pub category: Category,
     /// Higher wins; ties go to the smaller id.
     pub priority: u32,
     /// Who qualifies.
     pub audience: Condition,
+    /// What must happen for the campaign to be considered at all.
+    pub trigger: Trigger,
     /// How often.
     pub recurrence: Recurrence,
+    /// How long "remind me later" (or dismissing an `UntilCompleted` message) hides it.
+    pub snooze_ms: i64,
+    /// At most this many users of one account shown the campaign per window.
+    pub account_cap: Option<AccountCap>,
+    /// A holdout group and variants, if the campaign is an experiment.
+    pub experiment: Option<Experiment>,
     /// Not shown before this instant.
     pub starts_at: Option<Timestamp>,
     /// Not shown from this instant on.
     pub ends_at: Option<Timestamp>,
 }
+
+/// Default snooze: one day.
+pub const DEFAULT_SNOOZE_MS: i64 = 86_400_000;
 
 impl Campaign {
     /// Validates a priority (0-1000).
@@ -84,26 +124,34 @@ impl Campaign {
             Err(ModelError::InvalidPriority(p))
         }
     }
-}
 
-/// The frequency budget shared by every surface: how many *different* campaigns
-/// a user may be shown within a rolling window. Re-showing a campaign already
-/// shown in the window costs nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    /// Distinct campaigns per window.
-    pub max_campaigns: u32,
-    /// Window length in milliseconds.
-    pub window_ms: i64,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
+    /// A campaign with the given id, surface and audience and every other setting at its
+    /// default: general category, priority 0, no trigger, once, no caps, no experiment.
+    pub fn new(id: CampaignId, surface: Surface, audience: Condition) -> Self {
         Self {
-            max_campaigns: 3,
-            window_ms: 86_400_000,
+            id,
+            surface,
+            category: Category::General,
+            priority: 0,
+            audience,
+            trigger: Trigger::Always,
+            recurrence: Recurrence::Once,
+            snooze_ms: DEFAULT_SNOOZE_MS,
+            account_cap: None,
+            experiment: None,
+            starts_at: None,
+            ends_at: None,
         }
     }
+}
+
+/// At most `max_users` different users of one account are shown a campaign per window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountCap {
+    /// Users per window.
+    pub max_users: u32,
+    /// Window length in milliseconds.
+    pub window_ms: i64,
 }
 
 /// Every live campaign of a workspace plus its budget.
@@ -113,6 +161,6 @@ pub struct Catalog {
     pub campaigns: Vec<Campaign>,
     /// The shared frequency budget.
     pub budget: Budget,
-    /// Value tiers, lifecycle stages and the health scorecard of the workspace.
+    /// Value tiers, lifecycle stages, key features and the health scorecard of the workspace.
     pub model: AccountModel,
 }

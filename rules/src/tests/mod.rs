@@ -15,13 +15,18 @@ fn id(s: &str) -> CampaignId {
 
 fn campaign(name: &str, surface: Surface, priority: u32, audience: Condition) -> Campaign {
     Campaign {
-        id: id(name),
-        surface,
         priority,
-        audience,
         recurrence: Recurrence::UntilDismissed,
-        starts_at: None,
-        ends_at: None,
+        ..Campaign::new(id(name), surface, audience)
+    }
+}
+
+fn cap(max: u32, period: Period) -> Cap {
+    Cap {
+        max,
+        period,
+        category: None,
+        interruptive_only: false,
     }
 }
 
@@ -67,9 +72,13 @@ fn check(catalog: &Catalog, facts: &Facts, history: &History, expect: &str) {
     let d = decide(catalog, facts, history, NOW);
     let mut got = String::new();
     for (cid, v) in &d.verdicts {
-        got.push_str(&format!("{cid}: {v:?}\n"));
+        got.push_str(&format!("{cid}: {v}\n"));
     }
-    let picks: Vec<_> = d.picks.iter().map(|(c, s)| format!("{c}@{s:?}")).collect();
+    let picks: Vec<_> = d
+        .picks
+        .iter()
+        .map(|p| format!("{}@{:?}", p.campaign, p.surface))
+        .collect();
     got.push_str(&format!("picks: [{}]\n", picks.join(", ")));
     assert_eq!(got.trim(), expect.trim(), "\n--- got ---\n{got}");
     assert_eq!(
@@ -94,13 +103,13 @@ fn welcome_on_first_visit_then_never_again() {
         &cat,
         &Facts::default(),
         &History::default(),
-        "welcome: Chosen\npicks: [welcome@Modal]",
+        "welcome: chosen\npicks: [welcome@Modal]",
     );
     check(
         &cat,
         &Facts::default(),
         &history(&[("welcome", Outcome::Shown, 60_000)]),
-        "welcome: AlreadyShown\npicks: []",
+        "welcome: shown as often as its recurrence allows\npicks: []",
     );
 }
 
@@ -111,14 +120,14 @@ fn upgrade_banner_needs_more_expenses_than_the_plan_allows() {
         &cat,
         &facts_with_expenses(5, 5.0),
         &History::default(),
-        r#"upgrade: AudienceMismatch("account uses of create_expense this month (5) > account trait plan_expense_limit (5) is false")
+        r#"upgrade: audience: account uses of create_expense this month (5) > account trait plan_expense_limit (5) is false
 picks: []"#,
     );
     check(
         &cat,
         &facts_with_expenses(6, 5.0),
         &History::default(),
-        "upgrade: Chosen\npicks: [upgrade@Banner]",
+        "upgrade: chosen\npicks: [upgrade@Banner]",
     );
     // No limit trait: a missing trait never satisfies an ordering.
     let mut no_limit = facts_with_expenses(50, 0.0);
@@ -127,7 +136,7 @@ picks: []"#,
         &cat,
         &no_limit,
         &History::default(),
-        r#"upgrade: AudienceMismatch("account uses of create_expense this month (50) > account trait plan_expense_limit (null) is false")
+        r#"upgrade: audience: account uses of create_expense this month (50) > account trait plan_expense_limit (null) is false
 picks: []"#,
     );
 }
@@ -141,7 +150,7 @@ fn usage_from_last_month_does_not_count_this_month() {
         &catalog(vec![upgrade()]),
         &f,
         &History::default(),
-        r#"upgrade: AudienceMismatch("account uses of create_expense this month (0) > account trait plan_expense_limit (5) is false")
+        r#"upgrade: audience: account uses of create_expense this month (0) > account trait plan_expense_limit (5) is false
 picks: []"#,
     );
 }
@@ -154,7 +163,7 @@ fn until_dismissed_keeps_showing_then_stops() {
         &cat,
         &f,
         &history(&[("upgrade", Outcome::Shown, 1000)]),
-        "upgrade: Chosen\npicks: [upgrade@Banner]",
+        "upgrade: chosen\npicks: [upgrade@Banner]",
     );
     check(
         &cat,
@@ -163,13 +172,13 @@ fn until_dismissed_keeps_showing_then_stops() {
             ("upgrade", Outcome::Shown, 1000),
             ("upgrade", Outcome::Dismissed, 500),
         ]),
-        "upgrade: Dismissed\npicks: []",
+        "upgrade: dismissed by the user\npicks: []",
     );
     check(
         &cat,
         &f,
         &history(&[("upgrade", Outcome::Clicked, 500)]),
-        "upgrade: Dismissed\npicks: []",
+        "upgrade: completed (call to action clicked)\npicks: []",
     );
 }
 
@@ -185,10 +194,10 @@ fn one_message_per_surface_by_priority_then_id() {
         &cat,
         &Facts::default(),
         &History::default(),
-        r#"b-low: LowerPriority { winner: CampaignId("a-high") }
-c-high: LowerPriority { winner: CampaignId("a-high") }
-a-high: Chosen
-banner: Chosen
+        r#"b-low: a-high wins the same surface
+c-high: a-high wins the same surface
+a-high: chosen
+banner: chosen
 picks: [a-high@Modal, banner@Banner]"#,
     );
 }
@@ -197,8 +206,7 @@ picks: [a-high@Modal, banner@Banner]"#,
 fn budget_is_shared_across_surfaces() {
     let mut cat = catalog(vec![welcome(), upgrade()]);
     cat.budget = Budget {
-        max_campaigns: 1,
-        window_ms: DAY,
+        caps: vec![cap(1, Period::Window(DAY))],
     };
     let f = facts_with_expenses(9, 5.0);
     // The welcome modal spent the budget an hour ago; the banner waits until it frees up.
@@ -206,21 +214,21 @@ fn budget_is_shared_across_surfaces() {
         &cat,
         &f,
         &history(&[("welcome", Outcome::Shown, 3_600_000)]),
-        "welcome: AlreadyShown\nupgrade: FrequencyCap { until: Timestamp(1773658800000) }\npicks: []",
+        "welcome: shown as often as its recurrence allows\nupgrade: deferred by the cap of 1 per 1 days until 1773658800000\npicks: []",
     );
     // A day later the budget is free again.
     check(
         &cat,
         &f,
         &history(&[("welcome", Outcome::Shown, DAY + 1)]),
-        "welcome: AlreadyShown\nupgrade: Chosen\npicks: [upgrade@Banner]",
+        "welcome: shown as often as its recurrence allows\nupgrade: chosen\npicks: [upgrade@Banner]",
     );
     // Re-showing an already counted campaign is free.
     check(
         &cat,
         &f,
         &history(&[("upgrade", Outcome::Shown, 1000)]),
-        "welcome: FrequencyCap { until: Timestamp(1773662399000) }\nupgrade: Chosen\npicks: [upgrade@Banner]",
+        "welcome: deferred by the cap of 1 per 1 days until 1773662399000\nupgrade: chosen\npicks: [upgrade@Banner]",
     );
 }
 
@@ -234,7 +242,7 @@ fn schedule_bounds_are_respected() {
         &catalog(vec![early, late]),
         &facts_with_expenses(9, 5.0),
         &History::default(),
-        "welcome: OutsideSchedule\nupgrade: OutsideSchedule\npicks: []",
+        "welcome: outside its start and end dates\nupgrade: outside its start and end dates\npicks: []",
     );
 }
 
@@ -266,15 +274,16 @@ fn any_not_and_trait_equality() {
         &cat,
         &f,
         &History::default(),
-        r#"admins: Chosen
-others: AudienceMismatch("not (user trait role = \"admin\")")
+        r#"admins: chosen
+others: audience: not (user trait role = "admin")
 picks: [admins@Modal]"#,
     );
 }
 
 #[test]
-fn decide_is_total_on_generated_inputs() {
-    // A small deterministic generator (no RNG dependency): many shapes of catalog and history.
+fn decide_is_total_and_deterministic_on_generated_inputs() {
+    // A small deterministic generator (no RNG dependency) covering every recurrence, trigger,
+    // cap, experiment and outcome: many shapes of catalog, facts and history.
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move |m: u64| {
         seed ^= seed << 13;
@@ -282,41 +291,108 @@ fn decide_is_total_on_generated_inputs() {
         seed ^= seed << 17;
         seed % m
     };
-    for _ in 0..300 {
+    let outcomes = [
+        Outcome::Delivered,
+        Outcome::Shown,
+        Outcome::Clicked,
+        Outcome::Dismissed,
+        Outcome::Snoozed,
+    ];
+    for _ in 0..500 {
         let n = next(8) as usize;
         let campaigns: Vec<Campaign> = (0..n)
             .map(|i| {
-                let surface = if next(2) == 0 {
+                let mut c = if next(2) == 0 { upgrade() } else { welcome() };
+                c.id = id(&format!("c{i}"));
+                c.surface = if next(2) == 0 {
                     Surface::Modal
                 } else {
                     Surface::Banner
                 };
-                let mut c = if next(2) == 0 { upgrade() } else { welcome() };
-                c.id = id(&format!("c{i}"));
-                c.surface = surface;
                 c.priority = next(3) as u32;
+                c.category = Category::ALL[next(7) as usize];
+                c.recurrence = match next(5) {
+                    0 => Recurrence::Once,
+                    1 => Recurrence::Times {
+                        max: next(4) as u32,
+                        every_ms: next(2 * DAY as u64) as i64,
+                    },
+                    2 => Recurrence::Every {
+                        every_ms: next(2 * DAY as u64) as i64,
+                    },
+                    3 => Recurrence::UntilDismissed,
+                    _ => Recurrence::UntilCompleted,
+                };
+                c.trigger = match next(5) {
+                    0 => Trigger::Always,
+                    1 => Trigger::Page(RoutePattern::new("/reports/*").expect("pattern")),
+                    2 => Trigger::Event {
+                        name: "create_expense".into(),
+                        within_ms: DAY,
+                    },
+                    3 => Trigger::Element("submit".into()),
+                    _ => Trigger::Fact(upgrade().audience),
+                };
+                if next(3) == 0 {
+                    c.account_cap = Some(AccountCap {
+                        max_users: next(3) as u32,
+                        window_ms: DAY,
+                    });
+                }
+                if next(3) == 0 {
+                    let variants = (0..next(3)).map(|v| (format!("v{v}"), 1)).collect();
+                    c.experiment = Experiment::new(next(101) as u32, variants).ok();
+                }
                 c
             })
             .collect();
         let mut h = History::default();
         for c in &campaigns {
-            if next(3) == 0 {
-                h.record(
-                    &c.id,
-                    Outcome::Shown,
-                    NOW.plus_ms(-(next(3 * DAY as u64) as i64)),
-                );
+            for _ in 0..next(3) {
+                let at = NOW.plus_ms(-(next(3 * DAY as u64) as i64));
+                match next(8) {
+                    0 => h.insert_other(c.id.clone(), at),
+                    1 => {
+                        let mut r = h.get(&c.id);
+                        r.observe(next(2) == 0, at);
+                        h.insert(c.id.clone(), r);
+                    }
+                    k => h.record(&c.id, outcomes[(k as usize) % outcomes.len()], at),
+                }
             }
         }
+        let caps = (0..next(3))
+            .map(|_| Cap {
+                max: next(3) as u32,
+                period: if next(2) == 0 {
+                    Period::Session
+                } else {
+                    Period::Window(DAY)
+                },
+                category: (next(2) == 0).then(|| Category::ALL[next(7) as usize]),
+                interruptive_only: next(2) == 0,
+            })
+            .collect();
         let cat = Catalog {
             campaigns,
-            budget: Budget {
-                max_campaigns: next(3) as u32,
-                window_ms: DAY,
-            },
+            budget: Budget { caps },
             model: AccountModel::default(),
         };
-        let f = facts_with_expenses(next(10) as u32, 5.0);
+        let mut f = facts_with_expenses(next(10) as u32, 5.0);
+        f.user_id = format!("user-{}", next(50));
+        f.page = (next(2) == 0).then(|| "/reports/2026".to_owned());
+        f.session_start = (next(2) == 0).then(|| NOW.plus_ms(-(next(DAY as u64) as i64)));
+        if next(2) == 0 {
+            let at = NOW.plus_ms(-(next(2 * DAY as u64) as i64));
+            f.add_seen(
+                true,
+                "create_expense",
+                Seen {
+                    first: at,
+                    last: at,
+                },
+            );
+        }
         let d = decide(&cat, &f, &h, NOW);
         assert_eq!(d.verdicts.len(), cat.campaigns.len());
         assert_eq!(d, decide(&cat, &f, &h, NOW));
@@ -327,6 +403,10 @@ fn decide_is_total_on_generated_inputs() {
             .count();
         assert_eq!(chosen, d.picks.len());
         assert!(d.picks.len() <= 2, "at most one per surface");
+        for p in &d.picks {
+            let c = cat.campaigns.iter().find(|c| c.id == p.campaign);
+            assert!(c.is_some_and(|c| c.surface == p.surface));
+        }
     }
 }
 
@@ -532,6 +612,7 @@ fn demo_model() -> AccountModel {
             green_at: 70.0,
             yellow_at: 40.0,
         }),
+        key_features: vec!["create_expense".into(), "submit_expense".into()],
     }
 }
 
@@ -607,3 +688,5 @@ fn cyclic_definitions_resolve_to_null_instead_of_looping() {
         "\"first\""
     );
 }
+
+mod scheduling;
