@@ -135,6 +135,7 @@ async fn route(
             let subject = protocol::v1::Subject {
                 user_id: param("user").ok_or_else(|| missing("user"))?,
                 account_id: param("account").ok_or_else(|| missing("account"))?,
+                page: param("page"),
             };
             let auth = req.headers().get("Authorization")?;
             let campaign = param("campaign");

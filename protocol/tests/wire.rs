@@ -67,11 +67,16 @@ fn event_validation_names_the_field() {
 #[test]
 fn batch_keeps_valid_events_and_reports_the_rest() {
     let bad = event("").replace(r#""timestamp":1773576000000"#, r#""timestamp":true"#);
-    let body = batch_body("wk_demo", Timestamp(1_773_576_060_000), &[&event(""), &bad]);
+    let body = batch_body(
+        "wk_demo",
+        Timestamp(1_773_576_060_000),
+        Some("/expenses"),
+        &[&event(""), &bad],
+    );
     assert_eq!(
         body,
         format!(
-            r#"{{"write_key":"wk_demo","sent_at":1773576060000,"events":[{},{bad}]}}"#,
+            r#"{{"write_key":"wk_demo","sent_at":1773576060000,"page":"/expenses","events":[{},{bad}]}}"#,
             event("")
         )
     );
@@ -110,7 +115,7 @@ fn batch_envelope_errors() {
         r#","properties":{{"pad":"{}"}}"#,
         "x".repeat(MAX_EVENT_BYTES)
     ));
-    let v = parse_batch(&batch_body("k", Timestamp(0), &[&big_event]))
+    let v = parse_batch(&batch_body("k", Timestamp(0), None, &[&big_event]))
         .expect("envelope ok")
         .validate(Timestamp(0));
     assert_eq!(v.rejected[0].code, "event_too_large");
@@ -162,6 +167,85 @@ fn campaign_documents_are_strict_and_paths_are_precise() {
         &WELCOME.replace(r#""recurrence":"once""#, r#""recurrence":"once","audience":{"all":[{"gte":[{"usage":{"feature":"x","window":"fortnight"}},{"value":1}]}]}"#),
         "invalid_value audience.all[0].gte[0].usage.window",
     );
+    // Triggers, recurrence, caps, experiments and event conditions: each error names its field.
+    let with = |extra: &str| WELCOME.replace(r#""recurrence":"once""#, extra);
+    for (extra, expect) in [
+        (
+            r#""recurrence":{"times":{"max":3,"every_days":2}},"trigger":{"event":{"name":"submit_expense","within_hours":48}},"snooze_hours":24,"category":"upgrade","delay_seconds":2"#,
+            "ok",
+        ),
+        (
+            r#""recurrence":{"every":{"days":7}},"trigger":{"page":"/reports/*"}"#,
+            "ok",
+        ),
+        (
+            r#""recurrence":"until_completed","trigger":{"element":"submit-button"}"#,
+            "ok",
+        ),
+        (
+            r#""recurrence":"once","trigger":{"fact":{"gte":[{"limit_usage":{"feature":"create_expense","limit_trait":"limit"}},{"value":80}]}}"#,
+            "ok",
+        ),
+        (
+            r#""recurrence":{"times":{"max":0}}"#,
+            "invalid_value recurrence.times.max",
+        ),
+        (r#""recurrence":"twice""#, "invalid_value recurrence"),
+        (
+            r#""recurrence":"once","trigger":{"event":{"name":"x","within_hours":0}}"#,
+            "invalid_value trigger.event.within_hours",
+        ),
+        (
+            r#""recurrence":"once","trigger":{"page":"reports"}"#,
+            "invalid_value trigger.page",
+        ),
+        (
+            r#""recurrence":"once","trigger":{"element":"a] b"}"#,
+            "invalid_value trigger.element",
+        ),
+        (
+            r#""recurrence":"once","trigger":{"fact":{"gt":[{"usage":{"feature":"x","window":{"last_days":400}}},{"value":1}]}}"#,
+            "invalid_value trigger.fact.gt[0].usage.window.last_days",
+        ),
+        (
+            r#""recurrence":"once","account_cap":{"max_users":0}"#,
+            "invalid_value account_cap.max_users",
+        ),
+        (
+            r#""recurrence":"once","experiment":{"holdout_percent":10,"variants":[{"id":"a","content":{"title":"A","body":"B"}},{"id":"b","weight":3}]}"#,
+            "ok",
+        ),
+        (
+            r#""recurrence":"once","experiment":{"holdout_percent":101}"#,
+            "invalid_value experiment.holdout_percent",
+        ),
+        (
+            r#""recurrence":"once","experiment":{"variants":[{"id":"a"},{"id":"a"}]}"#,
+            "invalid_value experiment.variants[1].id",
+        ),
+        (
+            r#""recurrence":"once","experiment":{"variants":[{"id":"a","content":{"title":"","body":"B"}}]}"#,
+            "invalid_value experiment.variants[0].content.title",
+        ),
+        (
+            r#""recurrence":"once","audience":{"all":[{"page":"/expenses/:id"},{"gte":[{"event_count":{"name":"submit_expense","scope":"user","window":{"last_days":30},"where":[{"property":"amount","op":"gte","value":1000}]}},{"value":1}]},{"lt":[{"days_since_first":{"name":"create_expense"}},{"value":14}]},{"gte":[{"adoption_breadth":{"days":28}},{"value":50}]}]}"#,
+            "ok",
+        ),
+        (
+            r#""recurrence":"once","audience":{"all":[{"gte":[{"event_count":{"name":"x","where":[{"property":"amount","op":"gte","value":[1]}]}},{"value":1}]}]}"#,
+            "invalid_type audience.all[0].gte[0].event_count.where[0].value",
+        ),
+        (
+            r#""recurrence":"once","audience":{"all":[{"gte":[{"event_count":{"name":"x","where":[{"property":"amount","op":"about","value":1}]}},{"value":1}]}]}"#,
+            "invalid_value audience.all[0].gte[0].event_count.where[0].op",
+        ),
+        (
+            r#""recurrence":"once","audience":{"any":[{"page":"/a?b"}]}"#,
+            "invalid_value audience.any[0].page",
+        ),
+    ] {
+        check(&with(extra), expect);
+    }
 }
 
 #[test]
@@ -186,7 +270,7 @@ fn decision_wire_shape() {
     };
     assert_eq!(
         to_json(&resp),
-        r#"{"accepted":2,"duplicates":1,"rejected":[],"decision":{"rules_version":1,"messages":[{"campaign":"welcome","surface":"modal","content":{"title":"Welcome to Expensely","body":"Create your first expense.","cta":{"label":"Start","url":"/expenses/new"}}}],"verdicts":[{"campaign":"welcome","verdict":"chosen"}]}}"#
+        r#"{"accepted":2,"duplicates":1,"rejected":[],"decision":{"rules_version":2,"messages":[{"campaign":"welcome","surface":"modal","category":"general","content":{"title":"Welcome to Expensely","body":"Create your first expense.","cta":{"label":"Start","url":"/expenses/new"}}}],"verdicts":[{"campaign":"welcome","verdict":"chosen"}]}}"#
     );
 }
 
@@ -270,9 +354,18 @@ fn workspace_settings_define_the_account_model() {
     ))
     .expect("seed");
     let (_, budget, model) = parse_settings(&demo).expect("the demo settings are valid");
-    assert_eq!(budget.max_campaigns, 3);
+    let caps: Vec<String> = budget.caps.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        caps,
+        [
+            "1 interruptive per session",
+            "3 per 1 days",
+            "1 upgrade per 7 days"
+        ]
+    );
+    assert_eq!(model.key_features.len(), 4);
     assert!(model.tiers.is_some());
-    assert_eq!(model.health.as_ref().map(|h| h.components.len()), Some(7));
+    assert_eq!(model.health.as_ref().map(|h| h.components.len()), Some(8));
     let stages: Vec<_> = model.lifecycle.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         stages,

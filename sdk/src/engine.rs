@@ -113,12 +113,14 @@ pub struct Engine {
     failures: u32,
     retry_at: Option<f64>,
     flush_requested: bool,
+    /// The path of the page this tab is on, sent with every batch.
+    page: Option<String>,
 }
 
 impl Engine {
     /// An empty pipeline.
     pub fn new(cfg: Config) -> Self {
-        let overhead = batch_overhead(&cfg.write_key);
+        let overhead = batch_overhead(&cfg.write_key, None);
         Self {
             cfg,
             overhead,
@@ -128,7 +130,21 @@ impl Engine {
             failures: 0,
             retry_at: None,
             flush_requested: false,
+            page: None,
         }
+    }
+
+    /// Records the page this tab is on; batches carry it so the edge can match page
+    /// triggers and conditions.
+    pub fn set_page(&mut self, path: &str) {
+        let page = (path.starts_with('/') && path.len() <= 2000).then(|| path.to_owned());
+        self.overhead = batch_overhead(&self.cfg.write_key, page.as_deref());
+        self.page = page;
+    }
+
+    /// The page this tab is on, if known.
+    pub fn page(&self) -> Option<&str> {
+        self.page.as_deref()
     }
 
     /// Queued events (including those in flight).
@@ -207,7 +223,12 @@ impl Engine {
             .take(count)
             .map(|e| e.json.as_str())
             .collect();
-        let body = batch_body(&self.cfg.write_key, Timestamp(now as i64), &texts);
+        let body = batch_body(
+            &self.cfg.write_key,
+            Timestamp(now as i64),
+            self.page.as_deref(),
+            &texts,
+        );
         self.in_flight = self.queue.get(count.checked_sub(1)?).map(|e| e.seq);
         Some(Request { body, count })
     }
@@ -278,6 +299,7 @@ impl Engine {
             chunks.push(batch_body(
                 &self.cfg.write_key,
                 Timestamp(now as i64),
+                self.page.as_deref(),
                 &texts,
             ));
             start += count;

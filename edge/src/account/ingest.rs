@@ -2,10 +2,10 @@
 
 use protocol::Problem;
 use protocol::v1::{
-    Event, EventKind, IngestRequest, IngestResult, decision_dto, parse_campaign, parse_settings,
-    validate_event,
+    Event, EventKind, ExposureEvent, IngestRequest, IngestResult, Subject, decision_dto,
+    parse_campaign, parse_settings, to_json, validate_event,
 };
-use rules::{Catalog, Timestamp, decide};
+use rules::{Catalog, Decision, Outcome, Timestamp, decide};
 
 use super::{AccountStore, NewEvent, TraitOwner};
 use crate::error::AppError;
@@ -69,9 +69,15 @@ pub fn ingest<S: AccountStore>(
                 Some(Err(p)) => warnings.push(p.within("settings")),
                 None => {}
             }
-            let facts = store.facts(&subject.user_id)?;
-            let history = store.history(&subject.user_id)?;
-            let d = decide(&catalog, &facts, &history, Timestamp(req.now));
+            let now = Timestamp(req.now);
+            let mut facts =
+                store.facts(&subject.user_id, now, &catalog.property_filtered_events())?;
+            facts.page = subject.page.clone();
+            let history = store.history(&subject.user_id, now)?;
+            let d = decide(&catalog, &facts, &history, now);
+            if !req.dry_run {
+                record_decision(store, subject, &d, now)?;
+            }
             Some(decision_dto(&d, &docs, req.debug))
         }
     };
@@ -85,11 +91,52 @@ pub fn ingest<S: AccountStore>(
     ))
 }
 
+/// Stores what a decision changes: deliveries (so other tabs and caps see them at once),
+/// fact-trigger observations, and first exposures to experiments (as `exposure` events).
+fn record_decision<S: AccountStore>(
+    store: &mut S,
+    subject: &Subject,
+    d: &Decision,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let user = subject.user_id.as_str();
+    for (campaign, holds) in &d.observations {
+        let mut record = store.message(user, campaign)?;
+        record.observe(*holds, now);
+        store.save_message(user, campaign, &record)?;
+    }
+    for pick in &d.picks {
+        let mut record = store.message(user, &pick.campaign)?;
+        record.record(Outcome::Delivered, now);
+        store.save_message(user, &pick.campaign, &record)?;
+    }
+    for (campaign, arm) in &d.exposures {
+        let mut record = store.message(user, campaign)?;
+        record.expose(now);
+        store.save_message(user, campaign, &record)?;
+        let exposure = ExposureEvent::new(user, campaign.as_str(), arm, now.0);
+        let body = to_json(&exposure);
+        store.insert_event(&NewEvent {
+            id: &exposure.id,
+            user_id: user,
+            kind: "exposure",
+            name: Some(campaign.as_str()),
+            timestamp: now.0,
+            received_at: now.0,
+            body: &body,
+        })?;
+    }
+    Ok(())
+}
+
 /// Folds one new event into the account's state.
 fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result<(), AppError> {
     store.touch_user(&event.user_id, at.0)?;
     match &event.kind {
-        EventKind::Track { name } => store.add_usage(&event.user_id, name, at.day(), 1),
+        EventKind::Track { name } => {
+            store.add_seen(&event.user_id, name, at.0)?;
+            store.add_usage(&event.user_id, name, at.day(), 1)
+        }
         EventKind::Identify { traits } => traits
             .iter()
             .try_for_each(|(k, v)| store.set_trait(TraitOwner::User(&event.user_id), k, v, at.0)),

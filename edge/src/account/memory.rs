@@ -1,16 +1,22 @@
 //! In-memory doubles: an `AccountStore` and an `Accounts` gateway, for native tests.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult};
-use rules::{CampaignId, Day, Facts, History, MessageRecord, Value};
+use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult, event_properties};
+use rules::{CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, Timestamp, Value};
 
-use super::{AccountStore, Accounts, NewEvent, TraitOwner, ingest, object_name};
+use super::{
+    AccountStore, Accounts, MAX_PROPERTY_EVENTS, NewEvent, TraitOwner, current_session, ingest,
+    next_session, object_name,
+};
 use crate::error::AppError;
 
 #[derive(Debug, Clone)]
 struct StoredEvent {
+    user_id: String,
+    kind: String,
+    name: Option<String>,
     timestamp: i64,
     received_at: i64,
     body: String,
@@ -22,6 +28,8 @@ pub struct MemoryAccountStore {
     event_ids: HashMap<String, usize>,
     events: Vec<StoredEvent>,
     users: BTreeMap<String, (i64, i64)>,
+    sessions: BTreeMap<String, (i64, i64)>,
+    seen: BTreeMap<(String, String), Seen>,
     user_traits: BTreeMap<String, BTreeMap<String, (Value, i64)>>,
     account_traits: BTreeMap<String, (Value, i64)>,
     usage: BTreeMap<(String, String, Day), u32>,
@@ -35,6 +43,9 @@ impl AccountStore for MemoryAccountStore {
         }
         self.event_ids.insert(e.id.to_owned(), self.events.len());
         self.events.push(StoredEvent {
+            user_id: e.user_id.to_owned(),
+            kind: e.kind.to_owned(),
+            name: e.name.map(str::to_owned),
             timestamp: e.timestamp,
             received_at: e.received_at,
             body: e.body.to_owned(),
@@ -45,6 +56,20 @@ impl AccountStore for MemoryAccountStore {
     fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError> {
         let seen = self.users.entry(user_id.to_owned()).or_insert((at, at));
         *seen = (seen.0.min(at), seen.1.max(at));
+        let session = next_session(self.sessions.get(user_id).copied(), at);
+        self.sessions.insert(user_id.to_owned(), session);
+        Ok(())
+    }
+
+    fn add_seen(&mut self, user_id: &str, name: &str, at: i64) -> Result<(), AppError> {
+        let span = Seen {
+            first: Timestamp(at),
+            last: Timestamp(at),
+        };
+        self.seen
+            .entry((user_id.to_owned(), name.to_owned()))
+            .and_modify(|s| s.merge(span))
+            .or_insert(span);
         Ok(())
     }
 
@@ -99,8 +124,34 @@ impl AccountStore for MemoryAccountStore {
         Ok(())
     }
 
-    fn facts(&self, user_id: &str) -> Result<Facts, AppError> {
-        let mut facts = Facts::default();
+    fn facts(
+        &self,
+        user_id: &str,
+        now: Timestamp,
+        with_properties: &BTreeSet<String>,
+    ) -> Result<Facts, AppError> {
+        let mut facts = Facts {
+            user_id: user_id.to_owned(),
+            session_start: current_session(self.sessions.get(user_id).copied(), now),
+            ..Facts::default()
+        };
+        for ((user, name), span) in &self.seen {
+            facts.add_seen(user == user_id, name, *span);
+        }
+        facts.events = self
+            .events
+            .iter()
+            .rev()
+            .filter(|e| e.kind == "track")
+            .filter(|e| e.name.as_ref().is_some_and(|n| with_properties.contains(n)))
+            .take(MAX_PROPERTY_EVENTS)
+            .map(|e| EventFact {
+                name: e.name.clone().unwrap_or_default(),
+                at: Timestamp(e.timestamp),
+                by_current_user: e.user_id == user_id,
+                properties: event_properties(&e.body),
+            })
+            .collect();
         for (k, (v, _)) in self.user_traits.get(user_id).into_iter().flatten() {
             facts.user_traits.insert(k.clone(), v.clone());
         }
@@ -113,11 +164,13 @@ impl AccountStore for MemoryAccountStore {
         Ok(facts)
     }
 
-    fn history(&self, user_id: &str) -> Result<History, AppError> {
+    fn history(&self, user_id: &str, now: Timestamp) -> Result<History, AppError> {
         let mut h = History::default();
         for ((user, campaign), record) in &self.messages {
             if user == user_id {
                 h.insert(campaign.clone(), *record);
+            } else if let Some(at) = record.exposed_at(now) {
+                h.insert_other(campaign.clone(), at);
             }
         }
         Ok(h)

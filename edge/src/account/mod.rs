@@ -13,8 +13,10 @@ pub use ingest::ingest;
 pub use memory::{MemoryAccountStore, MemoryAccounts};
 pub use object::{AccountObject, DurableAccounts};
 
+use std::collections::BTreeSet;
+
 use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult};
-use rules::{CampaignId, Day, Facts, History, MessageRecord, Value};
+use rules::{CampaignId, Day, Facts, History, MessageRecord, Timestamp, Value};
 
 use crate::error::AppError;
 
@@ -51,8 +53,11 @@ pub enum TraitOwner<'a> {
 pub trait AccountStore {
     /// Stores an event unless its id is already stored; returns whether it was new.
     fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<bool, AppError>;
-    /// Records that `user_id` was active at `at` (first and last seen).
+    /// Records that `user_id` was active at `at`: first and last seen, and the session
+    /// (see [`next_session`]).
     fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError>;
+    /// Records that `user_id` performed the tracked event `name` at `at` (first/last seen).
+    fn add_seen(&mut self, user_id: &str, name: &str, at: i64) -> Result<(), AppError>;
     /// Sets a trait if `at` is not older than the stored value's time.
     fn set_trait(
         &mut self,
@@ -73,10 +78,17 @@ pub trait AccountStore {
         campaign: &CampaignId,
         record: &MessageRecord,
     ) -> Result<(), AppError>;
-    /// Traits and usage of the user and the account.
-    fn facts(&self, user_id: &str) -> Result<Facts, AppError>;
-    /// The user's message history.
-    fn history(&self, user_id: &str) -> Result<History, AppError>;
+    /// Traits, usage, first/last occurrences and the session of the user and the account at
+    /// `now`, plus recent tracked events named in `with_properties` (property filters).
+    fn facts(
+        &self,
+        user_id: &str,
+        now: Timestamp,
+        with_properties: &BTreeSet<String>,
+    ) -> Result<Facts, AppError>;
+    /// The user's message history, and when the account's other users were last shown (or
+    /// handed) each campaign, as of `now`.
+    fn history(&self, user_id: &str, now: Timestamp) -> Result<History, AppError>;
     /// Every stored event, oldest first.
     fn events(&self) -> Result<Vec<AccountEventDto>, AppError>;
 }
@@ -93,6 +105,28 @@ pub trait Accounts {
     ) -> Result<IngestResult, AppError>;
     /// Every stored event of the account.
     async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError>;
+}
+
+/// Activity without a longer gap than this is one session.
+pub const SESSION_GAP_MS: i64 = 30 * 60_000;
+
+/// Most recent events loaded for property filters per decision.
+pub const MAX_PROPERTY_EVENTS: usize = 5_000;
+
+/// The session `(start, last activity)` after activity at `at`. Late (back-dated) activity
+/// never moves a session backwards; activity after a gap starts a new one.
+pub fn next_session(prev: Option<(i64, i64)>, at: i64) -> (i64, i64) {
+    match prev {
+        Some((start, last)) if at <= last.saturating_add(SESSION_GAP_MS) => (start, last.max(at)),
+        _ => (at, at),
+    }
+}
+
+/// The session start as of `now`, if the session is still going.
+pub fn current_session(session: Option<(i64, i64)>, now: Timestamp) -> Option<Timestamp> {
+    session
+        .filter(|(_, last)| now.0 <= last.saturating_add(SESSION_GAP_MS))
+        .map(|(start, _)| Timestamp(start))
 }
 
 /// The Durable Object name of an account: workspaces never share an object.

@@ -1,16 +1,49 @@
 //! `AccountStore` over a Durable Object's SQLite storage.
 
-use protocol::v1::AccountEventDto;
-use rules::{CampaignId, Day, Facts, History, MessageRecord, Timestamp, Value};
+use std::collections::BTreeSet;
+
+use protocol::v1::{AccountEventDto, event_properties};
+use rules::{CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, Timestamp, Value};
 use worker::{SqlStorage, SqlStorageValue as V};
 
-use super::{AccountStore, NewEvent, TraitOwner};
+use super::{
+    AccountStore, MAX_PROPERTY_EVENTS, NewEvent, TraitOwner, current_session, next_session,
+};
 use crate::error::AppError;
 
-/// Creates the account schema if it does not exist yet (idempotent).
+/// Schema changes in order; `meta.schema` counts how many have been applied.
+const MIGRATIONS: [&str; 2] = [V1, V2];
+
+/// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
     sql.exec(
-        "CREATE TABLE IF NOT EXISTS events (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        None,
+    )?;
+    let applied = sql
+        .exec("SELECT value FROM meta WHERE key = 'schema'", None)?
+        .raw()
+        .next()
+        .transpose()?
+        .and_then(|row| int(row.first()))
+        .unwrap_or(0);
+    for (i, step) in MIGRATIONS.iter().enumerate() {
+        let version = i64::try_from(i).unwrap_or(i64::MAX) + 1;
+        if version > applied {
+            sql.exec(step, None)?;
+            sql.exec(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                vec![V::Integer(version)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Events, users, traits, daily usage and message records. Written with IF NOT EXISTS:
+/// objects created before `meta` existed already have these tables.
+const V1: &str = "CREATE TABLE IF NOT EXISTS events (
            id TEXT PRIMARY KEY, user_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT,
            timestamp INTEGER NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
          CREATE TABLE IF NOT EXISTS users (
@@ -24,11 +57,20 @@ pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
          CREATE TABLE IF NOT EXISTS messages (
            user_id TEXT NOT NULL, campaign TEXT NOT NULL, first_shown INTEGER, last_shown INTEGER,
            shown_count INTEGER NOT NULL, clicked INTEGER, dismissed INTEGER,
-           PRIMARY KEY (user_id, campaign));",
-        None,
-    )?;
-    Ok(())
-}
+           PRIMARY KEY (user_id, campaign));";
+
+/// Sessions, first/last occurrence per event name, and the scheduling state of messages.
+const V2: &str = "CREATE TABLE sessions (
+           user_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+         CREATE TABLE seen (
+           user_id TEXT NOT NULL, name TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+           PRIMARY KEY (user_id, name));
+         CREATE INDEX events_by_name ON events (type, name, timestamp);
+         ALTER TABLE messages ADD COLUMN snoozed INTEGER;
+         ALTER TABLE messages ADD COLUMN delivered INTEGER;
+         ALTER TABLE messages ADD COLUMN trigger_held INTEGER;
+         ALTER TABLE messages ADD COLUMN crossed INTEGER;
+         ALTER TABLE messages ADD COLUMN exposed INTEGER;";
 
 /// The account's SQLite database.
 #[derive(Debug)]
@@ -118,6 +160,28 @@ impl AccountStore for SqlStore<'_> {
                last_seen = max(last_seen, excluded.last_seen)",
             vec![user_id.into(), V::Integer(at), V::Integer(at)],
         )?;
+        let prev = self
+            .rows(
+                "SELECT started_at, last_seen FROM sessions WHERE user_id = ?",
+                vec![user_id.into()],
+            )?
+            .first()
+            .and_then(|r| Some((int(r.first())?, int(r.get(1))?)));
+        let (start, last) = next_session(prev, at);
+        self.sql.exec(
+            "INSERT OR REPLACE INTO sessions (user_id, started_at, last_seen) VALUES (?, ?, ?)",
+            vec![user_id.into(), V::Integer(start), V::Integer(last)],
+        )?;
+        Ok(())
+    }
+
+    fn add_seen(&mut self, user_id: &str, name: &str, at: i64) -> Result<(), AppError> {
+        self.sql.exec(
+            "INSERT INTO seen (user_id, name, first, last) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, name) DO UPDATE SET first = min(first, excluded.first),
+               last = max(last, excluded.last)",
+            vec![user_id.into(), name.into(), V::Integer(at), V::Integer(at)],
+        )?;
         Ok(())
     }
 
@@ -173,8 +237,8 @@ impl AccountStore for SqlStore<'_> {
 
     fn message(&self, user_id: &str, campaign: &CampaignId) -> Result<MessageRecord, AppError> {
         let rows = self.rows(
-            "SELECT first_shown, last_shown, shown_count, clicked, dismissed FROM messages
-             WHERE user_id = ? AND campaign = ?",
+            "SELECT first_shown, last_shown, shown_count, clicked, dismissed, snoozed, delivered,
+               trigger_held, crossed, exposed FROM messages WHERE user_id = ? AND campaign = ?",
             vec![user_id.into(), campaign.as_str().into()],
         )?;
         Ok(rows.first().map(|r| record_from_row(r)).unwrap_or_default())
@@ -187,8 +251,9 @@ impl AccountStore for SqlStore<'_> {
         r: &MessageRecord,
     ) -> Result<(), AppError> {
         self.sql.exec(
-            "INSERT OR REPLACE INTO messages (user_id, campaign, first_shown, last_shown, shown_count, clicked, dismissed)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO messages (user_id, campaign, first_shown, last_shown,
+               shown_count, clicked, dismissed, snoozed, delivered, trigger_held, crossed, exposed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 user_id.into(),
                 campaign.as_str().into(),
@@ -197,13 +262,71 @@ impl AccountStore for SqlStore<'_> {
                 V::Integer(i64::from(r.shown_count)),
                 opt_ts(r.clicked),
                 opt_ts(r.dismissed),
+                opt_ts(r.snoozed),
+                opt_ts(r.delivered),
+                r.trigger_held.map_or(V::Null, |b| V::Integer(i64::from(b))),
+                opt_ts(r.crossed),
+                opt_ts(r.exposed),
             ],
         )?;
         Ok(())
     }
 
-    fn facts(&self, user_id: &str) -> Result<Facts, AppError> {
-        let mut facts = Facts::default();
+    fn facts(
+        &self,
+        user_id: &str,
+        now: Timestamp,
+        with_properties: &BTreeSet<String>,
+    ) -> Result<Facts, AppError> {
+        let session = self
+            .rows(
+                "SELECT started_at, last_seen FROM sessions WHERE user_id = ?",
+                vec![user_id.into()],
+            )?
+            .first()
+            .and_then(|r| Some((int(r.first())?, int(r.get(1))?)));
+        let mut facts = Facts {
+            user_id: user_id.to_owned(),
+            session_start: current_session(session, now),
+            ..Facts::default()
+        };
+        for r in self.rows("SELECT user_id, name, first, last FROM seen", Vec::new())? {
+            let (Some(user), Some(name), Some(first), Some(last)) = (
+                text(r.first()),
+                text(r.get(1)),
+                int(r.get(2)),
+                int(r.get(3)),
+            ) else {
+                continue;
+            };
+            let span = Seen {
+                first: Timestamp(first),
+                last: Timestamp(last),
+            };
+            facts.add_seen(user == user_id, &name, span);
+        }
+        for name in with_properties {
+            for r in self.rows(
+                "SELECT user_id, timestamp, body FROM events WHERE type = 'track' AND name = ?
+                 ORDER BY timestamp DESC LIMIT ?",
+                vec![
+                    name.as_str().into(),
+                    V::Integer(i64::try_from(MAX_PROPERTY_EVENTS).unwrap_or(i64::MAX)),
+                ],
+            )? {
+                let (Some(user), Some(at), Some(body)) =
+                    (text(r.first()), int(r.get(1)), text(r.get(2)))
+                else {
+                    continue;
+                };
+                facts.events.push(EventFact {
+                    name: name.clone(),
+                    at: Timestamp(at),
+                    by_current_user: user == user_id,
+                    properties: event_properties(&body),
+                });
+            }
+        }
         let user_owner = owner_key(TraitOwner::User(user_id));
         for r in self.rows(
             "SELECT owner, key, kind, num, text FROM traits WHERE owner = ? OR owner = '@'",
@@ -237,14 +360,21 @@ impl AccountStore for SqlStore<'_> {
         Ok(facts)
     }
 
-    fn history(&self, user_id: &str) -> Result<History, AppError> {
+    fn history(&self, user_id: &str, now: Timestamp) -> Result<History, AppError> {
         let mut h = History::default();
         for r in self.rows(
-            "SELECT first_shown, last_shown, shown_count, clicked, dismissed, campaign FROM messages WHERE user_id = ?",
-            vec![user_id.into()],
+            "SELECT first_shown, last_shown, shown_count, clicked, dismissed, snoozed, delivered,
+               trigger_held, crossed, exposed, campaign, user_id FROM messages",
+            Vec::new(),
         )? {
-            if let Some(Ok(id)) = text(r.get(5)).map(|c| CampaignId::new(&c)) {
-                h.insert(id, record_from_row(&r));
+            let Some(Ok(id)) = text(r.get(10)).map(|c| CampaignId::new(&c)) else {
+                continue;
+            };
+            let record = record_from_row(&r);
+            if text(r.get(11)).as_deref() == Some(user_id) {
+                h.insert(id, record);
+            } else if let Some(at) = record.exposed_at(now) {
+                h.insert_other(id, at);
             }
         }
         Ok(h)
@@ -277,5 +407,10 @@ fn record_from_row(r: &[V]) -> MessageRecord {
             .unwrap_or(0),
         clicked: int(r.get(3)).map(Timestamp),
         dismissed: int(r.get(4)).map(Timestamp),
+        snoozed: int(r.get(5)).map(Timestamp),
+        delivered: int(r.get(6)).map(Timestamp),
+        trigger_held: int(r.get(7)).map(|b| b != 0),
+        crossed: int(r.get(8)).map(Timestamp),
+        exposed: int(r.get(9)).map(Timestamp),
     }
 }

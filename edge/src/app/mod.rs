@@ -59,6 +59,7 @@ fn ingest_request(
         },
         settings: deciding.then(|| catalog.settings.clone()),
         now: now.0,
+        dry_run: false,
     }
 }
 
@@ -72,6 +73,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
 ) -> Result<EventsResponse, AppError> {
     let batch = parse_batch(body)?;
     let key = authorize(catalog, &batch.write_key, origin).await?;
+    let page = batch.page.clone();
     let validated = batch.validate(now);
     if validated.accepted.is_empty() && !validated.rejected.is_empty() {
         return Err(AppError::AllRejected(validated.rejected));
@@ -80,6 +82,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
     let subject = validated.accepted.last().map(|(e, _)| Subject {
         user_id: e.user_id.clone(),
         account_id: e.account_id.clone(),
+        page,
     });
     let ws_catalog = match &subject {
         Some(_) => catalog.catalog(&key.workspace_id).await?,
@@ -135,6 +138,7 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
     let subject = Subject {
         user_id: req.user_id,
         account_id: req.account_id,
+        page: req.page,
     };
     let account_id = subject.account_id.clone();
     let ingest = ingest_request(Vec::new(), Some(subject), req.debug, &ws_catalog, now);
@@ -208,7 +212,9 @@ pub async fn debug_why<C: CatalogStore, A: Accounts>(
     check_id("account", &subject.account_id)?;
     let ws_catalog = catalog.catalog(&workspace_id).await?;
     let account_id = subject.account_id.clone();
-    let req = ingest_request(Vec::new(), Some(subject), true, &ws_catalog, now);
+    let mut req = ingest_request(Vec::new(), Some(subject), true, &ws_catalog, now);
+    // An admin asking why must not change what the user sees: no delivery is recorded.
+    req.dry_run = true;
     let result = accounts.ingest(&workspace_id, &account_id, &req).await?;
     let mut decision = result
         .decision

@@ -75,7 +75,7 @@ fn send(
         &w.0,
         &w.1,
         origin,
-        &batch_body(key, NOW, &refs),
+        &batch_body(key, NOW, None, &refs),
         NOW,
     ))
 }
@@ -115,7 +115,9 @@ fn upgrade_banner_after_the_plan_limit() {
         ["welcome"]
     );
     let after = send(&w, "wk", None, &[track(6, "acme", "create_expense")]).expect("ok");
-    assert_eq!(picks(&after), ["welcome", "upgrade"]);
+    // The welcome modal was handed out a moment ago and is not reported shown yet: it is in
+    // flight, so it is not handed out a second time.
+    assert_eq!(picks(&after), ["upgrade"]);
 }
 
 #[test]
@@ -192,6 +194,7 @@ fn why_not_needs_the_secret_and_explains_one_campaign() {
     let subject = || Subject {
         user_id: "u1".into(),
         account_id: "a".into(),
+        page: None,
     };
     let why = block_on(debug_why(
         &w.0,

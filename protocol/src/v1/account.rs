@@ -14,6 +14,50 @@ pub struct Subject {
     pub user_id: String,
     /// The account.
     pub account_id: String,
+    /// The path of the page the user is on, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+/// An experiment exposure, stored by the account object as an event of type `exposure`
+/// (its id is derived from campaign and user, so it is stored once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExposureEvent {
+    /// `exposure:<campaign>:<user>`.
+    pub id: String,
+    /// Always `exposure`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The user.
+    pub user_id: String,
+    /// The campaign.
+    pub campaign: String,
+    /// `control` or `treatment`.
+    pub arm: String,
+    /// The variant, for treatment with variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// When (ms since the epoch).
+    pub timestamp: i64,
+}
+
+impl ExposureEvent {
+    /// The exposure of `user_id` to `campaign`'s experiment in `arm`.
+    pub fn new(user_id: &str, campaign: &str, arm: &rules::Arm, at: i64) -> Self {
+        let (arm, variant) = match arm {
+            rules::Arm::Control => ("control", None),
+            rules::Arm::Treatment(v) => ("treatment", v.clone()),
+        };
+        Self {
+            id: format!("exposure:{campaign}:{user_id}"),
+            kind: "exposure".to_owned(),
+            user_id: user_id.to_owned(),
+            campaign: campaign.to_owned(),
+            arm: arm.to_owned(),
+            variant,
+            timestamp: at,
+        }
+    }
 }
 
 /// A validated event on its way to storage: its JSON as the client sent it, plus edge times.
@@ -59,6 +103,9 @@ pub struct IngestRequest {
     pub settings: Option<String>,
     /// Edge time of the request (ms since the epoch).
     pub now: i64,
+    /// Decide without recording deliveries, trigger observations or exposures (why-not).
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// Account object → worker.

@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 use crate::error::{ErrorCode, Problem};
 use crate::json::{decode, escape_json_string};
 use crate::v1::account::AccountEventDto;
-use crate::v1::decide::DecisionDto;
+use crate::v1::decide::{DecisionDto, check_page};
 use crate::v1::event::{Event, validate_event};
 use rules::Timestamp;
 
@@ -22,6 +22,8 @@ struct Envelope {
     write_key: String,
     #[serde(default)]
     sent_at: Option<i64>,
+    #[serde(default)]
+    page: Option<String>,
     events: Vec<Box<RawValue>>,
 }
 
@@ -32,6 +34,8 @@ pub struct Batch {
     pub write_key: String,
     /// Client clock when the batch was sent; used to correct each event's clock skew.
     pub sent_at: Option<Timestamp>,
+    /// The path of the page the sending tab is on (for page triggers and conditions).
+    pub page: Option<String>,
     /// Raw events, validated one by one by [`Batch::validate`].
     pub events: Vec<Box<RawValue>>,
 }
@@ -59,9 +63,11 @@ pub fn parse_batch(body: &str) -> Result<Batch, Problem> {
             ),
         ));
     }
+    check_page("page", env.page.as_deref())?;
     Ok(Batch {
         write_key: env.write_key,
         sent_at: env.sent_at.map(Timestamp),
+        page: env.page,
         events: env.events,
     })
 }
@@ -185,13 +191,22 @@ pub struct EventsResponse {
 
 /// Builds a batch body from already-encoded event JSON texts (used by the SDK, which
 /// encodes each event once when it is queued).
-pub fn batch_body(write_key: &str, sent_at: Timestamp, events: &[&str]) -> String {
+pub fn batch_body(
+    write_key: &str,
+    sent_at: Timestamp,
+    page: Option<&str>,
+    events: &[&str],
+) -> String {
     let len: usize = events.iter().map(|e| e.len() + 1).sum();
     let mut out = String::with_capacity(len + write_key.len() + 64);
     out.push_str("{\"write_key\":");
     out.push_str(&escape_json_string(write_key));
     out.push_str(",\"sent_at\":");
     out.push_str(&sent_at.0.to_string());
+    if let Some(page) = page {
+        out.push_str(",\"page\":");
+        out.push_str(&escape_json_string(page));
+    }
     out.push_str(",\"events\":[");
     for (i, e) in events.iter().enumerate() {
         if i > 0 {
@@ -204,6 +219,6 @@ pub fn batch_body(write_key: &str, sent_at: Timestamp, events: &[&str]) -> Strin
 }
 
 /// The number of bytes `batch_body` adds around the events (for chunking).
-pub fn batch_overhead(write_key: &str) -> usize {
-    batch_body(write_key, Timestamp(i64::MAX), &[]).len()
+pub fn batch_overhead(write_key: &str, page: Option<&str>) -> usize {
+    batch_body(write_key, Timestamp(i64::MAX), page, &[]).len()
 }

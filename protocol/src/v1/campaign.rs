@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
+use crate::v1::targeting::ConditionDto;
 use rules::{
-    Campaign, CampaignId, CmpOp, Condition, Operand, Recurrence, Scope, Surface,
-    TREND_BASELINE_DAYS, Timestamp, Value, Window,
+    AccountCap, Campaign, CampaignId, Category, Condition, DEFAULT_SNOOZE_MS, Experiment,
+    Recurrence, RoutePattern, Surface, Timestamp, Trigger,
 };
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// A campaign as authored (strict: unknown fields are errors).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,11 +21,30 @@ pub struct CampaignDoc {
     pub id: String,
     /// `modal` or `banner`.
     pub surface: SurfaceDto,
+    /// `general` (default), `onboarding`, `upgrade`, `survey`, `announcement`, `invite`, `approval`.
+    #[serde(default)]
+    pub category: CategoryDto,
     /// 0-1000; higher wins.
     #[serde(default)]
     pub priority: u32,
-    /// `once` or `until_dismissed`.
+    /// What must happen first; absent means every decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<TriggerDto>,
+    /// Seconds the SDK waits after the decision before rendering (0-300).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_seconds: Option<u32>,
+    /// `once`, `until_dismissed`, `until_completed`, `{"times":{"max":3,"every_days":1}}`
+    /// or `{"every":{"days":7}}`.
     pub recurrence: RecurrenceDto,
+    /// Offer "Remind me later", hiding the message this many hours (1-720).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snooze_hours: Option<u32>,
+    /// At most this many users of one account shown it per window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_cap: Option<AccountCapDto>,
+    /// A holdout group and content variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<ExperimentDto>,
     /// Who qualifies; absent means everyone.
     #[serde(default)]
     pub audience: Option<ConditionDto>,
@@ -45,14 +68,146 @@ pub enum SurfaceDto {
     Banner,
 }
 
+/// Categories on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryDto {
+    /// Anything else.
+    #[default]
+    General,
+    /// Getting started.
+    Onboarding,
+    /// Upgrades and limits.
+    Upgrade,
+    /// Surveys.
+    Survey,
+    /// News and features.
+    Announcement,
+    /// Invitations.
+    Invite,
+    /// Approvals.
+    Approval,
+}
+
+impl CategoryDto {
+    /// The `rules` category.
+    pub fn to_category(self) -> Category {
+        match self {
+            CategoryDto::General => Category::General,
+            CategoryDto::Onboarding => Category::Onboarding,
+            CategoryDto::Upgrade => Category::Upgrade,
+            CategoryDto::Survey => Category::Survey,
+            CategoryDto::Announcement => Category::Announcement,
+            CategoryDto::Invite => Category::Invite,
+            CategoryDto::Approval => Category::Approval,
+        }
+    }
+}
+
 /// Recurrence on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecurrenceDto {
     /// Once per user.
     Once,
-    /// Until dismissed or clicked.
+    /// Until dismissed or completed.
     UntilDismissed,
+    /// Until completed; dismissing snoozes.
+    UntilCompleted,
+    /// Up to `max` times, `every_days` apart.
+    Times(TimesDto),
+    /// Every `days` days until completed.
+    Every(EveryDto),
+}
+
+/// `{"max":3,"every_days":1}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimesDto {
+    /// Most shows (1-100).
+    pub max: u32,
+    /// Days between shows (0-365; default 1).
+    #[serde(default = "one")]
+    pub every_days: u32,
+}
+
+/// `{"days":7}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EveryDto {
+    /// Days between shows (1-365).
+    pub days: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Triggers on the wire: `{"page":"/reports/*"}`, `{"event":{"name":"submit_expense"}}`,
+/// `{"element":"submit-button"}` or `{"fact":{…condition…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum TriggerDto {
+    /// On a page whose path matches the route pattern.
+    Page(String),
+    /// After the user performs an event.
+    Event(EventTriggerDto),
+    /// When an element with this `data-cairn-anchor` value is on the page.
+    Element(String),
+    /// When the condition crosses from false to true.
+    Fact(ConditionDto),
+}
+
+/// `{"name":"submit_expense","within_hours":24}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTriggerDto {
+    /// The tracked event name.
+    pub name: String,
+    /// How long the occurrence keeps the trigger armed (1-720 hours; default 24).
+    #[serde(default = "default_within")]
+    pub within_hours: u32,
+}
+
+fn default_within() -> u32 {
+    24
+}
+
+/// `{"max_users":3,"window_hours":24}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountCapDto {
+    /// Users per window (1-10000).
+    pub max_users: u32,
+    /// Window length in hours (1-2160; default 24).
+    #[serde(default = "default_within")]
+    pub window_hours: u32,
+}
+
+/// `{"holdout_percent":10,"variants":[{"id":"short","weight":1,"content":{…}}]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentDto {
+    /// Share of users held out (0-100).
+    #[serde(default)]
+    pub holdout_percent: u32,
+    /// Variants; empty means one treatment with the campaign's content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<VariantDto>,
+}
+
+/// One variant: its id, weight and (optionally) its own content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantDto {
+    /// Variant id (as a campaign id).
+    pub id: String,
+    /// Relative weight (1-1000; default 1).
+    #[serde(default = "one")]
+    pub weight: u32,
+    /// Content of this variant; absent means the campaign's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Content>,
 }
 
 /// The text of a message. Rendered as text only, never as HTML.
@@ -82,171 +237,6 @@ pub struct Cta {
     pub url: Option<String>,
 }
 
-/// The targeting language on the wire: `{"all":[…]}`, `{"gt":[left,right]}`, …
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum ConditionDto {
-    /// Every child holds.
-    All(Vec<ConditionDto>),
-    /// Some child holds.
-    Any(Vec<ConditionDto>),
-    /// The child does not hold.
-    Not(Box<ConditionDto>),
-    /// Equal.
-    Eq(OperandDto, OperandDto),
-    /// Not equal.
-    Ne(OperandDto, OperandDto),
-    /// Greater than.
-    Gt(OperandDto, OperandDto),
-    /// Greater than or equal.
-    Gte(OperandDto, OperandDto),
-    /// Less than.
-    Lt(OperandDto, OperandDto),
-    /// Less than or equal.
-    Lte(OperandDto, OperandDto),
-}
-
-/// An operand: `{"value":5}`, `{"user_trait":"role"}`, `{"account_trait":"plan"}`, `{"usage":{…}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum OperandDto {
-    /// A literal string, number, boolean or null.
-    Value(serde_json::Value),
-    /// A user trait.
-    UserTrait(String),
-    /// An account trait.
-    AccountTrait(String),
-    /// Feature usage in a window.
-    Usage(UsageDto),
-    /// `{"active_days":{"scope":"user","days":7}}`: days with any activity in the window.
-    ActiveDays(ActivityDto),
-    /// `{"active_users":{"days":28}}`: distinct active users of the account in the window.
-    ActiveUsers(DaysDto),
-    /// `{"engagement_trend":{"scope":"account","days":7}}`: signed % against the 90-day baseline.
-    EngagementTrend(ActivityDto),
-    /// `{"limit_usage":{"feature":"create_expense","limit_trait":"plan_expense_limit"}}`: % used this month.
-    LimitUsage(LimitDto),
-    /// `{"seat_utilisation":{"seats_trait":"seats","days":28}}`: active users as % of seats.
-    SeatUtilisation(SeatsDto),
-    /// `{"computed":"health"}`: an account fact defined by the workspace's settings.
-    Computed(ComputedDto),
-}
-
-/// Account facts defined by workspace settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComputedDto {
-    /// `high`, `medium` or `low`.
-    ValueTier,
-    /// A lifecycle stage name.
-    LifecycleStage,
-    /// 0-100.
-    HealthScore,
-    /// `green`, `yellow` or `red`.
-    Health,
-}
-
-/// A scope and a window of days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActivityDto {
-    /// `user` or `account` (default).
-    #[serde(default = "account_scope")]
-    pub scope: ScopeDto,
-    /// Window length in days.
-    pub days: u32,
-}
-
-/// A window of days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DaysDto {
-    /// Window length in days.
-    pub days: u32,
-}
-
-/// A metered feature and the account trait holding its monthly limit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitDto {
-    /// The tracked event name.
-    pub feature: String,
-    /// The account trait with the limit.
-    pub limit_trait: String,
-}
-
-/// The account trait holding licensed seats, and the activity window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeatsDto {
-    /// The account trait with the seat count.
-    pub seats_trait: String,
-    /// Window length in days (default 28).
-    #[serde(default = "default_seat_days")]
-    pub days: u32,
-}
-
-fn default_seat_days() -> u32 {
-    28
-}
-
-/// Checks a window length against its maximum.
-fn days_in(field: &str, days: u32, max: u32) -> Result<u32, Problem> {
-    if (1..=max).contains(&days) {
-        Ok(days)
-    } else {
-        Err(invalid(field, format!("must be 1-{max}")))
-    }
-}
-
-fn scope(s: ScopeDto) -> Scope {
-    match s {
-        ScopeDto::User => Scope::User,
-        ScopeDto::Account => Scope::Account,
-    }
-}
-
-/// `{"feature":"create_expense","scope":"account","window":"month"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UsageDto {
-    /// The tracked event name.
-    pub feature: String,
-    /// `user` or `account` (default).
-    #[serde(default = "account_scope")]
-    pub scope: ScopeDto,
-    /// `today`, `month`, `all_time` or `{"last_days":N}`.
-    pub window: WindowDto,
-}
-
-fn account_scope() -> ScopeDto {
-    ScopeDto::Account
-}
-
-/// Usage scope on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScopeDto {
-    /// This user.
-    User,
-    /// The whole account.
-    Account,
-}
-
-/// Usage window on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WindowDto {
-    /// Today (UTC).
-    Today,
-    /// This calendar month (UTC).
-    Month,
-    /// All retained history.
-    AllTime,
-    /// The last N days including today.
-    LastDays(u32),
-}
-
 /// Parses and validates one campaign document.
 pub fn parse_campaign(text: &str) -> Result<(CampaignDoc, Campaign), Problem> {
     let doc: CampaignDoc = decode(text)?;
@@ -256,6 +246,14 @@ pub fn parse_campaign(text: &str) -> Result<(CampaignDoc, Campaign), Problem> {
 
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Problem {
     Problem::new(ErrorCode::InvalidValue, field, message)
+}
+
+fn hours(field: &str, h: u32, max: u32) -> Result<i64, Problem> {
+    if (1..=max).contains(&h) {
+        Ok(i64::from(h) * HOUR_MS)
+    } else {
+        Err(invalid(field, format!("must be 1-{max}")))
+    }
 }
 
 impl CampaignDoc {
@@ -269,20 +267,136 @@ impl CampaignDoc {
             None => Condition::always(),
             Some(c) => c.to_condition().map_err(|p| p.within("audience"))?,
         };
+        if self.delay_seconds.is_some_and(|d| d > 300) {
+            return Err(invalid("delay_seconds", "must be 0-300"));
+        }
+        let trigger = match &self.trigger {
+            None => Trigger::Always,
+            Some(t) => t.to_trigger().map_err(|p| p.within("trigger"))?,
+        };
+        let recurrence = match self.recurrence {
+            RecurrenceDto::Once => Recurrence::Once,
+            RecurrenceDto::UntilDismissed => Recurrence::UntilDismissed,
+            RecurrenceDto::UntilCompleted => Recurrence::UntilCompleted,
+            RecurrenceDto::Times(t) => {
+                if !(1..=100).contains(&t.max) {
+                    return Err(invalid("recurrence.times.max", "must be 1-100"));
+                }
+                if t.every_days > 365 {
+                    return Err(invalid("recurrence.times.every_days", "must be 0-365"));
+                }
+                Recurrence::Times {
+                    max: t.max,
+                    every_ms: i64::from(t.every_days) * DAY_MS,
+                }
+            }
+            RecurrenceDto::Every(e) => Recurrence::Every {
+                every_ms: hours("recurrence.every.days", e.days, 365)? * 24,
+            },
+        };
+        let snooze_ms = match self.snooze_hours {
+            None => DEFAULT_SNOOZE_MS,
+            Some(h) => hours("snooze_hours", h, 720)?,
+        };
+        let account_cap = match self.account_cap {
+            None => None,
+            Some(a) if !(1..=10_000).contains(&a.max_users) => {
+                return Err(invalid("account_cap.max_users", "must be 1-10000"));
+            }
+            Some(a) => Some(AccountCap {
+                max_users: a.max_users,
+                window_ms: hours("account_cap.window_hours", a.window_hours, 2160)?,
+            }),
+        };
+        let experiment = match &self.experiment {
+            None => None,
+            Some(e) => Some(e.to_experiment().map_err(|p| p.within("experiment"))?),
+        };
         Ok(Campaign {
             id,
             surface: match self.surface {
                 SurfaceDto::Modal => Surface::Modal,
                 SurfaceDto::Banner => Surface::Banner,
             },
+            category: self.category.to_category(),
             priority,
             audience,
-            recurrence: match self.recurrence {
-                RecurrenceDto::Once => Recurrence::Once,
-                RecurrenceDto::UntilDismissed => Recurrence::UntilDismissed,
-            },
+            trigger,
+            recurrence,
+            snooze_ms,
+            account_cap,
+            experiment,
             starts_at: self.starts_at.map(Timestamp),
             ends_at: self.ends_at.map(Timestamp),
+        })
+    }
+
+    /// The content of `variant` (the campaign's own content when the variant has none).
+    pub fn content_for(&self, variant: Option<&str>) -> &Content {
+        self.experiment
+            .iter()
+            .flat_map(|e| &e.variants)
+            .find(|v| Some(v.id.as_str()) == variant)
+            .and_then(|v| v.content.as_ref())
+            .unwrap_or(&self.content)
+    }
+}
+
+impl TriggerDto {
+    fn to_trigger(&self) -> Result<Trigger, Problem> {
+        Ok(match self {
+            TriggerDto::Page(p) => {
+                Trigger::Page(RoutePattern::new(p).map_err(|e| invalid("page", e.to_string()))?)
+            }
+            TriggerDto::Event(e) => {
+                if e.name.trim().is_empty() || e.name.len() > 200 {
+                    return Err(invalid("event.name", "must be 1-200 characters"));
+                }
+                Trigger::Event {
+                    name: e.name.clone(),
+                    within_ms: hours("event.within_hours", e.within_hours, 720)?,
+                }
+            }
+            TriggerDto::Element(anchor) => {
+                let ok = !anchor.is_empty()
+                    && anchor.len() <= 100
+                    && anchor
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+                if !ok {
+                    return Err(invalid(
+                        "element",
+                        "a data-cairn-anchor value: 1-100 characters from A-Z a-z 0-9 _ - .",
+                    ));
+                }
+                Trigger::Element(anchor.clone())
+            }
+            TriggerDto::Fact(c) => Trigger::Fact(c.to_condition().map_err(|p| p.within("fact"))?),
+        })
+    }
+}
+
+impl ExperimentDto {
+    fn to_experiment(&self) -> Result<Experiment, Problem> {
+        let mut variants = Vec::with_capacity(self.variants.len());
+        for (i, v) in self.variants.iter().enumerate() {
+            let at = format!("variants[{i}]");
+            CampaignId::new(&v.id).map_err(|e| invalid("id", e.to_string()).within(&at))?;
+            if variants.iter().any(|(id, _)| *id == v.id) {
+                return Err(invalid("id", "variant ids must be unique").within(&at));
+            }
+            if let Some(c) = &v.content {
+                c.check().map_err(|p| p.within("content").within(&at))?;
+            }
+            variants.push((v.id.clone(), v.weight));
+        }
+        Experiment::new(self.holdout_percent, variants).map_err(|e| {
+            let field = if self.holdout_percent > 100 {
+                "holdout_percent"
+            } else {
+                "variants"
+            };
+            invalid(field, e.to_string())
         })
     }
 }
@@ -317,99 +431,5 @@ impl Content {
             }
         }
         Ok(())
-    }
-}
-
-impl ConditionDto {
-    pub(crate) fn to_condition(&self) -> Result<Condition, Problem> {
-        let list = |key: &str, children: &[ConditionDto]| {
-            children
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    c.to_condition()
-                        .map_err(|p| p.within(&format!("{key}[{i}]")))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        };
-        let cmp =
-            |key: &str, op: CmpOp, l: &OperandDto, r: &OperandDto| -> Result<Condition, Problem> {
-                Ok(Condition::Compare {
-                    left: l.to_operand().map_err(|p| p.within(&format!("{key}[0]")))?,
-                    op,
-                    right: r.to_operand().map_err(|p| p.within(&format!("{key}[1]")))?,
-                })
-            };
-        match self {
-            ConditionDto::All(c) => Ok(Condition::All(list("all", c)?)),
-            ConditionDto::Any(c) => Ok(Condition::Any(list("any", c)?)),
-            ConditionDto::Not(c) => Ok(Condition::Not(Box::new(
-                c.to_condition().map_err(|p| p.within("not"))?,
-            ))),
-            ConditionDto::Eq(l, r) => cmp("eq", CmpOp::Eq, l, r),
-            ConditionDto::Ne(l, r) => cmp("ne", CmpOp::Ne, l, r),
-            ConditionDto::Gt(l, r) => cmp("gt", CmpOp::Gt, l, r),
-            ConditionDto::Gte(l, r) => cmp("gte", CmpOp::Gte, l, r),
-            ConditionDto::Lt(l, r) => cmp("lt", CmpOp::Lt, l, r),
-            ConditionDto::Lte(l, r) => cmp("lte", CmpOp::Lte, l, r),
-        }
-    }
-}
-
-impl OperandDto {
-    pub(crate) fn to_operand(&self) -> Result<Operand, Problem> {
-        Ok(match self {
-            OperandDto::Value(v) => Operand::Literal(match v {
-                serde_json::Value::Null => Value::Null,
-                serde_json::Value::Bool(b) => Value::Bool(*b),
-                serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
-                serde_json::Value::String(s) => Value::Text(s.clone()),
-                _ => {
-                    return Err(Problem::new(
-                        ErrorCode::InvalidType,
-                        "value",
-                        "a string, number, boolean or null",
-                    ));
-                }
-            }),
-            OperandDto::UserTrait(k) => Operand::UserTrait(k.clone()),
-            OperandDto::AccountTrait(k) => Operand::AccountTrait(k.clone()),
-            OperandDto::Computed(c) => match c {
-                ComputedDto::ValueTier => Operand::ValueTier,
-                ComputedDto::LifecycleStage => Operand::LifecycleStage,
-                ComputedDto::HealthScore => Operand::HealthScore,
-                ComputedDto::Health => Operand::Health,
-            },
-            OperandDto::ActiveDays(a) => Operand::ActiveDays {
-                scope: scope(a.scope),
-                days: days_in("active_days.days", a.days, 366)?,
-            },
-            OperandDto::ActiveUsers(d) => Operand::ActiveUsers {
-                days: days_in("active_users.days", d.days, 366)?,
-            },
-            OperandDto::EngagementTrend(a) => Operand::EngagementTrend {
-                scope: scope(a.scope),
-                days: days_in("engagement_trend.days", a.days, TREND_BASELINE_DAYS)?,
-            },
-            OperandDto::LimitUsage(l) => Operand::LimitUsage {
-                feature: l.feature.clone(),
-                limit_trait: l.limit_trait.clone(),
-            },
-            OperandDto::SeatUtilisation(s) => Operand::SeatUtilisation {
-                seats_trait: s.seats_trait.clone(),
-                days: days_in("seat_utilisation.days", s.days, 366)?,
-            },
-            OperandDto::Usage(u) => Operand::Usage {
-                feature: u.feature.clone(),
-                scope: scope(u.scope),
-                window: match u.window {
-                    WindowDto::Today => Window::Today,
-                    WindowDto::Month => Window::Month,
-                    WindowDto::AllTime => Window::AllTime,
-                    WindowDto::LastDays(n) => Window::last_days(n)
-                        .map_err(|e| invalid("usage.window.last_days", e.to_string()))?,
-                },
-            },
-        })
     }
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
 use crate::json::decode;
-use crate::v1::campaign::{CampaignDoc, Content, SurfaceDto};
+use crate::v1::campaign::{CampaignDoc, CategoryDto, Content, SurfaceDto, TriggerDto};
 use crate::v1::ids::check_id;
 use rules::{Decision, RULES_VERSION, Surface, Verdict};
 
@@ -20,6 +20,21 @@ pub struct DecideRequest {
     /// Return a verdict per campaign (only for debug-enabled keys).
     #[serde(default)]
     pub debug: bool,
+    /// The path of the page the user is on (for page triggers and conditions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+/// Checks a page path: starts with `/`, at most 2000 characters.
+pub(crate) fn check_page(field: &str, page: Option<&str>) -> Result<(), Problem> {
+    match page {
+        Some(p) if !p.starts_with('/') || p.len() > 2000 => Err(Problem::new(
+            crate::ErrorCode::InvalidValue,
+            field,
+            "a path starting with / of at most 2000 characters",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Parses and validates a decide request.
@@ -27,6 +42,7 @@ pub fn parse_decide_request(body: &str) -> Result<DecideRequest, Problem> {
     let req: DecideRequest = decode(body)?;
     check_id("user_id", &req.user_id)?;
     check_id("account_id", &req.account_id)?;
+    check_page("page", req.page.as_deref())?;
     Ok(req)
 }
 
@@ -37,8 +53,26 @@ pub struct MessageDto {
     pub campaign: String,
     /// Where to render it.
     pub surface: SurfaceDto,
+    /// What kind of message it is.
+    #[serde(default)]
+    pub category: CategoryDto,
     /// What it says.
     pub content: Content,
+    /// The experiment variant shown, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// Seconds to wait before rendering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_seconds: Option<u32>,
+    /// Render only once an element with this `data-cairn-anchor` value is on the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_for: Option<String>,
+    /// Remove the message when the user navigates to a path this route pattern does not match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// Offer "Remind me later".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub snooze: bool,
 }
 
 /// Why a campaign was or was not chosen (debug only).
@@ -46,13 +80,15 @@ pub struct MessageDto {
 pub struct VerdictDto {
     /// The campaign.
     pub campaign: String,
-    /// `chosen`, `outside_schedule`, `already_shown`, `dismissed`, `audience_mismatch`,
-    /// `frequency_cap` or `lower_priority`.
+    /// `chosen`, `outside_schedule`, `already_shown`, `shown_this_session`, `waiting`,
+    /// `dismissed`, `completed`, `snoozed`, `in_flight`, `not_triggered`, `audience_mismatch`,
+    /// `frequency_cap`, `account_cap`, `holdout` or `lower_priority`.
     pub verdict: String,
-    /// Explanation (the failing condition, the winner, …).
+    /// Explanation in words (the failing condition, the full cap, the winner, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// For `frequency_cap`: when budget frees up (ms since the epoch).
+    /// When the verdict may change by itself: a cap, snooze, wait or lease ends (ms since
+    /// the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<i64>,
 }
@@ -81,15 +117,27 @@ pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> D
     let messages = decision
         .picks
         .iter()
-        .filter_map(|(id, surface)| {
-            let doc = docs.iter().find(|d| d.id == id.as_str())?;
+        .filter_map(|pick| {
+            let doc = docs.iter().find(|d| d.id == pick.campaign.as_str())?;
             Some(MessageDto {
                 campaign: doc.id.clone(),
-                surface: match surface {
+                surface: match pick.surface {
                     Surface::Modal => SurfaceDto::Modal,
                     Surface::Banner => SurfaceDto::Banner,
                 },
-                content: doc.content.clone(),
+                category: doc.category,
+                content: doc.content_for(pick.variant.as_deref()).clone(),
+                variant: pick.variant.clone(),
+                delay_seconds: doc.delay_seconds.filter(|d| *d > 0),
+                wait_for: match &doc.trigger {
+                    Some(TriggerDto::Element(anchor)) => Some(anchor.clone()),
+                    _ => None,
+                },
+                page: match &doc.trigger {
+                    Some(TriggerDto::Page(pattern)) => Some(pattern.clone()),
+                    _ => None,
+                },
+                snooze: doc.snooze_hours.is_some(),
             })
         })
         .collect();
@@ -97,26 +145,11 @@ pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> D
         decision
             .verdicts
             .iter()
-            .map(|(id, v)| {
-                let (verdict, detail, until) = match v {
-                    Verdict::Chosen => ("chosen", None, None),
-                    Verdict::OutsideSchedule => ("outside_schedule", None, None),
-                    Verdict::AlreadyShown => ("already_shown", None, None),
-                    Verdict::Dismissed => ("dismissed", None, None),
-                    Verdict::AudienceMismatch(why) => {
-                        ("audience_mismatch", Some(why.clone()), None)
-                    }
-                    Verdict::FrequencyCap { until } => ("frequency_cap", None, Some(until.0)),
-                    Verdict::LowerPriority { winner } => {
-                        ("lower_priority", Some(format!("{winner} wins")), None)
-                    }
-                };
-                VerdictDto {
-                    campaign: id.to_string(),
-                    verdict: verdict.to_owned(),
-                    detail,
-                    until,
-                }
+            .map(|(id, v)| VerdictDto {
+                campaign: id.to_string(),
+                verdict: v.kind().to_owned(),
+                detail: (*v != Verdict::Chosen).then(|| v.to_string()),
+                until: v.until().map(|t| t.0),
             })
             .collect()
     });

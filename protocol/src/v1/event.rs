@@ -36,6 +36,8 @@ pub enum MessageAction {
     Clicked,
     /// Dismissed.
     Dismissed,
+    /// "Remind me later".
+    Snoozed,
 }
 
 /// An event as sent by an SDK. `P` is the representation of `properties` and `traits`
@@ -181,6 +183,7 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
                 MessageAction::Shown => Outcome::Shown,
                 MessageAction::Clicked => Outcome::Clicked,
                 MessageAction::Dismissed => Outcome::Dismissed,
+                MessageAction::Snoozed => Outcome::Snoozed,
             };
             EventKind::Message { campaign, outcome }
         }
@@ -192,6 +195,28 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
         timestamp: Timestamp(dto.timestamp),
         kind,
     })
+}
+
+/// The flat (string, number, boolean, null) properties of a stored event's JSON text;
+/// nested values are left out. Empty if the text is not an event.
+pub fn event_properties(text: &str) -> Traits {
+    let Ok(dto) = decode::<EventDto<JsonMap>>(text) else {
+        return Traits::new();
+    };
+    dto.properties
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::Null => Value::Null,
+                serde_json::Value::Bool(b) => Value::Bool(b),
+                serde_json::Value::Number(n) => Value::Number(n.as_f64()?),
+                serde_json::Value::String(s) => Value::Text(s),
+                _ => return None,
+            };
+            Some((k, value))
+        })
+        .collect()
 }
 
 fn required_name(name: Option<&str>) -> Result<String, Problem> {

@@ -7,25 +7,34 @@ mod decide;
 mod event;
 mod ids;
 mod settings;
+mod targeting;
 
-pub use account::{AccountEventDto, EventExport, IngestRequest, IngestResult, Subject, to_json};
+pub use account::{
+    AccountEventDto, EventExport, ExposureEvent, IngestRequest, IngestResult, Subject, to_json,
+};
 pub use batch::{
     Batch, EventsResponse, MAX_BATCH_BYTES, MAX_EVENT_BYTES, MAX_EVENTS, Rejected, ValidatedBatch,
     batch_body, batch_overhead, correct_time, parse_batch,
 };
 pub use campaign::{
-    ActivityDto, CampaignDoc, ComputedDto, ConditionDto, Content, Cta, DaysDto, LimitDto,
-    OperandDto, RecurrenceDto, ScopeDto, SeatsDto, SurfaceDto, UsageDto, WindowDto, parse_campaign,
+    AccountCapDto, CampaignDoc, CategoryDto, Content, Cta, EventTriggerDto, EveryDto,
+    ExperimentDto, RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
 pub use decide::{
     DecideRequest, DecideResponse, DecisionDto, MessageDto, VerdictDto, decision_dto,
     parse_decide_request,
 };
-pub use event::{Event, EventDto, EventKind, EventType, JsonMap, MessageAction, validate_event};
+pub use event::{
+    Event, EventDto, EventKind, EventType, JsonMap, MessageAction, event_properties, validate_event,
+};
 pub use ids::{check_id, normalize_uuid};
 pub use settings::{
     BudgetDto, ComponentDto, DEFAULT_LIFECYCLE, HealthDto, StageDto, TiersDto, WorkspaceSettings,
     parse_settings,
+};
+pub use targeting::{
+    ActivityDto, ComputedDto, ConditionDto, DaysDto, EventCountDto, EventRefDto, LimitDto, OpDto,
+    OperandDto, PropertyFilterDto, ScopeDto, SeatsDto, UsageDto, WindowDto,
 };
 
 /// The protocol version this module speaks.

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
 use crate::json::decode;
-use crate::v1::campaign::{ConditionDto, OperandDto, invalid};
-use rules::{AccountModel, Budget, Component, Condition, Health, Stage, Tiers};
+use crate::v1::campaign::{CategoryDto, invalid};
+use crate::v1::targeting::{ConditionDto, OperandDto};
+use rules::{AccountModel, Budget, Cap, Component, Condition, Health, Period, Stage, Tiers};
 
 /// Per-workspace settings (strict: unknown fields are errors).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -24,16 +25,94 @@ pub struct WorkspaceSettings {
     /// The health scorecard.
     #[serde(default)]
     pub health: Option<HealthDto>,
+    /// The features whose adoption breadth is measured (tracked event names, at most 100).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_features: Vec<String>,
 }
 
-/// `{"max_campaigns":3,"window_hours":24}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// `{"max_campaigns":3,"window_hours":24,"interruptive_per_session":1,"caps":[…]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetDto {
-    /// Distinct campaigns per window.
+    /// Distinct campaigns per window, over every surface (default 3).
+    #[serde(default = "three")]
     pub max_campaigns: u32,
-    /// Window length in hours.
+    /// Window length in hours (default 24).
+    #[serde(default = "twenty_four")]
     pub window_hours: u32,
+    /// Interruptive messages (modals) per session (default 1).
+    #[serde(default = "one")]
+    pub interruptive_per_session: u32,
+    /// Further caps, e.g. per category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caps: Vec<CapDto>,
+}
+
+/// `{"category":"upgrade","max":1,"window_hours":168}`; without `window_hours`, per session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapDto {
+    /// Campaigns per period.
+    pub max: u32,
+    /// Rolling window in hours (1-2160); absent: per session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_hours: Option<u32>,
+    /// Only this category counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryDto>,
+    /// Only interruptive surfaces count.
+    #[serde(default)]
+    pub interruptive_only: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn three() -> u32 {
+    3
+}
+
+fn twenty_four() -> u32 {
+    24
+}
+
+fn window(field: &str, hours: u32) -> Result<Period, Problem> {
+    if (1..=24 * 90).contains(&hours) {
+        Ok(Period::Window(i64::from(hours) * 3_600_000))
+    } else {
+        Err(invalid(field, "must be 1-2160"))
+    }
+}
+
+fn budget_of(b: &BudgetDto) -> Result<Budget, Problem> {
+    let mut caps = vec![
+        Cap {
+            max: b.interruptive_per_session,
+            period: Period::Session,
+            category: None,
+            interruptive_only: true,
+        },
+        Cap {
+            max: b.max_campaigns,
+            period: window("window_hours", b.window_hours)?,
+            category: None,
+            interruptive_only: false,
+        },
+    ];
+    for (i, c) in b.caps.iter().enumerate() {
+        let at = format!("caps[{i}]");
+        caps.push(Cap {
+            max: c.max,
+            period: match c.window_hours {
+                None => Period::Session,
+                Some(h) => window("window_hours", h).map_err(|p| p.within(&at))?,
+            },
+            category: c.category.map(CategoryDto::to_category),
+            interruptive_only: c.interruptive_only,
+        });
+    }
+    Ok(Budget { caps })
 }
 
 /// `{"value":{"account_trait":"arr"},"high":50000,"medium":10000}`.
@@ -105,16 +184,20 @@ pub const DEFAULT_LIFECYCLE: &str = r#"[
 /// (JSON numbers are never NaN, so plain comparisons validate the thresholds.)
 pub fn parse_settings(text: &str) -> Result<(WorkspaceSettings, Budget, AccountModel), Problem> {
     let s: WorkspaceSettings = decode(text)?;
-    let budget = match s.budget {
+    let budget = match &s.budget {
         None => Budget::default(),
-        Some(b) if b.window_hours == 0 || b.window_hours > 24 * 90 => {
-            return Err(invalid("budget.window_hours", "must be 1-2160"));
-        }
-        Some(b) => Budget {
-            max_campaigns: b.max_campaigns,
-            window_ms: i64::from(b.window_hours) * 3_600_000,
-        },
+        Some(b) => budget_of(b).map_err(|p| p.within("budget"))?,
     };
+    if s.key_features.len() > 100
+        || s.key_features
+            .iter()
+            .any(|k| k.trim().is_empty() || k.len() > 200)
+    {
+        return Err(invalid(
+            "key_features",
+            "at most 100 event names of 1-200 characters",
+        ));
+    }
     let tiers = match &s.value_tiers {
         None => None,
         Some(t) if t.high <= t.medium => {
@@ -147,6 +230,7 @@ pub fn parse_settings(text: &str) -> Result<(WorkspaceSettings, Budget, AccountM
             tiers,
             lifecycle,
             health,
+            key_features: s.key_features.clone(),
         },
     ))
 }

@@ -61,6 +61,9 @@ impl Sdk {
         if let Some(extra) = properties.map(JsValue::unchecked_into::<Object>) {
             Object::assign(&props, &extra);
         }
+        self.engine.set_page(&path);
+        // A page view is sent at once: page-triggered messages should not wait for a batch.
+        self.engine.request_flush();
         let mut event = event::new_event(EventType::Page, &self.who);
         event.name = Some(path);
         event.properties = Some(JsProps(props.into()));

@@ -1,20 +1,84 @@
-//! Messages: rendering a decision's messages and reporting what the user does with them.
+//! Messages: rendering a decision's messages (after their delay, once their anchor element
+//! is on the page, only on matching pages) and reporting what the user does with them.
 
 use protocol::v1::{MessageAction, MessageDto};
+use rules::RoutePattern;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
-use super::Sdk;
+use super::{Sdk, with_state};
 use crate::event;
 use crate::render::{self, Renderer};
 
+/// How often, and how many times, to look for a message's anchor element (10 s in all).
+const ANCHOR_POLL_MS: i32 = 200;
+const ANCHOR_POLLS: u32 = 50;
+
+/// Whether the current page matches a message's route pattern (no pattern: every page).
+fn on_its_page(m: &MessageDto, path: &str) -> bool {
+    m.page
+        .as_deref()
+        .and_then(|p| RoutePattern::new(p).ok())
+        .is_none_or(|p| p.matches(path))
+}
+
+fn anchor_present(anchor: &str) -> bool {
+    // The edge validated the anchor to `[A-Za-z0-9_.-]+`, so the selector is well-formed.
+    let selector = ["[data-cairn-anchor=\"", anchor, "\"]"].concat();
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&selector).ok().flatten())
+        .is_some()
+}
+
+/// Calls `f` with the SDK after `ms` milliseconds.
+fn later(ms: i32, f: impl FnOnce(&mut Sdk) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::once_into_js(move || with_state(f));
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+}
+
 impl Sdk {
-    /// Renders new messages and reports them `shown`.
+    /// Renders a decision's messages: now, or after their delay / once their anchor appears.
     pub(super) fn render(&mut self, messages: &[MessageDto]) {
+        for m in messages {
+            let delay_ms = m.delay_seconds.unwrap_or(0).saturating_mul(1000);
+            if delay_ms > 0 {
+                let m = m.clone();
+                later(i32::try_from(delay_ms).unwrap_or(i32::MAX), move |sdk| {
+                    sdk.render_when_ready(m, 0);
+                });
+            } else {
+                self.render_when_ready(m.clone(), 0);
+            }
+        }
+    }
+
+    /// Renders `m` if its anchor is present and its page still matches; polls for the anchor.
+    fn render_when_ready(&mut self, m: MessageDto, polls: u32) {
+        if !on_its_page(&m, &self.last_path) {
+            return;
+        }
+        if let Some(anchor) = m.wait_for.as_deref()
+            && !anchor_present(anchor)
+        {
+            if polls < ANCHOR_POLLS {
+                later(ANCHOR_POLL_MS, move |sdk| {
+                    sdk.render_when_ready(m, polls + 1);
+                });
+            }
+            return;
+        }
+        self.render_now(&m);
+    }
+
+    fn render_now(&mut self, m: &MessageDto) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        if messages.is_empty() {
-            return;
-        }
         if self.renderer.is_none() {
             match Renderer::new(&doc) {
                 Ok(renderer) => self.renderer = Some(renderer),
@@ -24,10 +88,28 @@ impl Sdk {
         let shown = self
             .renderer
             .as_mut()
-            .map(|r| r.show(&doc, messages))
+            .map(|r| r.show(&doc, std::slice::from_ref(m)))
             .unwrap_or_default();
         for campaign in &shown {
+            if m.page.is_some() {
+                self.page_bound.push(m.clone());
+            }
             self.report(campaign, MessageAction::Shown);
+        }
+    }
+
+    /// After a route change: removes messages bound to pages the user has left (not a
+    /// dismissal; the edge may show them again on a matching page).
+    pub(super) fn drop_off_page_messages(&mut self) {
+        let path = self.last_path.clone();
+        let (stay, leave): (Vec<_>, Vec<_>) = std::mem::take(&mut self.page_bound)
+            .into_iter()
+            .partition(|m| on_its_page(m, &path));
+        self.page_bound = stay;
+        if let Some(r) = self.renderer.as_mut() {
+            for m in leave {
+                let _ = r.close(&m.campaign);
+            }
         }
     }
 
@@ -36,6 +118,7 @@ impl Sdk {
         let Some(cta_url) = self.renderer.as_mut().and_then(|r| r.close(campaign)) else {
             return;
         };
+        self.page_bound.retain(|m| m.campaign != campaign);
         self.report(campaign, action);
         if let (MessageAction::Clicked, Some(url)) = (action, cta_url) {
             render::navigate(&url);

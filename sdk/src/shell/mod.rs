@@ -48,6 +48,8 @@ pub(crate) struct Sdk {
     /// `flush()` promises: resolved when request number `.1` has finished or the queue is empty.
     waiters: Vec<(Function, u32)>,
     renderer: Option<Renderer>,
+    /// Shown messages bound to a route pattern, removed when the user leaves it.
+    page_bound: Vec<protocol::v1::MessageDto>,
     last_path: String,
     /// Everything queued has been beaconed since the last change.
     beaconed: bool,
@@ -124,6 +126,7 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
         finished: 0,
         waiters: Vec::new(),
         renderer: None,
+        page_bound: Vec::new(),
         last_path: window.location().pathname().unwrap_or_default(),
         beaconed: false,
     };
@@ -192,6 +195,7 @@ pub(crate) fn path_maybe_changed() {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok());
         if let Some(path) = path.filter(|p| *p != sdk.last_path) {
             sdk.last_path = path;
+            sdk.drop_off_page_messages();
             sdk.page(None);
         }
     });
