@@ -143,3 +143,5 @@ cairn.init({
   ...(flush > 0 ? { flushIntervalMs: flush } : {}),
   debug: params.has('debug'),
 }).catch((err) => console.warn('Cairn did not start:', err));
+// With ?debug, `cairn.debug()` in the console explains every campaign's verdict.
+if (params.has('debug')) window.cairn = cairn;

@@ -53,3 +53,10 @@ export function page(properties?: Properties): void;
 
 /** Sends what is queued now. Resolves when that request has finished or nothing was queued. */
 export function flush(): Promise<void>;
+
+/**
+ * Prints to the console why each campaign is or is not shown to the current user on this
+ * page (one line per campaign), and resolves with the decision, or the edge's error body
+ * when the write key is not debug-enabled; `null` before `init`.
+ */
+export function debug(): Promise<unknown>;

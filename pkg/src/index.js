@@ -76,3 +76,16 @@ export function flush() {
     return Promise.resolve();
   }
 }
+
+/**
+ * Prints to the console why each campaign is or is not shown to the current user on this
+ * page, and resolves with the decision (`null` before `init`). Needs a debug-enabled key.
+ */
+export function debug() {
+  if (!live) return Promise.resolve(null);
+  try {
+    return wasm.debug().catch(() => null);
+  } catch {
+    return Promise.resolve(null);
+  }
+}

@@ -142,6 +142,11 @@ impl Engine {
         self.page = page;
     }
 
+    /// The workspace's public write key.
+    pub fn write_key(&self) -> &str {
+        &self.cfg.write_key
+    }
+
     /// The page this tab is on, if known.
     pub fn page(&self) -> Option<&str> {
         self.page.as_deref()

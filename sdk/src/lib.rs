@@ -80,6 +80,13 @@ pub fn page(properties: &JsValue) {
     });
 }
 
+/// Prints to the console why each campaign is or is not shown to the current user on the
+/// current page, and resolves with the decision (needs a debug-enabled write key).
+#[wasm_bindgen(js_name = debug)]
+pub fn debug() -> js_sys::Promise {
+    shell::debug()
+}
+
 /// Sends what is queued now. Resolves when the queue is empty or that request has finished.
 #[wasm_bindgen(js_name = flush)]
 pub fn flush() -> js_sys::Promise {

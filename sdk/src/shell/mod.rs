@@ -23,9 +23,12 @@ use crate::js;
 use crate::render::Renderer;
 use crate::storage::Store;
 
+mod debug;
 mod delivery;
 mod events;
 mod messages;
+
+pub(crate) use debug::debug;
 
 thread_local! {
     static SDK: RefCell<Option<Sdk>> = const { RefCell::new(None) };

@@ -1,0 +1,71 @@
+//! `debug()`: asks the edge why each campaign is or is not shown to the current user on the
+//! current page, prints one line per campaign to the console, and resolves with the decision.
+//! Verdicts are only given to debug-enabled write keys; otherwise the edge's error is printed.
+
+use js_sys::{Function, Promise};
+use protocol::v1::{DecideRequest, DecideResponse};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{Response, console};
+
+use super::{Sdk, with_sdk};
+use crate::{decode, encode, js};
+
+/// The promise `debug()` returns: the decision's JSON, or the edge's error body.
+pub(crate) fn debug() -> Promise {
+    Promise::new(&mut |resolve: Function, _reject| {
+        with_sdk(move |sdk| match sdk.map(Sdk::debug_request) {
+            Some(Some((url, body))) => spawn_local(async move {
+                let value = ask(&url, &body).await.unwrap_or(JsValue::NULL);
+                let _ = resolve.call1(&JsValue::NULL, &value);
+            }),
+            _ => {
+                console::warn_1(&JsValue::from_str("cairn: debug() needs init() first"));
+                let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+            }
+        });
+    })
+}
+
+impl Sdk {
+    /// The decide URL and request body for the current user and page.
+    fn debug_request(&mut self) -> Option<(String, String)> {
+        let req = DecideRequest {
+            write_key: self.engine.write_key().to_owned(),
+            user_id: self.who.user_id.clone(),
+            account_id: self.who.account_id.clone(),
+            debug: true,
+            page: self.engine.page().map(str::to_owned),
+        };
+        let url = self.events_url.strip_suffix("/v1/events")?.to_owned() + "/v1/decide";
+        Some((url, encode::to_json(&req).ok()?))
+    }
+}
+
+async fn ask(url: &str, body: &str) -> Result<JsValue, JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let init = js::object(&[("method", "POST"), ("body", body)]);
+    js::set(
+        &init,
+        "headers",
+        &js::object(&[("Content-Type", "text/plain")]),
+    );
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, init.unchecked_ref()))
+        .await?
+        .unchecked_into();
+    let ok = resp.ok();
+    let json = JsFuture::from(resp.json()?).await?;
+    if !ok {
+        console::warn_2(&JsValue::from_str("cairn: debug() refused:"), &json);
+        return Ok(json);
+    }
+    if let Some(reply) = decode::from_js::<DecideResponse>(json.clone()) {
+        let lines = reply.decision.verdicts.unwrap_or_default();
+        for v in &lines {
+            let detail = v.detail.as_deref().unwrap_or("");
+            let line = ["cairn: ", &v.campaign, " → ", &v.verdict, " ", detail].concat();
+            console::log_1(&JsValue::from_str(&line));
+        }
+    }
+    Ok(json)
+}
