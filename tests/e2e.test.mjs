@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { fresh, stored, URL_BASE } from './helpers.mjs';
+import { fresh, SECRET_KEY, stored, URL_BASE } from './helpers.mjs';
 
 let browser;
 
@@ -148,4 +148,65 @@ test('client-side routes: pushState records page views, and a reload on /reports
   assert.deepEqual(paths, ['/', '/', '/reports', '/reports'], 'one page view per route change, named by path');
   await page.close();
   assert.deepEqual(problems, []);
+});
+
+test('trigger campaigns: the CFO-approval banner reaches the user who submitted a large expense, not a colleague; the reports tip follows the route', { timeout: 90_000 }, async () => {
+  const account = fresh('acct');
+  const [alex, blair] = [fresh('alex'), fresh('blair')];
+  const open = async (user) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    const logs = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => (m.type() === 'error' ? problems : logs).push(m.text()));
+    await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200&debug`);
+    await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    return { context, page, problems, logs };
+  };
+  const submit = async (page, amount) => {
+    await page.fill('input[name="description"]', `Expense of ${amount}`);
+    await page.fill('input[name="amount"]', String(amount));
+    await page.click('button[data-cairn-feature="create_expense"]');
+    await page.click('#expenses [data-submit]');
+  };
+  const a = await open(alex);
+  const b = await open(blair);
+
+  // Alex submits a large expense: the event trigger fires and the property filter holds.
+  await submit(a.page, 2500);
+  const approval = a.page.locator('[data-cairn-message="big-approval"]');
+  await approval.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await approval.innerText(), /CFO/);
+
+  // Blair, in the same account, submits a small one: the trigger fires, the audience does not hold.
+  await submit(b.page, 40);
+  await b.page.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
+  assert.equal(await b.page.locator('[data-cairn-message="big-approval"]').count(), 0);
+  const why = await fetch(`${URL_BASE}/v1/debug/why?user=${blair}&account=${account}&campaign=big-approval`, {
+    headers: { authorization: `Bearer ${SECRET_KEY}` },
+  });
+  const [verdict] = (await why.json()).decision.verdicts;
+  assert.equal(verdict.verdict, 'audience_mismatch');
+  assert.match(verdict.detail, /user submit_for_approval events today where amount ≥ 1000 \(0\) ≥ 1/);
+
+  // The SDK's debug() prints the same explanation in the browser console.
+  const decision = await b.page.evaluate(() => window.cairn.debug());
+  assert.ok(decision.decision.verdicts.some((v) => v.campaign === 'big-approval'));
+  assert.ok(b.logs.some((l) => /^cairn: big-approval → audience_mismatch audience: /.test(l)), b.logs.join('\n'));
+
+  // The reports tip is bound to /reports: it appears on the route and leaves with it.
+  const tip = b.page.locator('[data-cairn-message="reports-tip"]');
+  assert.equal(await tip.count(), 0);
+  await b.page.click('nav a[data-route="/reports"]');
+  await tip.waitFor({ state: 'visible', timeout: 15_000 });
+  mkdirSync('test-results', { recursive: true });
+  await b.page.screenshot({ path: 'test-results/e2e-reports-tip.png' });
+  await b.page.click('nav a[data-route="/"]');
+  await tip.waitFor({ state: 'detached', timeout: 5_000 });
+
+  await a.context.close();
+  await b.context.close();
+  assert.deepEqual([...a.problems, ...b.problems], []);
 });
