@@ -6,6 +6,7 @@
 mod build;
 mod edge;
 mod run;
+mod schema;
 mod seed;
 mod setup;
 mod size;
@@ -20,6 +21,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   js      run only tests/*.test.mjs against a fresh wrangler dev (after `build`)
   size    report gzipped sizes of the SDK and the edge worker
   bench   benchmark `rules::decide` (200 campaigns, 90 days of usage)
+  schema  write the JSON Schemas of campaign and settings documents into docs/schema/
   setup   install what the other commands need (idempotent)";
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
             &["bench", "-p", "rules", "--bench", "decide"],
         )),
         Some("setup") => setup::ensure(true),
+        Some("schema") => schema::write(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -15,6 +15,7 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// A campaign as authored (strict: unknown fields are errors).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignDoc {
     /// Unique id in the workspace.
@@ -60,6 +61,7 @@ pub struct CampaignDoc {
 
 /// Surfaces on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SurfaceDto {
     /// A dialog.
@@ -70,6 +72,7 @@ pub enum SurfaceDto {
 
 /// Categories on the wire.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CategoryDto {
     /// Anything else.
@@ -106,6 +109,7 @@ impl CategoryDto {
 
 /// Recurrence on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecurrenceDto {
     /// Once per user.
@@ -122,6 +126,7 @@ pub enum RecurrenceDto {
 
 /// `{"max":3,"every_days":1}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimesDto {
     /// Most shows (1-100).
@@ -133,6 +138,7 @@ pub struct TimesDto {
 
 /// `{"days":7}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EveryDto {
     /// Days between shows (1-365).
@@ -146,6 +152,7 @@ fn one() -> u32 {
 /// Triggers on the wire: `{"page":"/reports/*"}`, `{"event":{"name":"submit_expense"}}`,
 /// `{"element":"submit-button"}` or `{"fact":{…condition…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum TriggerDto {
     /// On a page whose path matches the route pattern.
@@ -160,6 +167,7 @@ pub enum TriggerDto {
 
 /// `{"name":"submit_expense","within_hours":24}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventTriggerDto {
     /// The tracked event name.
@@ -175,6 +183,7 @@ fn default_within() -> u32 {
 
 /// `{"max_users":3,"window_hours":24}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountCapDto {
     /// Users per window (1-10000).
@@ -186,6 +195,7 @@ pub struct AccountCapDto {
 
 /// `{"holdout_percent":10,"variants":[{"id":"short","weight":1,"content":{…}}]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExperimentDto {
     /// Share of users held out (0-100).
@@ -198,6 +208,7 @@ pub struct ExperimentDto {
 
 /// One variant: its id, weight and (optionally) its own content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VariantDto {
     /// Variant id (as a campaign id).
@@ -212,6 +223,7 @@ pub struct VariantDto {
 
 /// The text of a message. Rendered as text only, never as HTML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Content {
     /// Heading.
@@ -228,6 +240,7 @@ pub struct Content {
 
 /// A call to action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Cta {
     /// Button label.

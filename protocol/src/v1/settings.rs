@@ -11,6 +11,7 @@ use rules::{AccountModel, Budget, Cap, Component, Condition, Health, Period, Sta
 
 /// Per-workspace settings (strict: unknown fields are errors).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceSettings {
     /// The frequency budget shared by every surface.
@@ -32,6 +33,7 @@ pub struct WorkspaceSettings {
 
 /// `{"max_campaigns":3,"window_hours":24,"interruptive_per_session":1,"caps":[…]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BudgetDto {
     /// Distinct campaigns per window, over every surface (default 3).
@@ -50,6 +52,7 @@ pub struct BudgetDto {
 
 /// `{"category":"upgrade","max":1,"window_hours":168}`; without `window_hours`, per session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CapDto {
     /// Campaigns per period.
@@ -117,6 +120,7 @@ fn budget_of(b: &BudgetDto) -> Result<Budget, Problem> {
 
 /// `{"value":{"account_trait":"arr"},"high":50000,"medium":10000}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TiersDto {
     /// What ranks accounts.
@@ -129,6 +133,7 @@ pub struct TiersDto {
 
 /// `{"stage":"adopting","when":{…}}`; the first stage has no `when`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StageDto {
     /// Stage name.
@@ -140,6 +145,7 @@ pub struct StageDto {
 
 /// `{"components":[…],"green_at":70,"yellow_at":40}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HealthDto {
     /// Weighted components.
@@ -152,6 +158,7 @@ pub struct HealthDto {
 
 /// `{"name":"usage trend","weight":3,"value":{…},"red_at":-50,"green_at":0}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComponentDto {
     /// Shown in explanations.

@@ -11,6 +11,7 @@ use rules::{
 
 /// The targeting language on the wire: `{"all":[…]}`, `{"gt":[left,right]}`, …
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConditionDto {
     /// Every child holds.
@@ -37,6 +38,7 @@ pub enum ConditionDto {
 
 /// An operand: `{"value":5}`, `{"user_trait":"role"}`, `{"account_trait":"plan"}`, `{"usage":{…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum OperandDto {
     /// A literal string, number, boolean or null.
@@ -72,6 +74,7 @@ pub enum OperandDto {
 
 /// Events of a name, filtered by properties, counted in a window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventCountDto {
     /// The tracked event name.
@@ -93,6 +96,7 @@ fn default_event_window() -> WindowDto {
 
 /// `{"property":"amount","op":"gte","value":1000}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PropertyFilterDto {
     /// The property name.
@@ -105,6 +109,7 @@ pub struct PropertyFilterDto {
 
 /// A comparison operator on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpDto {
     /// Equal.
@@ -123,6 +128,7 @@ pub enum OpDto {
 
 /// An event name and whose occurrences count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventRefDto {
     /// The tracked event name.
@@ -134,6 +140,7 @@ pub struct EventRefDto {
 
 /// Account facts defined by workspace settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ComputedDto {
     /// `high`, `medium` or `low`.
@@ -148,6 +155,7 @@ pub enum ComputedDto {
 
 /// A scope and a window of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ActivityDto {
     /// `user` or `account` (default).
@@ -159,6 +167,7 @@ pub struct ActivityDto {
 
 /// A window of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DaysDto {
     /// Window length in days.
@@ -167,6 +176,7 @@ pub struct DaysDto {
 
 /// A metered feature and the account trait holding its monthly limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LimitDto {
     /// The tracked event name.
@@ -177,6 +187,7 @@ pub struct LimitDto {
 
 /// The account trait holding licensed seats, and the activity window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SeatsDto {
     /// The account trait with the seat count.
@@ -208,6 +219,7 @@ fn scope(s: ScopeDto) -> Scope {
 
 /// `{"feature":"create_expense","scope":"account","window":"month"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UsageDto {
     /// The tracked event name.
@@ -225,6 +237,7 @@ fn account_scope() -> ScopeDto {
 
 /// Usage scope on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeDto {
     /// This user.
@@ -235,6 +248,7 @@ pub enum ScopeDto {
 
 /// Usage window on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WindowDto {
     /// Today (UTC).
