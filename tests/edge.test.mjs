@@ -257,3 +257,64 @@ test('page triggers follow the page the SDK reports; event triggers wait for the
   assert.equal(bad.status, 400);
   assert.deepEqual([bad.json.error.code, bad.json.error.field], ['invalid_value', 'page']);
 });
+
+test('experiments: sticky arms, the holdout sees nothing, and each exposure is stored once', async () => {
+  const day = 86_400_000;
+  const arms = { control: 0, rules: 0, delegate: 0 };
+  for (let n = 0; n < 12; n++) {
+    const account = fresh('exp');
+    const user = `u${n}`;
+    // A quiet quarter, then a busy week: engagement is up by more than half.
+    const history = [
+      ...Array.from({ length: 24 }, (_, i) => ({ ...track(account, 'create_expense', user), timestamp: Date.now() - (10 + i * 3) * day })),
+      ...Array.from({ length: 12 }, (_, i) => ({ ...track(account, 'create_expense', user), timestamp: Date.now() - (i % 6) * day - 60_000 })),
+    ];
+    const res = await post('/v1/events', { write_key: WRITE_KEY, events: history });
+    assert.equal(res.status, 200, res.text);
+    const decide = async () =>
+      (await post('/v1/decide', { write_key: WRITE_KEY, user_id: user, account_id: account, debug: true })).json.decision;
+    const first = await decide();
+    const message = [...(res.json.decision?.messages ?? []), ...first.messages].find((m) => m.campaign === 'increase');
+    const verdict = first.verdicts.find((v) => v.campaign === 'increase').verdict;
+    const exposures = (await stored(account)).json.events.filter((e) => e.event.type === 'exposure');
+    assert.equal(exposures.length, 1, `one exposure for ${user}: ${JSON.stringify(exposures)}`);
+    const [exposure] = exposures;
+    assert.equal(exposure.event.campaign, 'increase');
+    if (exposure.event.arm === 'control') {
+      assert.equal(message, undefined, 'the holdout is not shown the message');
+      assert.equal(verdict, 'holdout');
+      arms.control++;
+    } else {
+      assert.equal(message?.variant, exposure.event.variant, 'the shown variant is the exposed one');
+      assert.ok(['rules', 'delegate'].includes(message.variant));
+      arms[message.variant]++;
+    }
+    // Asking again changes nothing: the arm is sticky and the exposure is not stored twice.
+    await decide();
+    const again = (await stored(account)).json.events.filter((e) => e.event.type === 'exposure');
+    assert.equal(again.length, 1);
+  }
+  assert.equal(arms.control + arms.rules + arms.delegate, 12);
+  assert.ok(arms.rules > 0 && arms.delegate > 0, JSON.stringify(arms));
+});
+
+test('survey answers are validated, stored once, and complete their message', async () => {
+  const account = fresh('survey');
+  const answer = (score, extra = {}) => event('survey', account, { campaign: 'welcome', score, ...extra });
+  const bad = await post('/v1/events', batch([answer(11), answer(9, { comment: 'x'.repeat(2001) }), event('survey', account, { campaign: 'welcome' })]));
+  assert.equal(bad.status, 400, bad.text);
+  assert.deepEqual(
+    bad.json.rejected.map((r) => [r.code, r.field]),
+    [['invalid_value', 'events[0].score'], ['invalid_value', 'events[1].comment'], ['missing_field', 'events[2].score']],
+  );
+  assert.equal((await stored(account)).json.events.length, 0, 'nothing from a rejected batch is stored');
+
+  const good = answer(9, { comment: 'Approvals are so much faster' });
+  const res = await post('/v1/events', batch([good, good]));
+  assert.deepEqual([res.json.accepted, res.json.duplicates], [1, 1]);
+  const events = (await stored(account)).json.events.map((e) => e.event);
+  assert.deepEqual(events.map((e) => [e.type, e.score, e.comment]), [['survey', 9, 'Approvals are so much faster']]);
+  // Answering completes the message that asked.
+  const decision = (await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, debug: true })).json.decision;
+  assert.equal(decision.verdicts.find((v) => v.campaign === 'welcome').verdict, 'completed');
+});

@@ -172,6 +172,20 @@ pub enum Operand {
         /// First occurrence (true) or last (false).
         first: bool,
     },
+    /// The current user's latest answer (0-10) to a survey campaign; null if none.
+    SurveyScore {
+        /// The survey campaign.
+        campaign: String,
+    },
+    /// Net Promoter Score of the account (-100..100) from each user's latest answer (0-10)
+    /// to a survey campaign in the last `days` days: % promoters (9-10) minus % detractors
+    /// (0-6); null without answers.
+    Nps {
+        /// The survey campaign.
+        campaign: String,
+        /// Window length.
+        days: u32,
+    },
     /// Percentage of the workspace's key features used in the last `days` days.
     AdoptionBreadth {
         /// The user or the whole account.
@@ -319,6 +333,28 @@ impl Operand {
                     Value::Number(f64::from(now.day().0 - at.day().0))
                 })
             }
+            Operand::SurveyScore { campaign } => facts
+                .surveys
+                .iter()
+                .filter(|s| s.by_current_user && s.campaign == *campaign)
+                .max_by_key(|s| s.at)
+                .map_or(Value::Null, |s| Value::Number(f64::from(s.score))),
+            Operand::Nps { campaign, days } => {
+                let from = now.day().minus(window_days(*days));
+                let scores: Vec<u32> = facts
+                    .surveys
+                    .iter()
+                    .filter(|s| s.campaign == *campaign && s.at.day() >= from)
+                    .map(|s| s.score)
+                    .collect();
+                if scores.is_empty() {
+                    return Value::Null;
+                }
+                let share = |f: fn(&u32) -> bool| {
+                    scores.iter().filter(|s| f(s)).count() as f64 / scores.len() as f64
+                };
+                Value::Number(((share(|s| *s >= 9) - share(|s| *s <= 6)) * 100.0).round())
+            }
             Operand::AdoptionBreadth { scope, days } => {
                 let keys = &ctx.model.key_features;
                 let usage = match scope {
@@ -417,6 +453,10 @@ impl fmt::Display for Operand {
                     "{} key features used in the last {days} days, %",
                     who(*scope)
                 )
+            }
+            Operand::SurveyScore { campaign } => write!(f, "the user's answer to {campaign}"),
+            Operand::Nps { campaign, days } => {
+                write!(f, "NPS of {campaign} over the last {days} days")
             }
         }
     }

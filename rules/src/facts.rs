@@ -88,6 +88,19 @@ pub struct EventFact {
     pub properties: Traits,
 }
 
+/// A user's latest answer to a survey campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyFact {
+    /// The campaign that asked.
+    pub campaign: String,
+    /// Whether the user being decided for answered.
+    pub by_current_user: bool,
+    /// 0-10.
+    pub score: u32,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// The first and last time an event name was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
@@ -135,6 +148,8 @@ pub struct Facts {
     /// Recent events of the names that conditions filter by property (see
     /// [`crate::Catalog::property_filtered_events`]).
     pub events: Vec<EventFact>,
+    /// Each user's latest answer per survey campaign.
+    pub surveys: Vec<SurveyFact>,
 }
 
 impl Facts {

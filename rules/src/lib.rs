@@ -31,7 +31,7 @@ pub use condition::{
 pub use decide::{Decision, Pick, decide};
 pub use error::ModelError;
 pub use experiment::{Arm, Experiment, bucket};
-pub use facts::{EventFact, Facts, Seen, Traits, Usage, Value};
+pub use facts::{EventFact, Facts, Seen, SurveyFact, Traits, Usage, Value};
 pub use history::{DELIVERY_LEASE_MS, History, MessageRecord, Outcome};
 pub use model::{
     AccountCap, Campaign, CampaignId, Catalog, DEFAULT_SNOOZE_MS, Recurrence, Surface,

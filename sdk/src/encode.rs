@@ -276,6 +276,8 @@ mod tests {
             traits: None,
             campaign: None,
             action: None,
+            score: None,
+            comment: None,
         }
     }
 

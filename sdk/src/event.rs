@@ -49,6 +49,8 @@ pub(crate) fn new_event(kind: EventType, who: &Identity) -> Event {
         traits: None,
         campaign: None,
         action: None,
+        score: None,
+        comment: None,
     }
 }
 

@@ -144,6 +144,17 @@ fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result
             .iter()
             .try_for_each(|(k, v)| store.set_trait(TraitOwner::Account, k, v, at.0)),
         EventKind::Page { .. } => Ok(()),
+        EventKind::Survey {
+            campaign,
+            score,
+            comment,
+        } => {
+            store.add_survey(&event.user_id, campaign, *score, comment.as_deref(), at.0)?;
+            // Answering completes the message.
+            let mut record = store.message(&event.user_id, campaign)?;
+            record.record(Outcome::Clicked, at);
+            store.save_message(&event.user_id, campaign, &record)
+        }
         EventKind::Message { campaign, outcome } => {
             let mut record = store.message(&event.user_id, campaign)?;
             record.record(*outcome, at);

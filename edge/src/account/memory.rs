@@ -4,7 +4,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult, event_properties};
-use rules::{CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, Timestamp, Value};
+use rules::{
+    CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
+};
 
 use super::{
     AccountStore, Accounts, MAX_PROPERTY_EVENTS, NewEvent, TraitOwner, current_session, ingest,
@@ -30,6 +32,8 @@ pub struct MemoryAccountStore {
     users: BTreeMap<String, (i64, i64)>,
     sessions: BTreeMap<String, (i64, i64)>,
     seen: BTreeMap<(String, String), Seen>,
+    /// Latest answer per (user, campaign): score and time.
+    surveys: BTreeMap<(String, String), (u32, i64)>,
     user_traits: BTreeMap<String, BTreeMap<String, (Value, i64)>>,
     account_traits: BTreeMap<String, (Value, i64)>,
     usage: BTreeMap<(String, String, Day), u32>,
@@ -58,6 +62,21 @@ impl AccountStore for MemoryAccountStore {
         *seen = (seen.0.min(at), seen.1.max(at));
         let session = next_session(self.sessions.get(user_id).copied(), at);
         self.sessions.insert(user_id.to_owned(), session);
+        Ok(())
+    }
+
+    fn add_survey(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        score: u32,
+        _comment: Option<&str>,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let key = (user_id.to_owned(), campaign.as_str().to_owned());
+        if self.surveys.get(&key).is_none_or(|(_, t)| *t <= at) {
+            self.surveys.insert(key, (score, at));
+        }
         Ok(())
     }
 
@@ -138,6 +157,16 @@ impl AccountStore for MemoryAccountStore {
         for ((user, name), span) in &self.seen {
             facts.add_seen(user == user_id, name, *span);
         }
+        facts.surveys = self
+            .surveys
+            .iter()
+            .map(|((user, campaign), (score, at))| SurveyFact {
+                campaign: campaign.clone(),
+                by_current_user: user == user_id,
+                score: *score,
+                at: Timestamp(*at),
+            })
+            .collect();
         facts.events = self
             .events
             .iter()

@@ -56,6 +56,15 @@ pub trait AccountStore {
     /// Records that `user_id` was active at `at`: first and last seen, and the session
     /// (see [`next_session`]).
     fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError>;
+    /// Stores a survey answer of `user_id` to `campaign`.
+    fn add_survey(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        score: u32,
+        comment: Option<&str>,
+        at: i64,
+    ) -> Result<(), AppError>;
     /// Records that `user_id` performed the tracked event `name` at `at` (first/last seen).
     fn add_seen(&mut self, user_id: &str, name: &str, at: i64) -> Result<(), AppError>;
     /// Sets a trait if `at` is not older than the stored value's time.

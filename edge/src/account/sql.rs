@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use protocol::v1::{AccountEventDto, event_properties};
-use rules::{CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, Timestamp, Value};
+use rules::{
+    CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
+};
 use worker::{SqlStorage, SqlStorageValue as V};
 
 use super::{
@@ -12,7 +14,7 @@ use super::{
 use crate::error::AppError;
 
 /// Schema changes in order; `meta.schema` counts how many have been applied.
-const MIGRATIONS: [&str; 2] = [V1, V2];
+const MIGRATIONS: [&str; 3] = [V1, V2, V3];
 
 /// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
@@ -71,6 +73,12 @@ const V2: &str = "CREATE TABLE sessions (
          ALTER TABLE messages ADD COLUMN trigger_held INTEGER;
          ALTER TABLE messages ADD COLUMN crossed INTEGER;
          ALTER TABLE messages ADD COLUMN exposed INTEGER;";
+
+/// Survey answers (every answer is kept; decisions use each user's latest).
+const V3: &str = "CREATE TABLE surveys (
+           user_id TEXT NOT NULL, campaign TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT,
+           at INTEGER NOT NULL);
+         CREATE INDEX surveys_by_user ON surveys (user_id, campaign, at);";
 
 /// The account's SQLite database.
 #[derive(Debug)]
@@ -171,6 +179,27 @@ impl AccountStore for SqlStore<'_> {
         self.sql.exec(
             "INSERT OR REPLACE INTO sessions (user_id, started_at, last_seen) VALUES (?, ?, ?)",
             vec![user_id.into(), V::Integer(start), V::Integer(last)],
+        )?;
+        Ok(())
+    }
+
+    fn add_survey(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        score: u32,
+        comment: Option<&str>,
+        at: i64,
+    ) -> Result<(), AppError> {
+        self.sql.exec(
+            "INSERT INTO surveys (user_id, campaign, score, comment, at) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                user_id.into(),
+                campaign.as_str().into(),
+                V::Integer(i64::from(score)),
+                comment.map(str::to_owned).into(),
+                V::Integer(at),
+            ],
         )?;
         Ok(())
     }
@@ -305,6 +334,26 @@ impl AccountStore for SqlStore<'_> {
             };
             facts.add_seen(user == user_id, &name, span);
         }
+        // SQLite returns the other columns of the row holding max(at).
+        for r in self.rows(
+            "SELECT user_id, campaign, score, max(at) FROM surveys GROUP BY user_id, campaign",
+            Vec::new(),
+        )? {
+            let (Some(user), Some(campaign), Some(score), Some(at)) = (
+                text(r.first()),
+                text(r.get(1)),
+                int(r.get(2)),
+                int(r.get(3)),
+            ) else {
+                continue;
+            };
+            facts.surveys.push(SurveyFact {
+                campaign,
+                by_current_user: user == user_id,
+                score: u32::try_from(score).unwrap_or(0),
+                at: Timestamp(at),
+            });
+        }
         for name in with_properties {
             for r in self.rows(
                 "SELECT user_id, timestamp, body FROM events WHERE type = 'track' AND name = ?
@@ -342,7 +391,12 @@ impl AccountStore for SqlStore<'_> {
                 facts.user_traits.insert(key, value);
             }
         }
-        for r in self.rows("SELECT user_id, feature, day, count FROM usage", Vec::new())? {
+        // Windows reach back at most 366 days, trends 90 + 90: older rows never matter.
+        let oldest = i64::from(now.day().0) - 400;
+        for r in self.rows(
+            "SELECT user_id, feature, day, count FROM usage WHERE day >= ?",
+            vec![V::Integer(oldest)],
+        )? {
             let (Some(user), Some(feature), Some(day), Some(n)) = (
                 text(r.first()),
                 text(r.get(1)),

@@ -236,6 +236,28 @@ pub struct Content {
     /// Label of the dismiss button (default "Dismiss").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismiss_label: Option<String>,
+    /// A question answered with a score of 0-10 and an optional comment (NPS, micro-survey);
+    /// the answer is sent as a `survey` event and completes the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<Survey>,
+}
+
+/// A 0-10 question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    /// The question, e.g. "How likely are you to recommend Expensely to a colleague?".
+    pub question: String,
+    /// Label under 0 (e.g. "Not likely").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_label: Option<String>,
+    /// Label under 10 (e.g. "Very likely").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_label: Option<String>,
+    /// Offer a comment box with this label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_label: Option<String>,
 }
 
 /// A call to action.
@@ -427,6 +449,18 @@ impl Content {
         text("body", &self.body, 2000)?;
         if let Some(label) = &self.dismiss_label {
             text("dismiss_label", label, 60)?;
+        }
+        if let Some(survey) = &self.survey {
+            text("survey.question", &survey.question, 300)?;
+            for (field, label) in [
+                ("survey.low_label", &survey.low_label),
+                ("survey.high_label", &survey.high_label),
+                ("survey.comment_label", &survey.comment_label),
+            ] {
+                if let Some(label) = label {
+                    text(field, label, 60)?;
+                }
+            }
         }
         if let Some(cta) = &self.cta {
             text("cta.label", &cta.label, 60)?;

@@ -24,6 +24,8 @@ pub enum EventType {
     Page,
     /// An outcome of a shown message.
     Message,
+    /// An answer to a survey message: `score` (0-10) and an optional `comment`.
+    Survey,
 }
 
 /// What happened to a message (`action` on the wire).
@@ -70,6 +72,12 @@ pub struct EventDto<P> {
     /// What happened (message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<MessageAction>,
+    /// The answer, 0-10 (survey).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    /// A free-text comment, at most 2000 characters (survey).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// The validated meaning of an event.
@@ -102,6 +110,15 @@ pub enum EventKind {
         /// What happened.
         outcome: Outcome,
     },
+    /// A survey answer.
+    Survey {
+        /// Which campaign asked.
+        campaign: CampaignId,
+        /// 0-10.
+        score: u32,
+        /// Optional comment.
+        comment: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -113,6 +130,7 @@ impl EventKind {
             EventKind::Group { .. } => "group",
             EventKind::Page { .. } => "page",
             EventKind::Message { .. } => "message",
+            EventKind::Survey { .. } => "survey",
         }
     }
 }
@@ -162,16 +180,37 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
         EventType::Group => EventKind::Group {
             traits: traits(dto.traits.as_ref())?,
         },
+        EventType::Survey => {
+            let campaign = campaign_of(dto.campaign.as_deref())?;
+            let score = dto
+                .score
+                .ok_or_else(|| Problem::new(ErrorCode::MissingField, "score", "0-10"))?;
+            if score > 10 {
+                return Err(Problem::new(
+                    ErrorCode::InvalidValue,
+                    "score",
+                    "must be 0-10",
+                ));
+            }
+            if dto
+                .comment
+                .as_ref()
+                .is_some_and(|c| c.chars().count() > 2000)
+            {
+                return Err(Problem::new(
+                    ErrorCode::InvalidValue,
+                    "comment",
+                    "at most 2000 characters",
+                ));
+            }
+            EventKind::Survey {
+                campaign,
+                score,
+                comment: dto.comment.filter(|c| !c.trim().is_empty()),
+            }
+        }
         EventType::Message => {
-            let campaign = dto.campaign.as_deref().ok_or_else(|| {
-                Problem::new(
-                    ErrorCode::MissingField,
-                    "campaign",
-                    "message events name their campaign",
-                )
-            })?;
-            let campaign = CampaignId::new(campaign)
-                .map_err(|e| Problem::new(ErrorCode::InvalidValue, "campaign", e.to_string()))?;
+            let campaign = campaign_of(dto.campaign.as_deref())?;
             let action = dto.action.ok_or_else(|| {
                 Problem::new(
                     ErrorCode::MissingField,
@@ -217,6 +256,18 @@ pub fn event_properties(text: &str) -> Traits {
             Some((k, value))
         })
         .collect()
+}
+
+fn campaign_of(campaign: Option<&str>) -> Result<CampaignId, Problem> {
+    let campaign = campaign.ok_or_else(|| {
+        Problem::new(
+            ErrorCode::MissingField,
+            "campaign",
+            "message and survey events name their campaign",
+        )
+    })?;
+    CampaignId::new(campaign)
+        .map_err(|e| Problem::new(ErrorCode::InvalidValue, "campaign", e.to_string()))
 }
 
 fn required_name(name: Option<&str>) -> Result<String, Problem> {

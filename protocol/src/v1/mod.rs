@@ -18,7 +18,8 @@ pub use batch::{
 };
 pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, Content, Cta, EventTriggerDto, EveryDto,
-    ExperimentDto, RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
+    ExperimentDto, RecurrenceDto, SurfaceDto, Survey, TimesDto, TriggerDto, VariantDto,
+    parse_campaign,
 };
 pub use decide::{
     DecideRequest, DecideResponse, DecisionDto, MessageDto, VerdictDto, decision_dto,
@@ -33,8 +34,8 @@ pub use settings::{
     parse_settings,
 };
 pub use targeting::{
-    ActivityDto, ComputedDto, ConditionDto, DaysDto, EventCountDto, EventRefDto, LimitDto, OpDto,
-    OperandDto, PropertyFilterDto, ScopeDto, SeatsDto, UsageDto, WindowDto,
+    ActivityDto, ComputedDto, ConditionDto, DaysDto, EventCountDto, EventRefDto, LimitDto, NpsDto,
+    OpDto, OperandDto, PropertyFilterDto, ScopeDto, SeatsDto, SurveyRefDto, UsageDto, WindowDto,
 };
 
 /// The protocol version this module speaks.

@@ -70,6 +70,35 @@ pub enum OperandDto {
     DaysSinceLast(EventRefDto),
     /// `{"adoption_breadth":{"scope":"account","days":28}}`: % of the key features used.
     AdoptionBreadth(ActivityDto),
+    /// `{"survey_score":{"campaign":"nps"}}`: the user's latest answer (0-10); null if none.
+    SurveyScore(SurveyRefDto),
+    /// `{"nps":{"campaign":"nps","days":365}}`: the account's Net Promoter Score (-100..100).
+    Nps(NpsDto),
+}
+
+/// A survey campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyRefDto {
+    /// The survey campaign's id.
+    pub campaign: String,
+}
+
+/// A survey campaign and the window of answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NpsDto {
+    /// The survey campaign's id.
+    pub campaign: String,
+    /// Window in days (default 365).
+    #[serde(default = "year")]
+    pub days: u32,
+}
+
+fn year() -> u32 {
+    365
 }
 
 /// Events of a name, filtered by properties, counted in a window.
@@ -326,6 +355,13 @@ impl OperandDto {
                 name: e.name.clone(),
                 scope: scope(e.scope),
                 first: matches!(self, OperandDto::DaysSinceFirst(_)),
+            },
+            OperandDto::SurveyScore(r) => Operand::SurveyScore {
+                campaign: r.campaign.clone(),
+            },
+            OperandDto::Nps(n) => Operand::Nps {
+                campaign: n.campaign.clone(),
+                days: days_in("nps.days", n.days, 366)?,
             },
             OperandDto::AdoptionBreadth(a) => Operand::AdoptionBreadth {
                 scope: scope(a.scope),

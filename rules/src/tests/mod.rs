@@ -689,4 +689,35 @@ fn cyclic_definitions_resolve_to_null_instead_of_looping() {
     );
 }
 
+#[test]
+fn survey_answers_feed_the_score_and_the_nps() {
+    let answer = |user_is_me: bool, score: u32, days_ago: i64| SurveyFact {
+        campaign: "nps".into(),
+        by_current_user: user_is_me,
+        score,
+        at: NOW.plus_ms(-days_ago * DAY),
+    };
+    let mut f = Facts::default();
+    let nps = |days| Operand::Nps {
+        campaign: "nps".into(),
+        days,
+    };
+    let mine = Operand::SurveyScore {
+        campaign: "nps".into(),
+    };
+    assert_eq!(resolve(&f, nps(365)), "null");
+    assert_eq!(resolve(&f, mine.clone()), "null");
+    // Two promoters, one passive, one detractor: (2 - 1) / 4 = +25; the old answer is outside 90 days.
+    f.surveys = vec![
+        answer(true, 9, 1),
+        answer(false, 10, 2),
+        answer(false, 7, 3),
+        answer(false, 3, 4),
+        answer(false, 0, 200),
+    ];
+    assert_eq!(resolve(&f, nps(90)), "25");
+    assert_eq!(resolve(&f, nps(365)), "0");
+    assert_eq!(resolve(&f, mine), "9");
+}
+
 mod scheduling;
