@@ -37,7 +37,7 @@ pub use model::{
     AccountCap, Campaign, CampaignId, Catalog, DEFAULT_SNOOZE_MS, Recurrence, Surface,
 };
 pub use time::{Day, Timestamp};
-pub use trigger::{RoutePattern, Trigger};
+pub use trigger::{RoutePattern, Trigger, route_matches};
 pub use verdict::Verdict;
 
 /// Version of the decision semantics; carried on the wire so SDK and edge can detect a mismatch.

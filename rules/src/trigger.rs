@@ -33,18 +33,29 @@ pub enum Trigger {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutePattern {
     text: String,
-    segments: Vec<Segment>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Literal(String),
-    Param,
-    Star,
 }
 
 fn split(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
+}
+
+/// Whether `path` (query and fragment ignored) matches the route `pattern` (see
+/// [`RoutePattern`]; the pattern is assumed valid). Lean on purpose: the browser SDK uses it.
+pub fn route_matches(pattern: &str, path: &str) -> bool {
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let mut parts = split(path.get(..end).unwrap_or_default());
+    let mut segments = split(pattern).peekable();
+    while let Some(seg) = segments.next() {
+        let last = segments.peek().is_none();
+        match (seg, parts.next()) {
+            ("*", _) if last => return true,
+            ("*", Some(_)) => {}
+            (s, Some(_)) if s.starts_with(':') => {}
+            (s, Some(p)) if s == p => {}
+            _ => return false,
+        }
+    }
+    parts.next().is_none()
 }
 
 impl RoutePattern {
@@ -53,37 +64,19 @@ impl RoutePattern {
         let ok = text.starts_with('/')
             && text.len() <= 300
             && !text.contains(['?', '#', ' '])
-            && !text.contains("//");
+            && !text.contains("//")
+            && split(text).all(|s| s != ":");
         if !ok {
             return Err(ModelError::InvalidPattern(text.to_owned()));
         }
-        let segments = split(text)
-            .map(|s| match s {
-                "*" => Segment::Star,
-                p if p.starts_with(':') && p.len() > 1 => Segment::Param,
-                lit => Segment::Literal(lit.to_owned()),
-            })
-            .collect();
         Ok(Self {
             text: text.to_owned(),
-            segments,
         })
     }
 
     /// Whether `path` (query and fragment ignored) matches.
     pub fn matches(&self, path: &str) -> bool {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        let parts: Vec<&str> = split(path).collect();
-        let last = self.segments.len().saturating_sub(1);
-        for (i, seg) in self.segments.iter().enumerate() {
-            match (seg, parts.get(i)) {
-                (Segment::Star, _) if i == last => return true,
-                (Segment::Star | Segment::Param, Some(_)) => {}
-                (Segment::Literal(l), Some(p)) if l == p => {}
-                _ => return false,
-            }
-        }
-        parts.len() == self.segments.len()
+        route_matches(&self.text, path)
     }
 
     /// The pattern as written.
@@ -130,7 +123,7 @@ mod tests {
 
     #[test]
     fn invalid_patterns() {
-        for bad in ["reports", "/a?b", "/a#b", "//a", "/a b"] {
+        for bad in ["reports", "/a?b", "/a#b", "//a", "/a b", "/a/:"] {
             assert!(RoutePattern::new(bad).is_err(), "{bad}");
         }
     }

@@ -37,7 +37,11 @@ impl Sdk {
             debug: true,
             page: self.engine.page().map(str::to_owned),
         };
-        let url = self.events_url.strip_suffix("/v1/events")?.to_owned() + "/v1/decide";
+        // `events_url` is the endpoint followed by "/v1/events" (see `config`).
+        let endpoint = self
+            .events_url
+            .get(..self.events_url.len().checked_sub(10)?)?;
+        let url = [endpoint, "/v1/decide"].concat();
         Some((url, encode::to_json(&req).ok()?))
     }
 }

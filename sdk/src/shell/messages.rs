@@ -2,7 +2,7 @@
 //! is on the page, only on matching pages) and reporting what the user does with them.
 
 use protocol::v1::{MessageAction, MessageDto};
-use rules::RoutePattern;
+use rules::route_matches;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -16,10 +16,7 @@ const ANCHOR_POLLS: u32 = 50;
 
 /// Whether the current page matches a message's route pattern (no pattern: every page).
 fn on_its_page(m: &MessageDto, path: &str) -> bool {
-    m.page
-        .as_deref()
-        .and_then(|p| RoutePattern::new(p).ok())
-        .is_none_or(|p| p.matches(path))
+    m.page.as_deref().is_none_or(|p| route_matches(p, path))
 }
 
 fn anchor_present(anchor: &str) -> bool {
@@ -31,8 +28,8 @@ fn anchor_present(anchor: &str) -> bool {
         .is_some()
 }
 
-/// Calls `f` with the SDK after `ms` milliseconds.
-fn later(ms: i32, f: impl FnOnce(&mut Sdk) + 'static) {
+/// Calls `f` with the SDK after `ms` milliseconds (boxed: one closure shim for every caller).
+fn later(ms: i32, f: Box<dyn FnOnce(&mut Sdk)>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -48,9 +45,8 @@ impl Sdk {
             let delay_ms = m.delay_seconds.unwrap_or(0).saturating_mul(1000);
             if delay_ms > 0 {
                 let m = m.clone();
-                later(i32::try_from(delay_ms).unwrap_or(i32::MAX), move |sdk| {
-                    sdk.render_when_ready(m, 0);
-                });
+                let ms = i32::try_from(delay_ms).unwrap_or(i32::MAX);
+                later(ms, Box::new(move |sdk| sdk.render_when_ready(m, 0)));
             } else {
                 self.render_when_ready(m.clone(), 0);
             }
@@ -66,9 +62,10 @@ impl Sdk {
             && !anchor_present(anchor)
         {
             if polls < ANCHOR_POLLS {
-                later(ANCHOR_POLL_MS, move |sdk| {
-                    sdk.render_when_ready(m, polls + 1);
-                });
+                later(
+                    ANCHOR_POLL_MS,
+                    Box::new(move |sdk| sdk.render_when_ready(m, polls + 1)),
+                );
             }
             return;
         }
