@@ -41,26 +41,17 @@ pub(crate) fn sdk() -> Result {
         ],
     ))?;
     let wasm = "pkg/src/wasm/cairn_sdk_bg.wasm";
-    check(cmd(
-        "node_modules/.bin/wasm-opt",
-        &[
-            "-Oz",
-            "--converge",
-            "--strip-producers",
-            "--strip-target-features",
-            "--zero-filled-memory",
-            "--low-memory-unused",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            wasm,
-            "-o",
-            wasm,
-        ],
-    ))?;
+    let mut opt = vec![
+        "-Oz",
+        "--converge",
+        "--strip-producers",
+        "--strip-target-features",
+        "--zero-filled-memory",
+        "--low-memory-unused",
+    ];
+    opt.extend(WASM_FEATURES);
+    opt.extend([wasm, "-o", wasm]);
+    check(cmd("node_modules/.bin/wasm-opt", &opt))?;
     let glue = "pkg/src/wasm/cairn_sdk.js";
     check(cmd(
         ESBUILD,
@@ -92,8 +83,24 @@ pub(crate) fn edge() -> Result {
             root.join("node_modules/@esbuild/linux-x64/bin/esbuild"),
         )
         .env("WASM_OPT_BIN", root.join("node_modules/.bin/wasm-opt"));
-    check(c)
+    check(c)?;
+    // worker-build keeps the names section (function names, ~170 KB raw); drop it.
+    let wasm = "edge/build/index_bg.wasm";
+    let mut strip = vec!["--strip-debug", "--strip-producers"];
+    strip.extend(WASM_FEATURES);
+    strip.extend([wasm, "-o", wasm]);
+    check(cmd("node_modules/.bin/wasm-opt", &strip))
 }
+
+/// The wasm proposals our modules use, for binaryen to parse them.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 
 /// Bundles the demo app (it imports `@cairn/sdk` from `pkg/` like a customer's app would).
 pub(crate) fn demo() -> Result {
