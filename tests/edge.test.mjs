@@ -318,3 +318,24 @@ test('survey answers are validated, stored once, and complete their message', as
   const decision = (await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, debug: true })).json.decision;
   assert.equal(decision.verdicts.find((v) => v.campaign === 'welcome').verdict, 'completed');
 });
+
+test('lifecycle transitions: onboarding → actively using → adopting as back-dated activity accrues', async () => {
+  const account = fresh('life');
+  const day = 86_400_000;
+  const stageOf = async () => {
+    const d = (await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'ana', account_id: account, debug: true })).json.decision;
+    const v = d.verdicts.find((x) => x.campaign === 'lifecycle-adopting');
+    return { shown: d.messages.some((m) => m.campaign === 'lifecycle-adopting'), detail: v.detail ?? '' };
+  };
+  const useOn = (days, user) =>
+    days.map((n) => ({ ...track(account, 'create_expense', user), timestamp: Date.now() - n * day - 3_600_000 }));
+  const send = async (events) => assert.equal((await post('/v1/events', { write_key: WRITE_KEY, events })).status, 200);
+
+  await send(useOn([1, 2], 'ana'));
+  assert.match((await stageOf()).detail, /lifecycle stage \("onboarding"\)/);
+  await send(useOn([3, 4, 5], 'ana'));
+  assert.match((await stageOf()).detail, /lifecycle stage \("actively_using"\)/);
+  // Twelve active days in four weeks and a second active user: adopting, and the banner shows.
+  await send([...useOn([6, 7, 8, 9, 10, 11, 12], 'ana'), ...useOn([2], 'ben')]);
+  assert.deepEqual(await stageOf(), { shown: true, detail: '' });
+});
