@@ -339,3 +339,26 @@ test('lifecycle transitions: onboarding → actively using → adopting as back-
   await send([...useOn([6, 7, 8, 9, 10, 11, 12], 'ana'), ...useOn([2], 'ben')]);
   assert.deepEqual(await stageOf(), { shown: true, detail: '' });
 });
+
+test('content follows the locale: the user trait, else the browser language, falling back to its language and the default', async () => {
+  const account = fresh('i18n');
+  const title = async (extra, user = 'u1') => {
+    const res = await post('/v1/decide', { write_key: WRITE_KEY, user_id: user, account_id: account, ...extra });
+    assert.equal(res.status, 200, res.text);
+    return res.json.decision.messages.find((m) => m.campaign === 'welcome')?.content;
+  };
+  const fr = await title({ locale: 'fr-CA' }, 'claire');
+  assert.equal(fr.title, 'Bienvenue sur Expensely');
+  assert.equal(fr.cta.label, 'Créer une dépense');
+  assert.equal(fr.locales, undefined, 'only the chosen language is sent');
+  assert.equal((await title({ locale: 'de-DE' }, 'dieter')).title, 'Welcome to Expensely');
+  // A `locale` trait set by the vendor wins over the browser's language.
+  const identified = await post('/v1/events', {
+    ...batch([event('identify', account, { traits: { locale: 'ar' } }, 'amal')]),
+    locale: 'en-US',
+  });
+  const welcome = identified.json.decision.messages.find((m) => m.campaign === 'welcome');
+  assert.equal(welcome.content.title, 'مرحبًا بك في Expensely');
+  const bad = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, locale: 'en_US!' });
+  assert.deepEqual([bad.status, bad.json.error.field], [400, 'locale']);
+});

@@ -136,6 +136,7 @@ async fn route(
                 user_id: param("user").ok_or_else(|| missing("user"))?,
                 account_id: param("account").ok_or_else(|| missing("account"))?,
                 page: param("page"),
+                locale: param("locale"),
             };
             let auth = req.headers().get("Authorization")?;
             let campaign = param("campaign");

@@ -71,12 +71,13 @@ fn batch_keeps_valid_events_and_reports_the_rest() {
         "wk_demo",
         Timestamp(1_773_576_060_000),
         Some("/expenses"),
+        Some("fr-CA"),
         &[&event(""), &bad],
     );
     assert_eq!(
         body,
         format!(
-            r#"{{"write_key":"wk_demo","sent_at":1773576060000,"page":"/expenses","events":[{},{bad}]}}"#,
+            r#"{{"write_key":"wk_demo","sent_at":1773576060000,"page":"/expenses","locale":"fr-CA","events":[{},{bad}]}}"#,
             event("")
         )
     );
@@ -115,7 +116,7 @@ fn batch_envelope_errors() {
         r#","properties":{{"pad":"{}"}}"#,
         "x".repeat(MAX_EVENT_BYTES)
     ));
-    let v = parse_batch(&batch_body("k", Timestamp(0), None, &[&big_event]))
+    let v = parse_batch(&batch_body("k", Timestamp(0), None, None, &[&big_event]))
         .expect("envelope ok")
         .validate(Timestamp(0));
     assert_eq!(v.rejected[0].code, "event_too_large");
@@ -246,6 +247,96 @@ fn campaign_documents_are_strict_and_paths_are_precise() {
     ] {
         check(&with(extra), expect);
     }
+    // Surfaces and their content: anchors, steps, tasks and translations.
+    let doc = |surface: &str, content_extra: &str| {
+        format!(
+            r#"{{"id":"c","surface":"{surface}","recurrence":"once","content":{{"title":"T","body":"B"{content_extra}}}}}"#
+        )
+    };
+    for (surface, extra, expect) in [
+        ("tooltip", r#","anchor":{"name":"submit"}"#, "ok"),
+        ("tooltip", "", "missing_field content.anchor"),
+        (
+            "tooltip",
+            r#","anchor":{"selector":""}"#,
+            "invalid_value content.anchor.selector",
+        ),
+        (
+            "tooltip",
+            r#","anchor":{"name":"a b"}"#,
+            "invalid_value content.anchor.name",
+        ),
+        ("slideout", "", "ok"),
+        (
+            "tour",
+            r#","steps":[{"title":"1","body":"b","anchor":{"name":"new"}},{"title":"2","body":"b","page":"/reports"}]"#,
+            "ok",
+        ),
+        ("tour", "", "invalid_value content.steps"),
+        (
+            "modal",
+            r#","steps":[{"title":"1","body":"b"}]"#,
+            "invalid_value content.steps",
+        ),
+        (
+            "tour",
+            r#","steps":[{"title":"1","body":"b","page":"reports"}]"#,
+            "invalid_value content.steps[0].page",
+        ),
+        (
+            "checklist",
+            r#","tasks":[{"label":"Create an expense","event":"create_expense","url":"/#new"}]"#,
+            "ok",
+        ),
+        (
+            "checklist",
+            r#","tasks":[{"label":"x","event":""}]"#,
+            "invalid_value content.tasks[0].event",
+        ),
+        ("checklist", "", "invalid_value content.tasks"),
+        (
+            "modal",
+            r#","locales":{"fr":{"title":"Bonjour"},"pt-BR":{"body":"Olá"}}"#,
+            "ok",
+        ),
+        (
+            "modal",
+            r#","locales":{"French":{"title":"Bonjour"}}"#,
+            "invalid_value content.locales.French",
+        ),
+        (
+            "modal",
+            r#","locales":{"fr":{"title":""}}"#,
+            "invalid_value content.locales.fr.title",
+        ),
+        (
+            "modal",
+            r#","locales":{"fr":{"subtitle":"x"}}"#,
+            "unknown_field content.locales.fr.subtitle",
+        ),
+    ] {
+        check(&doc(surface, extra), expect);
+    }
+}
+
+#[test]
+fn content_is_localised_with_a_fallback_chain() {
+    let (doc, _) = parse_campaign(
+        r#"{"id":"c","surface":"modal","recurrence":"once","content":{"title":"Welcome","body":"Hello","cta":{"label":"Start"},"locales":{"fr":{"title":"Bienvenue","cta_label":"Commencer"},"fr-CA":{"body":"Allô"},"ar":{"title":"مرحبا"}}}}"#,
+    )
+    .expect("valid");
+    let texts = |locale: Option<&str>| {
+        let c = doc.content.localized(locale);
+        assert!(c.locales.is_empty(), "the SDK gets one language");
+        let cta = c.cta.map(|c| c.label).unwrap_or_default();
+        format!("{} / {} / {cta}", c.title, c.body)
+    };
+    assert_eq!(texts(None), "Welcome / Hello / Start");
+    assert_eq!(texts(Some("fr")), "Bienvenue / Hello / Commencer");
+    assert_eq!(texts(Some("fr-BE")), "Bienvenue / Hello / Commencer");
+    assert_eq!(texts(Some("fr-CA")), "Welcome / Allô / Start");
+    assert_eq!(texts(Some("ar")), "مرحبا / Hello / Start");
+    assert_eq!(texts(Some("de-DE")), "Welcome / Hello / Start");
 }
 
 #[test]
@@ -261,7 +352,7 @@ fn decision_wire_shape() {
         &History::default(),
         Timestamp(1_773_576_000_000),
     );
-    let dto = decision_dto(&d, &[doc], true);
+    let dto = decision_dto(&d, &[doc], true, None);
     let resp = EventsResponse {
         accepted: 2,
         duplicates: 1,

@@ -21,6 +21,10 @@ pub struct Pick {
     pub surface: Surface,
     /// The experiment variant to show, if any.
     pub variant: Option<String>,
+    /// For a checklist: which tasks the user has done, in order.
+    pub done: Vec<bool>,
+    /// For a tour: the step to resume at.
+    pub step: u32,
 }
 
 /// The outcome of [`decide`]: what to show, why not the rest, and what the caller must store.
@@ -110,6 +114,8 @@ pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestam
                             Some(Arm::Treatment(v)) => v,
                             _ => None,
                         },
+                        done: tasks_done(c, facts),
+                        step: history.get(&c.id).step,
                     });
                     Verdict::Chosen
                 }
@@ -131,6 +137,14 @@ pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestam
         observations,
         exposures,
     }
+}
+
+/// Which of a checklist's tasks the user has done.
+fn tasks_done(c: &Campaign, facts: &Facts) -> Vec<bool> {
+    c.tasks
+        .iter()
+        .map(|event| facts.user_seen.contains_key(event))
+        .collect()
 }
 
 /// When the per-account cap of `c` frees up, if it is full for this user.
@@ -169,7 +183,8 @@ fn gate(
     if c.starts_at.is_some_and(|t| now < t) || c.ends_at.is_some_and(|t| now >= t) {
         return Err(Verdict::OutsideSchedule);
     }
-    if record.clicked.is_some() {
+    let all_tasks_done = !c.tasks.is_empty() && tasks_done(c, ctx.facts).iter().all(|d| *d);
+    if record.clicked.is_some() || all_tasks_done {
         return Err(Verdict::Completed);
     }
     let session_start = ctx.facts.session_start.unwrap_or(now);

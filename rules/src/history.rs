@@ -18,6 +18,8 @@ pub enum Outcome {
     Dismissed,
     /// The user asked to be reminded later.
     Snoozed,
+    /// The user reached this step of a tour (0-based).
+    Step(u32),
 }
 
 /// How long a delivered interruptive message blocks other tabs while waiting to be shown.
@@ -46,6 +48,8 @@ pub struct MessageRecord {
     pub crossed: Option<Timestamp>,
     /// When the user was first exposed to the campaign's experiment (either arm).
     pub exposed: Option<Timestamp>,
+    /// The furthest tour step reached (0-based).
+    pub step: u32,
 }
 
 fn latest(slot: &mut Option<Timestamp>, at: Timestamp) {
@@ -65,6 +69,7 @@ impl MessageRecord {
             Outcome::Clicked => self.clicked = Some(self.clicked.map_or(at, |t| t.min(at))),
             Outcome::Dismissed => latest(&mut self.dismissed, at),
             Outcome::Snoozed => latest(&mut self.snoozed, at),
+            Outcome::Step(n) => self.step = self.step.max(n),
         }
     }
 

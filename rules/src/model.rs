@@ -48,13 +48,21 @@ pub enum Surface {
     Modal,
     /// A strip across the top of the page.
     Banner,
+    /// A small card (toast) in a corner.
+    Slideout,
+    /// A note anchored to an element, with a hotspot.
+    Tooltip,
+    /// Steps across pages, each optionally anchored to an element.
+    Tour,
+    /// Onboarding tasks that complete themselves from tracked events.
+    Checklist,
 }
 
 impl Surface {
     /// Whether the surface interrupts the user (and so falls under the per-session cap
     /// and must never show in two tabs at once).
     pub fn interruptive(self) -> bool {
-        matches!(self, Surface::Modal)
+        matches!(self, Surface::Modal | Surface::Tour)
     }
 }
 
@@ -106,6 +114,9 @@ pub struct Campaign {
     pub account_cap: Option<AccountCap>,
     /// A holdout group and variants, if the campaign is an experiment.
     pub experiment: Option<Experiment>,
+    /// For a checklist: the tracked event completing each task, in order. The campaign is
+    /// completed once the user has performed them all.
+    pub tasks: Vec<String>,
     /// Not shown before this instant.
     pub starts_at: Option<Timestamp>,
     /// Not shown from this instant on.
@@ -139,6 +150,7 @@ impl Campaign {
             snooze_ms: DEFAULT_SNOOZE_MS,
             account_cap: None,
             experiment: None,
+            tasks: Vec::new(),
             starts_at: None,
             ends_at: None,
         }

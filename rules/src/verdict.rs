@@ -105,7 +105,9 @@ impl fmt::Display for Verdict {
             Verdict::ShownThisSession => f.write_str("already shown in this session"),
             Verdict::Waiting { until } => write!(f, "recurrence: next show at {}", until.0),
             Verdict::Dismissed => f.write_str("dismissed by the user"),
-            Verdict::Completed => f.write_str("completed (call to action clicked)"),
+            Verdict::Completed => {
+                f.write_str("completed: call to action clicked, survey answered or every task done")
+            }
             Verdict::Snoozed { until } => write!(f, "snoozed until {}", until.0),
             Verdict::InFlight { until } => {
                 write!(f, "handed to another tab; lease ends at {}", until.0)

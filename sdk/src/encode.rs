@@ -278,6 +278,7 @@ mod tests {
             action: None,
             score: None,
             comment: None,
+            step: None,
         }
     }
 

@@ -115,12 +115,14 @@ pub struct Engine {
     flush_requested: bool,
     /// The path of the page this tab is on, sent with every batch.
     page: Option<String>,
+    /// The browser's language, sent with every batch.
+    locale: Option<String>,
 }
 
 impl Engine {
     /// An empty pipeline.
     pub fn new(cfg: Config) -> Self {
-        let overhead = batch_overhead(&cfg.write_key, None);
+        let overhead = batch_overhead(&cfg.write_key, None, None);
         Self {
             cfg,
             overhead,
@@ -131,15 +133,37 @@ impl Engine {
             retry_at: None,
             flush_requested: false,
             page: None,
+            locale: None,
         }
     }
 
     /// Records the page this tab is on; batches carry it so the edge can match page
     /// triggers and conditions.
     pub fn set_page(&mut self, path: &str) {
-        let page = (path.starts_with('/') && path.len() <= 2000).then(|| path.to_owned());
-        self.overhead = batch_overhead(&self.cfg.write_key, page.as_deref());
-        self.page = page;
+        self.page = (path.starts_with('/') && path.len() <= 2000).then(|| path.to_owned());
+        self.overhead = batch_overhead(
+            &self.cfg.write_key,
+            self.page.as_deref(),
+            self.locale.as_deref(),
+        );
+    }
+
+    /// Records the browser's language (ignored unless it looks like `en-US`).
+    pub fn set_locale(&mut self, tag: &str) {
+        let ok = !tag.is_empty()
+            && tag.len() <= 35
+            && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        self.locale = ok.then(|| tag.to_owned());
+        self.overhead = batch_overhead(
+            &self.cfg.write_key,
+            self.page.as_deref(),
+            self.locale.as_deref(),
+        );
+    }
+
+    /// The browser's language, if known.
+    pub fn locale(&self) -> Option<&str> {
+        self.locale.as_deref()
     }
 
     /// The workspace's public write key.
@@ -232,6 +256,7 @@ impl Engine {
             &self.cfg.write_key,
             Timestamp(now as i64),
             self.page.as_deref(),
+            self.locale.as_deref(),
             &texts,
         );
         self.in_flight = self.queue.get(count.checked_sub(1)?).map(|e| e.seq);
@@ -305,6 +330,7 @@ impl Engine {
                 &self.cfg.write_key,
                 Timestamp(now as i64),
                 self.page.as_deref(),
+                self.locale.as_deref(),
                 &texts,
             ));
             start += count;

@@ -51,6 +51,7 @@ pub(crate) fn new_event(kind: EventType, who: &Identity) -> Event {
         action: None,
         score: None,
         comment: None,
+        step: None,
     }
 }
 

@@ -78,7 +78,12 @@ pub fn ingest<S: AccountStore>(
             if !req.dry_run {
                 record_decision(store, subject, &d, now)?;
             }
-            Some(decision_dto(&d, &docs, req.debug))
+            // A `locale` user trait (set by the vendor) wins over the browser's language.
+            let locale = match facts.user_traits.get("locale") {
+                Some(rules::Value::Text(l)) => Some(l.as_str()),
+                _ => subject.locale.as_deref(),
+            };
+            Some(decision_dto(&d, &docs, req.debug, locale))
         }
     };
     Ok((

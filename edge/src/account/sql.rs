@@ -14,7 +14,7 @@ use super::{
 use crate::error::AppError;
 
 /// Schema changes in order; `meta.schema` counts how many have been applied.
-const MIGRATIONS: [&str; 3] = [V1, V2, V3];
+const MIGRATIONS: [&str; 4] = [V1, V2, V3, V4];
 
 /// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
@@ -79,6 +79,9 @@ const V3: &str = "CREATE TABLE surveys (
            user_id TEXT NOT NULL, campaign TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT,
            at INTEGER NOT NULL);
          CREATE INDEX surveys_by_user ON surveys (user_id, campaign, at);";
+
+/// The furthest tour step each user reached.
+const V4: &str = "ALTER TABLE messages ADD COLUMN step INTEGER NOT NULL DEFAULT 0;";
 
 /// The account's SQLite database.
 #[derive(Debug)]
@@ -267,7 +270,7 @@ impl AccountStore for SqlStore<'_> {
     fn message(&self, user_id: &str, campaign: &CampaignId) -> Result<MessageRecord, AppError> {
         let rows = self.rows(
             "SELECT first_shown, last_shown, shown_count, clicked, dismissed, snoozed, delivered,
-               trigger_held, crossed, exposed FROM messages WHERE user_id = ? AND campaign = ?",
+               trigger_held, crossed, exposed, step FROM messages WHERE user_id = ? AND campaign = ?",
             vec![user_id.into(), campaign.as_str().into()],
         )?;
         Ok(rows.first().map(|r| record_from_row(r)).unwrap_or_default())
@@ -281,8 +284,9 @@ impl AccountStore for SqlStore<'_> {
     ) -> Result<(), AppError> {
         self.sql.exec(
             "INSERT OR REPLACE INTO messages (user_id, campaign, first_shown, last_shown,
-               shown_count, clicked, dismissed, snoozed, delivered, trigger_held, crossed, exposed)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               shown_count, clicked, dismissed, snoozed, delivered, trigger_held, crossed, exposed,
+               step)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 user_id.into(),
                 campaign.as_str().into(),
@@ -296,6 +300,7 @@ impl AccountStore for SqlStore<'_> {
                 r.trigger_held.map_or(V::Null, |b| V::Integer(i64::from(b))),
                 opt_ts(r.crossed),
                 opt_ts(r.exposed),
+                V::Integer(i64::from(r.step)),
             ],
         )?;
         Ok(())
@@ -418,14 +423,14 @@ impl AccountStore for SqlStore<'_> {
         let mut h = History::default();
         for r in self.rows(
             "SELECT first_shown, last_shown, shown_count, clicked, dismissed, snoozed, delivered,
-               trigger_held, crossed, exposed, campaign, user_id FROM messages",
+               trigger_held, crossed, exposed, step, campaign, user_id FROM messages",
             Vec::new(),
         )? {
-            let Some(Ok(id)) = text(r.get(10)).map(|c| CampaignId::new(&c)) else {
+            let Some(Ok(id)) = text(r.get(11)).map(|c| CampaignId::new(&c)) else {
                 continue;
             };
             let record = record_from_row(&r);
-            if text(r.get(11)).as_deref() == Some(user_id) {
+            if text(r.get(12)).as_deref() == Some(user_id) {
                 h.insert(id, record);
             } else if let Some(at) = record.exposed_at(now) {
                 h.insert_other(id, at);
@@ -466,5 +471,8 @@ fn record_from_row(r: &[V]) -> MessageRecord {
         trigger_held: int(r.get(7)).map(|b| b != 0),
         crossed: int(r.get(8)).map(Timestamp),
         exposed: int(r.get(9)).map(Timestamp),
+        step: int(r.get(10))
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0),
     }
 }

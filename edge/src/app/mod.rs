@@ -73,7 +73,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
 ) -> Result<EventsResponse, AppError> {
     let batch = parse_batch(body)?;
     let key = authorize(catalog, &batch.write_key, origin).await?;
-    let page = batch.page.clone();
+    let (page, locale) = (batch.page.clone(), batch.locale.clone());
     let validated = batch.validate(now);
     if validated.accepted.is_empty() && !validated.rejected.is_empty() {
         return Err(AppError::AllRejected(validated.rejected));
@@ -83,6 +83,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
         user_id: e.user_id.clone(),
         account_id: e.account_id.clone(),
         page,
+        locale,
     });
     let ws_catalog = match &subject {
         Some(_) => catalog.catalog(&key.workspace_id).await?,
@@ -139,6 +140,7 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
         user_id: req.user_id,
         account_id: req.account_id,
         page: req.page,
+        locale: req.locale,
     };
     let account_id = subject.account_id.clone();
     let ingest = ingest_request(Vec::new(), Some(subject), req.debug, &ws_catalog, now);

@@ -75,7 +75,7 @@ fn send(
         &w.0,
         &w.1,
         origin,
-        &batch_body(key, NOW, None, &refs),
+        &batch_body(key, NOW, None, None, &refs),
         NOW,
     ))
 }
@@ -195,6 +195,7 @@ fn why_not_needs_the_secret_and_explains_one_campaign() {
         user_id: "u1".into(),
         account_id: "a".into(),
         page: None,
+        locale: None,
     };
     let why = block_on(debug_why(
         &w.0,

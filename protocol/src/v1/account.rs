@@ -17,6 +17,9 @@ pub struct Subject {
     /// The path of the page the user is on, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// The browser's language, if known (a `locale` user trait takes precedence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// An experiment exposure, stored by the account object as an event of type `exposure`

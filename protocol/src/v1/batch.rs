@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 use crate::error::{ErrorCode, Problem};
 use crate::json::{decode, escape_json_string};
 use crate::v1::account::AccountEventDto;
-use crate::v1::decide::{DecisionDto, check_page};
+use crate::v1::decide::{DecisionDto, check_locale_hint, check_page};
 use crate::v1::event::{Event, validate_event};
 use rules::Timestamp;
 
@@ -24,6 +24,8 @@ struct Envelope {
     sent_at: Option<i64>,
     #[serde(default)]
     page: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
     events: Vec<Box<RawValue>>,
 }
 
@@ -36,6 +38,8 @@ pub struct Batch {
     pub sent_at: Option<Timestamp>,
     /// The path of the page the sending tab is on (for page triggers and conditions).
     pub page: Option<String>,
+    /// The browser's language, for localised content.
+    pub locale: Option<String>,
     /// Raw events, validated one by one by [`Batch::validate`].
     pub events: Vec<Box<RawValue>>,
 }
@@ -64,10 +68,12 @@ pub fn parse_batch(body: &str) -> Result<Batch, Problem> {
         ));
     }
     check_page("page", env.page.as_deref())?;
+    check_locale_hint("locale", env.locale.as_deref())?;
     Ok(Batch {
         write_key: env.write_key,
         sent_at: env.sent_at.map(Timestamp),
         page: env.page,
+        locale: env.locale,
         events: env.events,
     })
 }
@@ -195,6 +201,7 @@ pub fn batch_body(
     write_key: &str,
     sent_at: Timestamp,
     page: Option<&str>,
+    locale: Option<&str>,
     events: &[&str],
 ) -> String {
     let len: usize = events.iter().map(|e| e.len() + 1).sum();
@@ -206,6 +213,10 @@ pub fn batch_body(
     if let Some(page) = page {
         out.push_str(",\"page\":");
         out.push_str(&escape_json_string(page));
+    }
+    if let Some(locale) = locale {
+        out.push_str(",\"locale\":");
+        out.push_str(&escape_json_string(locale));
     }
     out.push_str(",\"events\":[");
     for (i, e) in events.iter().enumerate() {
@@ -219,6 +230,6 @@ pub fn batch_body(
 }
 
 /// The number of bytes `batch_body` adds around the events (for chunking).
-pub fn batch_overhead(write_key: &str, page: Option<&str>) -> usize {
-    batch_body(write_key, Timestamp(i64::MAX), page, &[]).len()
+pub fn batch_overhead(write_key: &str, page: Option<&str>, locale: Option<&str>) -> usize {
+    batch_body(write_key, Timestamp(i64::MAX), page, locale, &[]).len()
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
+use crate::v1::content::Content;
 use crate::v1::targeting::ConditionDto;
 use rules::{
     AccountCap, Campaign, CampaignId, Category, Condition, DEFAULT_SNOOZE_MS, Experiment,
@@ -68,6 +69,40 @@ pub enum SurfaceDto {
     Modal,
     /// A strip.
     Banner,
+    /// A small card in a corner (toast).
+    Slideout,
+    /// A note anchored to an element (`content.anchor`).
+    Tooltip,
+    /// Steps across pages (`content.steps`).
+    Tour,
+    /// Self-completing onboarding tasks (`content.tasks`).
+    Checklist,
+}
+
+impl SurfaceDto {
+    /// The `rules` surface.
+    pub fn to_surface(self) -> Surface {
+        match self {
+            SurfaceDto::Modal => Surface::Modal,
+            SurfaceDto::Banner => Surface::Banner,
+            SurfaceDto::Slideout => Surface::Slideout,
+            SurfaceDto::Tooltip => Surface::Tooltip,
+            SurfaceDto::Tour => Surface::Tour,
+            SurfaceDto::Checklist => Surface::Checklist,
+        }
+    }
+
+    /// The wire surface of a `rules` surface.
+    pub fn of(surface: Surface) -> Self {
+        match surface {
+            Surface::Modal => SurfaceDto::Modal,
+            Surface::Banner => SurfaceDto::Banner,
+            Surface::Slideout => SurfaceDto::Slideout,
+            Surface::Tooltip => SurfaceDto::Tooltip,
+            Surface::Tour => SurfaceDto::Tour,
+            Surface::Checklist => SurfaceDto::Checklist,
+        }
+    }
 }
 
 /// Categories on the wire.
@@ -221,57 +256,6 @@ pub struct VariantDto {
     pub content: Option<Content>,
 }
 
-/// The text of a message. Rendered as text only, never as HTML.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Content {
-    /// Heading.
-    pub title: String,
-    /// Body text.
-    pub body: String,
-    /// Optional call to action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cta: Option<Cta>,
-    /// Label of the dismiss button (default "Dismiss").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dismiss_label: Option<String>,
-    /// A question answered with a score of 0-10 and an optional comment (NPS, micro-survey);
-    /// the answer is sent as a `survey` event and completes the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub survey: Option<Survey>,
-}
-
-/// A 0-10 question.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Survey {
-    /// The question, e.g. "How likely are you to recommend Expensely to a colleague?".
-    pub question: String,
-    /// Label under 0 (e.g. "Not likely").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub low_label: Option<String>,
-    /// Label under 10 (e.g. "Very likely").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub high_label: Option<String>,
-    /// Offer a comment box with this label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_label: Option<String>,
-}
-
-/// A call to action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Cta {
-    /// Button label.
-    pub label: String,
-    /// Where it leads: an `https:`/`http:` URL, a path starting with `/`, or a `#fragment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
 /// Parses and validates one campaign document.
 pub fn parse_campaign(text: &str) -> Result<(CampaignDoc, Campaign), Problem> {
     let doc: CampaignDoc = decode(text)?;
@@ -297,7 +281,9 @@ impl CampaignDoc {
         let id = CampaignId::new(&self.id).map_err(|e| invalid("id", e.to_string()))?;
         let priority =
             Campaign::priority(self.priority).map_err(|e| invalid("priority", e.to_string()))?;
-        self.content.check().map_err(|p| p.within("content"))?;
+        self.content
+            .check(self.surface)
+            .map_err(|p| p.within("content"))?;
         let audience = match &self.audience {
             None => Condition::always(),
             Some(c) => c.to_condition().map_err(|p| p.within("audience"))?,
@@ -345,14 +331,14 @@ impl CampaignDoc {
         };
         let experiment = match &self.experiment {
             None => None,
-            Some(e) => Some(e.to_experiment().map_err(|p| p.within("experiment"))?),
+            Some(e) => Some(
+                e.to_experiment(self.surface)
+                    .map_err(|p| p.within("experiment"))?,
+            ),
         };
         Ok(Campaign {
             id,
-            surface: match self.surface {
-                SurfaceDto::Modal => Surface::Modal,
-                SurfaceDto::Banner => Surface::Banner,
-            },
+            surface: self.surface.to_surface(),
             category: self.category.to_category(),
             priority,
             audience,
@@ -361,6 +347,7 @@ impl CampaignDoc {
             snooze_ms,
             account_cap,
             experiment,
+            tasks: self.content.tasks.iter().map(|t| t.event.clone()).collect(),
             starts_at: self.starts_at.map(Timestamp),
             ends_at: self.ends_at.map(Timestamp),
         })
@@ -412,7 +399,7 @@ impl TriggerDto {
 }
 
 impl ExperimentDto {
-    fn to_experiment(&self) -> Result<Experiment, Problem> {
+    fn to_experiment(&self, surface: SurfaceDto) -> Result<Experiment, Problem> {
         let mut variants = Vec::with_capacity(self.variants.len());
         for (i, v) in self.variants.iter().enumerate() {
             let at = format!("variants[{i}]");
@@ -421,7 +408,8 @@ impl ExperimentDto {
                 return Err(invalid("id", "variant ids must be unique").within(&at));
             }
             if let Some(c) = &v.content {
-                c.check().map_err(|p| p.within("content").within(&at))?;
+                c.check(surface)
+                    .map_err(|p| p.within("content").within(&at))?;
             }
             variants.push((v.id.clone(), v.weight));
         }
@@ -433,50 +421,5 @@ impl ExperimentDto {
             };
             invalid(field, e.to_string())
         })
-    }
-}
-
-impl Content {
-    fn check(&self) -> Result<(), Problem> {
-        let text = |field: &str, s: &str, max: usize| {
-            if s.trim().is_empty() || s.chars().count() > max {
-                Err(invalid(field, format!("must be 1-{max} characters")))
-            } else {
-                Ok(())
-            }
-        };
-        text("title", &self.title, 200)?;
-        text("body", &self.body, 2000)?;
-        if let Some(label) = &self.dismiss_label {
-            text("dismiss_label", label, 60)?;
-        }
-        if let Some(survey) = &self.survey {
-            text("survey.question", &survey.question, 300)?;
-            for (field, label) in [
-                ("survey.low_label", &survey.low_label),
-                ("survey.high_label", &survey.high_label),
-                ("survey.comment_label", &survey.comment_label),
-            ] {
-                if let Some(label) = label {
-                    text(field, label, 60)?;
-                }
-            }
-        }
-        if let Some(cta) = &self.cta {
-            text("cta.label", &cta.label, 60)?;
-            if let Some(url) = &cta.url {
-                let safe = url.starts_with("https://")
-                    || url.starts_with("http://")
-                    || url.starts_with('#')
-                    || (url.starts_with('/') && !url.starts_with("//"));
-                if !safe || url.len() > 2000 {
-                    return Err(invalid(
-                        "cta.url",
-                        "must be an http(s) URL, a path starting with / or a #fragment",
-                    ));
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
 use crate::json::decode;
-use crate::v1::campaign::{CampaignDoc, CategoryDto, Content, SurfaceDto, TriggerDto};
+use crate::v1::campaign::{CampaignDoc, CategoryDto, SurfaceDto, TriggerDto};
+use crate::v1::content::Content;
 use crate::v1::ids::check_id;
-use rules::{Decision, RULES_VERSION, Surface, Verdict};
+use rules::{Decision, RULES_VERSION, Verdict};
 
 /// The body of `POST /v1/decide`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +24,27 @@ pub struct DecideRequest {
     /// The path of the page the user is on (for page triggers and conditions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// The browser's language (`navigator.language`), for localised content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// Checks a locale sent by a browser: at most 35 characters of letters, digits and `-`.
+pub(crate) fn check_locale_hint(field: &str, locale: Option<&str>) -> Result<(), Problem> {
+    match locale {
+        Some(l)
+            if l.is_empty()
+                || l.len() > 35
+                || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            Err(Problem::new(
+                crate::ErrorCode::InvalidValue,
+                field,
+                "a language tag such as en-US",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks a page path: starts with `/`, at most 2000 characters.
@@ -43,6 +65,7 @@ pub fn parse_decide_request(body: &str) -> Result<DecideRequest, Problem> {
     check_id("user_id", &req.user_id)?;
     check_id("account_id", &req.account_id)?;
     check_page("page", req.page.as_deref())?;
+    check_locale_hint("locale", req.locale.as_deref())?;
     Ok(req)
 }
 
@@ -73,6 +96,16 @@ pub struct MessageDto {
     /// Offer "Remind me later".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub snooze: bool,
+    /// For a checklist: which of `content.tasks` the user has done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<bool>,
+    /// For a tour: the step to resume at (0-based).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub step: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Why a campaign was or was not chosen (debug only).
@@ -112,8 +145,14 @@ pub struct DecideResponse {
     pub decision: DecisionDto,
 }
 
-/// Builds the wire decision from a `rules` decision and the documents of its campaigns.
-pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> DecisionDto {
+/// Builds the wire decision from a `rules` decision and the documents of its campaigns, with
+/// content in `locale` where translated.
+pub fn decision_dto(
+    decision: &Decision,
+    docs: &[CampaignDoc],
+    debug: bool,
+    locale: Option<&str>,
+) -> DecisionDto {
     let messages = decision
         .picks
         .iter()
@@ -121,12 +160,9 @@ pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> D
             let doc = docs.iter().find(|d| d.id == pick.campaign.as_str())?;
             Some(MessageDto {
                 campaign: doc.id.clone(),
-                surface: match pick.surface {
-                    Surface::Modal => SurfaceDto::Modal,
-                    Surface::Banner => SurfaceDto::Banner,
-                },
+                surface: SurfaceDto::of(pick.surface),
                 category: doc.category,
-                content: doc.content_for(pick.variant.as_deref()).clone(),
+                content: doc.content_for(pick.variant.as_deref()).localized(locale),
                 variant: pick.variant.clone(),
                 delay_seconds: doc.delay_seconds.filter(|d| *d > 0),
                 wait_for: match &doc.trigger {
@@ -138,6 +174,8 @@ pub fn decision_dto(decision: &Decision, docs: &[CampaignDoc], debug: bool) -> D
                     _ => None,
                 },
                 snooze: doc.snooze_hours.is_some(),
+                done: pick.done.clone(),
+                step: pick.step,
             })
         })
         .collect();

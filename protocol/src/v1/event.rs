@@ -40,6 +40,8 @@ pub enum MessageAction {
     Dismissed,
     /// "Remind me later".
     Snoozed,
+    /// A tour step was reached (`step`).
+    Step,
 }
 
 /// An event as sent by an SDK. `P` is the representation of `properties` and `traits`
@@ -78,6 +80,9 @@ pub struct EventDto<P> {
     /// A free-text comment, at most 2000 characters (survey).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The tour step reached, 0-based (message with action `step`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u32>,
 }
 
 /// The validated meaning of an event.
@@ -223,6 +228,11 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
                 MessageAction::Clicked => Outcome::Clicked,
                 MessageAction::Dismissed => Outcome::Dismissed,
                 MessageAction::Snoozed => Outcome::Snoozed,
+                MessageAction::Step => {
+                    Outcome::Step(dto.step.filter(|s| *s < 100).ok_or_else(|| {
+                        Problem::new(ErrorCode::InvalidValue, "step", "a step of 0-99")
+                    })?)
+                }
             };
             EventKind::Message { campaign, outcome }
         }

@@ -3,6 +3,7 @@
 mod account;
 mod batch;
 mod campaign;
+mod content;
 mod decide;
 mod event;
 mod ids;
@@ -17,10 +18,10 @@ pub use batch::{
     batch_body, batch_overhead, correct_time, parse_batch,
 };
 pub use campaign::{
-    AccountCapDto, CampaignDoc, CategoryDto, Content, Cta, EventTriggerDto, EveryDto,
-    ExperimentDto, RecurrenceDto, SurfaceDto, Survey, TimesDto, TriggerDto, VariantDto,
-    parse_campaign,
+    AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,
+    RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
+pub use content::{Anchor, Content, Cta, Step, Survey, Task, Translation};
 pub use decide::{
     DecideRequest, DecideResponse, DecisionDto, MessageDto, VerdictDto, decision_dto,
     parse_decide_request,

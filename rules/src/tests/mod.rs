@@ -178,7 +178,7 @@ fn until_dismissed_keeps_showing_then_stops() {
         &cat,
         &f,
         &history(&[("upgrade", Outcome::Clicked, 500)]),
-        "upgrade: completed (call to action clicked)\npicks: []",
+        "upgrade: completed: call to action clicked, survey answered or every task done\npicks: []",
     );
 }
 

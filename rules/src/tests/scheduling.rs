@@ -114,7 +114,7 @@ fn recurrence_kinds() {
                 ("m", Outcome::Shown, 2 * DAY),
                 ("m", Outcome::Clicked, 2 * DAY),
             ]),
-            "completed (call to action clicked)",
+            "completed: call to action clicked, survey answered or every task done",
         ),
     ] {
         let c = with(modal("m"), |c| c.recurrence = recurrence);
@@ -513,5 +513,65 @@ fn page_condition_and_adoption_breadth() {
         &f,
         &History::default(),
         "expense: chosen\nreports: audience: page \"/expenses/42\" does not match /reports\npicks: [expense@Banner]",
+    );
+}
+
+#[test]
+fn checklists_complete_themselves_and_tours_resume() {
+    let checklist = with(
+        campaign("setup", Surface::Checklist, 5, Condition::always()),
+        |c| c.tasks = vec!["create_expense".into(), "invite_teammate".into()],
+    );
+    let tour = campaign("tour", Surface::Tour, 5, Condition::always());
+    let cat = catalog(vec![checklist, tour], Vec::new());
+    let mut f = in_session(5);
+    let at = NOW.plus_ms(-HOUR);
+    f.add_seen(
+        true,
+        "create_expense",
+        Seen {
+            first: at,
+            last: at,
+        },
+    );
+    let mut h = History::default();
+    h.record(&id("tour"), Outcome::Step(2), at);
+    h.record(&id("tour"), Outcome::Step(1), at);
+    let d = decide(&cat, &f, &h, NOW);
+    let progress: Vec<(String, Vec<bool>, u32)> = d
+        .picks
+        .iter()
+        .map(|p| (p.campaign.to_string(), p.done.clone(), p.step))
+        .collect();
+    assert_eq!(
+        progress,
+        [
+            ("setup".to_owned(), vec![true, false], 0),
+            ("tour".to_owned(), Vec::new(), 2)
+        ]
+    );
+    // A colleague's invite does not count: tasks are the user's own.
+    f.add_seen(
+        false,
+        "invite_teammate",
+        Seen {
+            first: at,
+            last: at,
+        },
+    );
+    assert_eq!(decide(&cat, &f, &h, NOW).picks.len(), 2);
+    f.add_seen(
+        true,
+        "invite_teammate",
+        Seen {
+            first: at,
+            last: at,
+        },
+    );
+    check(
+        &cat,
+        &f,
+        &h,
+        "setup: completed: call to action clicked, survey answered or every task done\ntour: chosen\npicks: [tour@Tour]",
     );
 }

@@ -22,6 +22,10 @@ pub(crate) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Buil
     match message.surface {
         SurfaceDto::Modal => modal(doc, &message.campaign, &message.content, n),
         SurfaceDto::Banner => banner(doc, &message.campaign, &message.content),
+        // Until their own renderers land, the newer surfaces show their text as a banner.
+        SurfaceDto::Slideout | SurfaceDto::Tooltip | SurfaceDto::Tour | SurfaceDto::Checklist => {
+            banner(doc, &message.campaign, &message.content)
+        }
     }
 }
 

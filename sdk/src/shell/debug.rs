@@ -36,6 +36,7 @@ impl Sdk {
             account_id: self.who.account_id.clone(),
             debug: true,
             page: self.engine.page().map(str::to_owned),
+            locale: self.engine.locale().map(str::to_owned),
         };
         // `events_url` is the endpoint followed by "/v1/events" (see `config`).
         let endpoint = self

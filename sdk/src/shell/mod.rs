@@ -105,6 +105,9 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
         cfg.flush_interval_ms = ms;
     }
     let mut engine = Engine::new(cfg);
+    if let Some(lang) = window.navigator().language() {
+        engine.set_locale(&lang);
+    }
     let store = Store::new(&opts.write_key, &crate::event::uuid());
     engine.import(store.load(), Date::now());
     // The adopted queues' keys are gone: own them under this page's key at once.
