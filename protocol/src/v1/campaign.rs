@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
-use crate::v1::content::Content;
+use crate::v1::content::ContentDoc;
 use crate::v1::targeting::ConditionDto;
 use rules::{
     AccountCap, Campaign, CampaignId, Category, Condition, DEFAULT_SNOOZE_MS, Experiment,
@@ -51,7 +51,7 @@ pub struct CampaignDoc {
     #[serde(default)]
     pub audience: Option<ConditionDto>,
     /// What the message says.
-    pub content: Content,
+    pub content: ContentDoc,
     /// Not shown before (ms since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<i64>,
@@ -253,7 +253,7 @@ pub struct VariantDto {
     pub weight: u32,
     /// Content of this variant; absent means the campaign's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<Content>,
+    pub content: Option<ContentDoc>,
 }
 
 /// Parses and validates one campaign document.
@@ -354,7 +354,7 @@ impl CampaignDoc {
     }
 
     /// The content of `variant` (the campaign's own content when the variant has none).
-    pub fn content_for(&self, variant: Option<&str>) -> &Content {
+    pub fn content_for(&self, variant: Option<&str>) -> &ContentDoc {
         self.experiment
             .iter()
             .flat_map(|e| &e.variants)

@@ -10,11 +10,11 @@ use crate::v1::campaign::{SurfaceDto, invalid};
 use crate::v1::decide::check_page;
 use crate::v1::ids::check_id;
 
-/// The text of a message. Rendered as text only, never as HTML.
+/// What a message says, as authored: the texts, what the surface needs, and translations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub struct Content {
+pub struct ContentDoc {
     /// Heading.
     pub title: String,
     /// Body text.
@@ -42,6 +42,34 @@ pub struct Content {
     /// then these texts.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub locales: BTreeMap<String, Translation>,
+}
+
+/// What a message says, as delivered to the SDK: one language, no translation table.
+/// Rendered as text only, never as HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    /// Heading.
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Optional call to action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cta: Option<Cta>,
+    /// Label of the dismiss button (default "Dismiss").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismiss_label: Option<String>,
+    /// A 0-10 question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<Survey>,
+    /// The element a tooltip points at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<Anchor>,
+    /// A tour's steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// A checklist's tasks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<Task>,
 }
 
 /// A call to action.
@@ -201,7 +229,7 @@ impl Anchor {
     }
 }
 
-impl Content {
+impl ContentDoc {
     /// Validates the content of a message on `surface`.
     pub(crate) fn check(&self, surface: SurfaceDto) -> Result<(), Problem> {
         text("title", &self.title, 200)?;
@@ -276,11 +304,18 @@ impl Content {
         Ok(())
     }
 
-    /// The content for `locale` (user locale → its language → default), without the
-    /// translation table (the SDK gets one language).
+    /// The content for `locale` (user locale → its language → default), as delivered.
     pub fn localized(&self, locale: Option<&str>) -> Content {
-        let mut out = self.clone();
-        out.locales = BTreeMap::new();
+        let mut out = Content {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            cta: self.cta.clone(),
+            dismiss_label: self.dismiss_label.clone(),
+            survey: self.survey.clone(),
+            anchor: self.anchor.clone(),
+            steps: self.steps.clone(),
+            tasks: self.tasks.clone(),
+        };
         let Some(locale) = locale else {
             return out;
         };

@@ -21,7 +21,7 @@ pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,
     RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
-pub use content::{Anchor, Content, Cta, Step, Survey, Task, Translation};
+pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
     DecideRequest, DecideResponse, DecisionDto, MessageDto, VerdictDto, decision_dto,
     parse_decide_request,
