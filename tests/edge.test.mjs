@@ -362,3 +362,38 @@ test('content follows the locale: the user trait, else the browser language, fal
   const bad = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, locale: 'en_US!' });
   assert.deepEqual([bad.status, bad.json.error.field], [400, 'locale']);
 });
+
+test('customer-success inputs: cs_ traits only through the admin API, and the summary explains health', async () => {
+  const account = fresh('cs');
+  const forged = await post('/v1/events', batch([event('group', account, { traits: { cs_champion_strength: 10 } })]));
+  assert.equal(forged.status, 400);
+  assert.deepEqual([forged.json.error.code, forged.json.error.field], ['reserved_trait', 'events[0].traits.cs_champion_strength']);
+
+  const admin = (method, what, body, secret = SECRET_KEY) =>
+    fetch(`${URL_BASE}/v1/admin/accounts/${account}/${what}`, {
+      method,
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+  assert.equal((await admin('PUT', 'traits', { cs_champion_strength: 9 }, 'sk_wrong')).status, 401);
+  const bad = await admin('PUT', 'traits', { cs_champion_strength: [9] });
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error.field, 'cs_champion_strength');
+
+  const set = await admin('PUT', 'traits', { cs_champion_strength: 9, cs_executive_relationship: 2, arr: 12000 });
+  assert.equal(set.status, 200);
+  const summary = await set.json();
+  assert.equal(summary.value_tier, 'medium');
+  const components = Object.fromEntries(summary.health.components.map((c) => [c.name, c]));
+  assert.equal(components['champion strength'].value, 9);
+  assert.equal(components['champion strength'].score, 90);
+  assert.equal(components['executive relationship'].score, 20);
+  assert.equal(components['NPS'].value, null, 'no survey answers yet');
+  assert.equal(summary.traits.arr, 12000);
+  assert.ok(!('access-control-allow-origin' in Object.fromEntries(set.headers)), 'secret routes never answer with CORS');
+
+  const read = await (await admin('GET', 'summary')).json();
+  assert.deepEqual(read.health, summary.health);
+  const log = (await stored(account)).json.events.map((e) => e.event.type);
+  assert.deepEqual(log, ['admin_traits'], 'the change is in the account log; the forged group event is not');
+});

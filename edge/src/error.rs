@@ -54,6 +54,7 @@ fn code_from_str(code: &str) -> ErrorCode {
         ErrorCode::MissingField,
         ErrorCode::UnknownField,
         ErrorCode::EventTooLarge,
+        ErrorCode::ReservedTrait,
     ]
     .into_iter()
     .find(|c| c.as_str() == code)

@@ -5,6 +5,8 @@
 //!   `sendBeacon` needs no preflight); answers with per-event results and the decision.
 //! - `POST /v1/decide` — the decision for a user; `debug: true` adds verdicts (debug keys only).
 //! - `GET /v1/admin/accounts/{id}/events` — an account's stored events (secret key).
+//! - `GET /v1/admin/accounts/{id}/summary` — tier, lifecycle stage, health (secret key).
+//! - `PUT /v1/admin/accounts/{id}/traits` — customer-success traits (secret key).
 //! - `GET /v1/debug/why?user=…&account=…[&campaign=…]` — every verdict (secret key).
 //! - `GET /v1/health`.
 //!
@@ -99,9 +101,10 @@ async fn route(
     accounts: &DurableAccounts,
     now: Timestamp,
 ) -> Result<String, AppError> {
+    // `/v1/admin/accounts/{id}/{what}`.
     let admin_account = path
         .strip_prefix("/v1/admin/accounts/")
-        .and_then(|rest| rest.strip_suffix("/events"));
+        .and_then(|rest| rest.split_once('/'));
     match (path, admin_account) {
         ("/v1/events", _) | ("/v1/decide", _) => {
             if method != Method::Post {
@@ -151,12 +154,31 @@ async fn route(
             .await?;
             Ok(to_json(&why))
         }
-        (_, Some(account)) if method == Method::Get => {
+        (_, Some((account, what))) => {
             let account = percent_decode(account);
             let auth = req.headers().get("Authorization")?;
-            Ok(to_json(
-                &app::admin_events(catalog, accounts, auth.as_deref(), &account).await?,
-            ))
+            let auth = auth.as_deref();
+            match (what, method) {
+                ("events", Method::Get) => Ok(to_json(
+                    &app::admin_events(catalog, accounts, auth, &account).await?,
+                )),
+                ("summary", Method::Get) => Ok(to_json(
+                    &app::admin_summary(catalog, accounts, auth, &account, now).await?,
+                )),
+                ("traits", Method::Put) => {
+                    let body = read_body(req).await?;
+                    Ok(to_json(
+                        &app::admin_set_traits(catalog, accounts, auth, &account, &body, now)
+                            .await?,
+                    ))
+                }
+                ("events" | "summary" | "traits", _) => Err(AppError::problem(
+                    ErrorCode::MethodNotAllowed,
+                    "",
+                    "GET events or summary, PUT traits",
+                )),
+                _ => Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
+            }
         }
         _ => Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
     }

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     InvalidValue,
     /// A field that is not part of the schema (strict documents only).
     UnknownField,
+    /// A `cs_` account trait sent with a public write key: only the admin API sets those.
+    ReservedTrait,
     /// The request body exceeds its size limit.
     BatchTooLarge,
     /// One event exceeds its size limit.
@@ -49,6 +51,7 @@ impl ErrorCode {
             ErrorCode::MissingField => "missing_field",
             ErrorCode::InvalidValue => "invalid_value",
             ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::ReservedTrait => "reserved_trait",
             ErrorCode::BatchTooLarge => "batch_too_large",
             ErrorCode::EventTooLarge => "event_too_large",
             ErrorCode::TooManyEvents => "too_many_events",

@@ -47,6 +47,15 @@ pub fn ingest<S: AccountStore>(
             duplicates += 1;
         }
     }
+    let summary = match &req.admin {
+        Some(op) => Some(super::admin::admin(
+            store,
+            op,
+            req.settings.as_deref(),
+            Timestamp(req.now),
+        )?),
+        None => None,
+    };
     let decision = match &req.decide_for {
         None => None,
         Some(subject) => {
@@ -91,6 +100,7 @@ pub fn ingest<S: AccountStore>(
             accepted,
             duplicates,
             decision,
+            summary,
         },
         warnings,
     ))

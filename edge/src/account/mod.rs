@@ -4,6 +4,7 @@
 //! consistency. The use case in `ingest` is generic over [`AccountStore`], so it runs natively
 //! against [`MemoryAccountStore`] and in workerd against the Durable Object's SQL storage.
 
+mod admin;
 mod ingest;
 mod memory;
 mod object;

@@ -2,8 +2,8 @@
 
 use protocol::ErrorCode;
 use protocol::v1::{
-    AccountEventDto, DecideResponse, EventExport, EventsResponse, IngestRequest, Subject, check_id,
-    parse_batch, parse_decide_request,
+    AccountEventDto, AccountSummary, AdminOp, DecideResponse, EventExport, EventsResponse,
+    IngestRequest, Subject, check_id, parse_admin_traits, parse_batch, parse_decide_request,
 };
 use rules::Timestamp;
 use sha2::{Digest, Sha256};
@@ -60,6 +60,7 @@ fn ingest_request(
         settings: deciding.then(|| catalog.settings.clone()),
         now: now.0,
         dry_run: false,
+        admin: None,
     }
 }
 
@@ -197,6 +198,72 @@ pub async fn admin_events<C: CatalogStore, A: Accounts>(
     let workspace_id = authorize_secret(catalog, authorization).await?;
     check_id("account_id", account_id)?;
     accounts.export(&workspace_id, account_id).await
+}
+
+/// An ingest request carrying only an admin operation on one account.
+fn admin_request(op: AdminOp, catalog: &WorkspaceCatalog, now: Timestamp) -> IngestRequest {
+    IngestRequest {
+        admin: Some(op),
+        settings: Some(catalog.settings.clone()),
+        ..ingest_request(Vec::new(), None, false, catalog, now)
+    }
+}
+
+/// `GET /v1/admin/accounts/{id}/summary`: value tier, lifecycle stage, health with its
+/// component contributions, and traits (secret key).
+pub async fn admin_summary<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    account_id: &str,
+    now: Timestamp,
+) -> Result<AccountSummary, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    check_id("account_id", account_id)?;
+    let ws_catalog = catalog.catalog(&workspace_id).await?;
+    let op = AdminOp::Summary {
+        account_id: account_id.to_owned(),
+    };
+    let result = accounts
+        .ingest(
+            &workspace_id,
+            account_id,
+            &admin_request(op, &ws_catalog, now),
+        )
+        .await?;
+    result
+        .summary
+        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))
+}
+
+/// `PUT /v1/admin/accounts/{id}/traits`: account traits set by the customer-success team,
+/// including the reserved `cs_` ones (secret key). Answers with the new summary.
+pub async fn admin_set_traits<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    account_id: &str,
+    body: &str,
+    now: Timestamp,
+) -> Result<AccountSummary, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    check_id("account_id", account_id)?;
+    let (traits, _) = parse_admin_traits(body)?;
+    let ws_catalog = catalog.catalog(&workspace_id).await?;
+    let op = AdminOp::SetTraits {
+        account_id: account_id.to_owned(),
+        traits,
+    };
+    let result = accounts
+        .ingest(
+            &workspace_id,
+            account_id,
+            &admin_request(op, &ws_catalog, now),
+        )
+        .await?;
+    result
+        .summary
+        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))
 }
 
 /// `GET /v1/debug/why?user=…&account=…[&campaign=…]`: the decision for a user with the verdict

@@ -230,3 +230,59 @@ fn why_not_needs_the_secret_and_explains_one_campaign() {
     .expect_err("no such campaign");
     assert_eq!(unknown.status_and_body().0, 404);
 }
+
+#[test]
+fn customer_success_traits_need_the_secret_key_and_feed_the_summary() {
+    let mut w = world();
+    w.0.catalogs.insert(
+        "ws".into(),
+        WorkspaceCatalog {
+            campaigns: vec![WELCOME.into()],
+            settings:
+                r#"{"value_tiers":{"value":{"account_trait":"arr"},"high":50000,"medium":10000},
+              "health":{"components":[{"name":"champion strength","weight":1,
+              "value":{"account_trait":"cs_champion_strength"},"red_at":0,"green_at":10}],
+              "green_at":70,"yellow_at":40}}"#
+                    .into(),
+        },
+    );
+    // A public write key may not set the reserved cs_ traits.
+    let forged = format!(
+        r#"{{"id":"{}","type":"group","user_id":"u1","account_id":"acme","timestamp":{},"traits":{{"cs_champion_strength":10}}}}"#,
+        uuid(1),
+        NOW.0
+    );
+    let refused = send(&w, "wk", None, &[forged]).expect_err("reserved");
+    let (status, body) = refused.status_and_body();
+    assert_eq!(status, 400);
+    assert!(
+        body.contains(r#""code":"reserved_trait""#) && body.contains("traits.cs_champion_strength"),
+        "{body}"
+    );
+
+    let set = |auth: &str, body: &str| {
+        block_on(admin_set_traits(&w.0, &w.1, Some(auth), "acme", body, NOW))
+    };
+    assert_eq!(
+        set("Bearer wk", r#"{"cs_champion_strength":9}"#)
+            .expect_err("not a secret")
+            .status_and_body()
+            .0,
+        401
+    );
+    assert_eq!(
+        set("Bearer sk", r#"{"nested":{"a":1}}"#)
+            .expect_err("flat only")
+            .status_and_body()
+            .0,
+        400
+    );
+    let summary = set("Bearer sk", r#"{"cs_champion_strength":9,"arr":60000}"#).expect("set");
+    assert_eq!(summary.value_tier.as_deref(), Some("high"));
+    assert_eq!(summary.health.colour.as_deref(), Some("green"));
+    assert_eq!(summary.health.score, Some(90.0));
+    let again =
+        block_on(admin_summary(&w.0, &w.1, Some("Bearer sk"), "acme", NOW)).expect("summary");
+    assert_eq!(again, summary);
+    assert_eq!(again.lifecycle_stage.as_deref(), Some("onboarding"));
+}

@@ -109,6 +109,27 @@ pub struct IngestRequest {
     /// Decide without recording deliveries, trigger observations or exposures (why-not).
     #[serde(default)]
     pub dry_run: bool,
+    /// An admin operation on the account (secret-key routes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<AdminOp>,
+}
+
+/// Admin operations on an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminOp {
+    /// Set account traits (customer-success inputs), as of `now`, then summarise.
+    SetTraits {
+        /// The account.
+        account_id: String,
+        /// The traits, validated by the worker.
+        traits: crate::v1::event::JsonMap,
+    },
+    /// Return the account summary.
+    Summary {
+        /// The account.
+        account_id: String,
+    },
 }
 
 /// Account object → worker.
@@ -121,6 +142,9 @@ pub struct IngestResult {
     /// The decision for `decide_for`.
     #[serde(default)]
     pub decision: Option<DecisionDto>,
+    /// The account summary, for [`AdminOp::Summary`] and [`AdminOp::SetTraits`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<crate::v1::admin::AccountSummary>,
 }
 
 /// Account object → worker: every stored event of the account, oldest first (admin export).

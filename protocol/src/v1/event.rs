@@ -155,6 +155,10 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Account traits with this prefix (executive relationship, champion strength, …) are the
+/// customer-success team's subjective inputs: set with a secret key only.
+pub const RESERVED_PREFIX: &str = "cs_";
+
 /// 2000-01-01 and 2100-01-01: timestamps outside are certainly wrong clocks or units.
 const MIN_TS: i64 = 946_684_800_000;
 const MAX_TS: i64 = 4_102_444_800_000;
@@ -182,9 +186,17 @@ pub fn validate_event(text: &str) -> Result<Event, Problem> {
         EventType::Identify => EventKind::Identify {
             traits: traits(dto.traits.as_ref())?,
         },
-        EventType::Group => EventKind::Group {
-            traits: traits(dto.traits.as_ref())?,
-        },
+        EventType::Group => {
+            let traits = traits(dto.traits.as_ref())?;
+            if let Some(key) = traits.keys().find(|k| k.starts_with(RESERVED_PREFIX)) {
+                return Err(Problem::new(
+                    ErrorCode::ReservedTrait,
+                    format!("traits.{key}"),
+                    "cs_ traits are set by the customer-success team through the admin API",
+                ));
+            }
+            EventKind::Group { traits }
+        }
         EventType::Survey => {
             let campaign = campaign_of(dto.campaign.as_deref())?;
             let score = dto
@@ -293,7 +305,7 @@ fn required_name(name: Option<&str>) -> Result<String, Problem> {
 }
 
 /// Converts JSON traits into `rules` values; nested objects and arrays are rejected.
-fn traits(map: Option<&JsonMap>) -> Result<Traits, Problem> {
+pub(crate) fn traits(map: Option<&JsonMap>) -> Result<Traits, Problem> {
     let mut out = Traits::new();
     for (k, v) in map.into_iter().flatten() {
         let value = match v {

@@ -1,6 +1,7 @@
 //! Version 1 of the wire protocol.
 
 mod account;
+mod admin;
 mod batch;
 mod campaign;
 mod content;
@@ -11,7 +12,12 @@ mod settings;
 mod targeting;
 
 pub use account::{
-    AccountEventDto, EventExport, ExposureEvent, IngestRequest, IngestResult, Subject, to_json,
+    AccountEventDto, AdminOp, EventExport, ExposureEvent, IngestRequest, IngestResult, Subject,
+    to_json,
+};
+pub use admin::{
+    AccountSummary, AdminTraitsEvent, ContributionDto, HealthReportDto, admin_traits,
+    parse_admin_traits,
 };
 pub use batch::{
     Batch, EventsResponse, MAX_BATCH_BYTES, MAX_EVENT_BYTES, MAX_EVENTS, Rejected, ValidatedBatch,
@@ -27,7 +33,8 @@ pub use decide::{
     parse_decide_request,
 };
 pub use event::{
-    Event, EventDto, EventKind, EventType, JsonMap, MessageAction, event_properties, validate_event,
+    Event, EventDto, EventKind, EventType, JsonMap, MessageAction, RESERVED_PREFIX,
+    event_properties, validate_event,
 };
 pub use ids::{check_id, normalize_uuid};
 pub use settings::{

@@ -1,0 +1,54 @@
+//! Admin operations on one account: customer-success traits and the account summary.
+
+use std::collections::BTreeSet;
+
+use protocol::v1::{
+    AccountSummary, AdminOp, AdminTraitsEvent, admin_traits, parse_settings, to_json,
+};
+use rules::{AccountModel, Ctx, Timestamp};
+
+use super::{AccountStore, NewEvent, TraitOwner};
+use crate::error::AppError;
+
+/// Applies `op` at `now` and returns the account summary under the workspace `settings`.
+/// Set traits are also kept in the event log (type `admin_traits`), so the export stays
+/// complete.
+pub(super) fn admin<S: AccountStore>(
+    store: &mut S,
+    op: &AdminOp,
+    settings: Option<&str>,
+    now: Timestamp,
+) -> Result<AccountSummary, AppError> {
+    let account_id = match op {
+        AdminOp::SetTraits { account_id, traits } => {
+            let values = admin_traits(traits)?;
+            for (key, value) in &values {
+                store.set_trait(TraitOwner::Account, key, value, now.0)?;
+            }
+            let record = AdminTraitsEvent::new(traits, now.0);
+            let body = to_json(&record);
+            store.insert_event(&NewEvent {
+                id: &record.id,
+                user_id: "",
+                kind: "admin_traits",
+                name: None,
+                timestamp: now.0,
+                received_at: now.0,
+                body: &body,
+            })?;
+            account_id
+        }
+        AdminOp::Summary { account_id } => account_id,
+    };
+    let model = match settings.map(parse_settings) {
+        Some(Ok((_, _, model))) => model,
+        Some(Err(p)) => return Err(AppError::Internal(format!("stored settings: {p}"))),
+        None => AccountModel::default(),
+    };
+    // Account facts only: no user is being decided for.
+    let facts = store.facts("", now, &BTreeSet::new())?;
+    Ok(AccountSummary::of(
+        account_id,
+        &Ctx::new(&facts, &model, now),
+    ))
+}

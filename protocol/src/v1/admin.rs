@@ -1,0 +1,150 @@
+//! The admin API's account documents: traits a customer-success manager sets (secret key),
+//! and the account summary (value tier, lifecycle stage, health with its contributions).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Problem;
+use crate::json::decode;
+use crate::v1::event::{JsonMap, traits};
+use rules::{Colour, Ctx, Traits, Value, health, lifecycle_stage, value_tier};
+
+/// Parses `PUT /v1/admin/accounts/{id}/traits`: a flat JSON object of traits (any keys,
+/// including the reserved `cs_` ones).
+pub fn parse_admin_traits(body: &str) -> Result<(JsonMap, Traits), Problem> {
+    let map: JsonMap = decode(body)?;
+    let traits = admin_traits(&map)?;
+    Ok((map, traits))
+}
+
+/// Converts admin traits (a flat JSON object) into `rules` values.
+pub fn admin_traits(map: &JsonMap) -> Result<Traits, Problem> {
+    if map.is_empty() || map.len() > 100 {
+        return Err(crate::v1::campaign::invalid("", "1-100 traits"));
+    }
+    // The body is the traits object itself: name the key, not `traits.key`.
+    traits(Some(map)).map_err(|mut p| {
+        if let Some(key) = p.field.strip_prefix("traits.") {
+            p.field = key.to_owned();
+        }
+        p
+    })
+}
+
+/// The event-log record of traits set through the admin API (type `admin_traits`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminTraitsEvent {
+    /// Unique within the account.
+    pub id: String,
+    /// Always `admin_traits`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When they were set (ms since the epoch).
+    pub timestamp: i64,
+    /// The traits as sent.
+    pub traits: JsonMap,
+}
+
+impl AdminTraitsEvent {
+    /// The record of `traits` set at `at`. The id hashes both, so a retried request is
+    /// recorded once.
+    pub fn new(traits: &JsonMap, at: i64) -> Self {
+        let text = crate::v1::account::to_json(traits);
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        Self {
+            id: format!("admin-traits:{at}:{hash:016x}"),
+            kind: "admin_traits".to_owned(),
+            timestamp: at,
+            traits: traits.clone(),
+        }
+    }
+}
+
+/// One health component's part in the score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContributionDto {
+    /// Component name.
+    pub name: String,
+    /// Its measured value (null when unknown: left out of the score).
+    pub value: serde_json::Value,
+    /// Its score, 0-100.
+    pub score: Option<f64>,
+    /// Its weight.
+    pub weight: f64,
+}
+
+/// The account's health.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthReportDto {
+    /// Weighted score 0-100 (null without known components).
+    pub score: Option<f64>,
+    /// `green`, `yellow` or `red`.
+    pub colour: Option<String>,
+    /// Every component.
+    pub components: Vec<ContributionDto>,
+}
+
+/// `GET /v1/admin/accounts/{id}/summary`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// The account.
+    pub account_id: String,
+    /// `high`, `medium` or `low`.
+    pub value_tier: Option<String>,
+    /// The lifecycle stage.
+    pub lifecycle_stage: Option<String>,
+    /// The health score and its explanation.
+    pub health: HealthReportDto,
+    /// The account's traits.
+    pub traits: serde_json::Map<String, serde_json::Value>,
+}
+
+fn json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::Number::from_f64(*n)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Text(s) => serde_json::Value::String(s.clone()),
+    }
+}
+
+fn text(v: Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s),
+        _ => None,
+    }
+}
+
+impl AccountSummary {
+    /// The summary of the account whose facts `ctx` holds.
+    pub fn of(account_id: &str, ctx: &Ctx<'_>) -> Self {
+        let report = health(ctx);
+        Self {
+            account_id: account_id.to_owned(),
+            value_tier: text(value_tier(ctx)),
+            lifecycle_stage: text(lifecycle_stage(ctx)),
+            health: HealthReportDto {
+                score: report.score,
+                colour: report.colour.map(|c: Colour| c.as_str().to_owned()),
+                components: report
+                    .contributions
+                    .iter()
+                    .map(|c| ContributionDto {
+                        name: c.name.clone(),
+                        value: json(&c.value),
+                        score: c.score,
+                        weight: c.weight,
+                    })
+                    .collect(),
+            },
+            traits: ctx
+                .facts
+                .account_traits
+                .iter()
+                .map(|(k, v)| (k.clone(), json(v)))
+                .collect(),
+        }
+    }
+}
