@@ -78,3 +78,14 @@ pub fn escape_json_string(s: &str) -> String {
     out.push('"');
     out
 }
+
+/// A JSON scalar as a `rules` value; `None` for arrays and objects.
+pub(crate) fn scalar(v: &serde_json::Value) -> Option<rules::Value> {
+    Some(match v {
+        serde_json::Value::Null => rules::Value::Null,
+        serde_json::Value::Bool(b) => rules::Value::Bool(*b),
+        serde_json::Value::Number(n) => rules::Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+        serde_json::Value::String(s) => rules::Value::Text(s.clone()),
+        _ => return None,
+    })
+}

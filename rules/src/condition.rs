@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::account::{Ctx, health, lifecycle_stage, value_tier};
 use crate::error::ModelError;
-use crate::facts::{Facts, Seen, Value};
+use crate::facts::{Facts, Seen, Usage, Value};
 use crate::time::{Day, Timestamp};
 use crate::trigger::RoutePattern;
 
@@ -239,10 +239,7 @@ impl Operand {
                 scope,
                 window,
             } => {
-                let usage = match scope {
-                    Scope::User => &facts.user_usage,
-                    Scope::Account => &facts.account_usage,
-                };
+                let usage = usage_of(facts, *scope);
                 let today = now.day();
                 Value::Number(usage.sum(feature, window.first_day(today), today) as f64)
             }
@@ -256,10 +253,7 @@ impl Operand {
             }
             Operand::ActiveUsers { days } => Value::Number(active_users(facts, now, *days) as f64),
             Operand::EngagementTrend { scope, days } => {
-                let usage = match scope {
-                    Scope::User => &facts.user_usage,
-                    Scope::Account => &facts.account_usage,
-                };
+                let usage = usage_of(facts, *scope);
                 let today = now.day();
                 let recent_start = today.minus(window_days(*days));
                 let recent = usage.total(recent_start, today) as f64;
@@ -303,10 +297,7 @@ impl Operand {
                 let today = now.day();
                 let first = window.first_day(today);
                 if filters.is_empty() {
-                    let usage = match scope {
-                        Scope::User => &facts.user_usage,
-                        Scope::Account => &facts.account_usage,
-                    };
+                    let usage = usage_of(facts, *scope);
                     return Value::Number(usage.sum(name, first, today) as f64);
                 }
                 let n = facts
@@ -357,10 +348,7 @@ impl Operand {
             }
             Operand::AdoptionBreadth { scope, days } => {
                 let keys = &ctx.model.key_features;
-                let usage = match scope {
-                    Scope::User => &facts.user_usage,
-                    Scope::Account => &facts.account_usage,
-                };
+                let usage = usage_of(facts, *scope);
                 let today = now.day();
                 let from = today.minus(window_days(*days));
                 let used = keys
@@ -379,6 +367,14 @@ impl Operand {
         {
             out.insert(name.clone());
         }
+    }
+}
+
+/// The usage counts of `scope`.
+fn usage_of(facts: &Facts, scope: Scope) -> &Usage {
+    match scope {
+        Scope::User => &facts.user_usage,
+        Scope::Account => &facts.account_usage,
     }
 }
 

@@ -200,13 +200,28 @@ pub async fn admin_events<C: CatalogStore, A: Accounts>(
     accounts.export(&workspace_id, account_id).await
 }
 
-/// An ingest request carrying only an admin operation on one account.
-fn admin_request(op: AdminOp, catalog: &WorkspaceCatalog, now: Timestamp) -> IngestRequest {
-    IngestRequest {
+/// Runs an admin operation on one account (secret key) and returns the account summary.
+async fn run_admin<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    account_id: &str,
+    op: impl FnOnce() -> Result<AdminOp, AppError>,
+    now: Timestamp,
+) -> Result<AccountSummary, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    check_id("account_id", account_id)?;
+    let op = op()?;
+    let ws_catalog = catalog.catalog(&workspace_id).await?;
+    let req = IngestRequest {
         admin: Some(op),
-        settings: Some(catalog.settings.clone()),
-        ..ingest_request(Vec::new(), None, false, catalog, now)
-    }
+        settings: Some(ws_catalog.settings.clone()),
+        ..ingest_request(Vec::new(), None, false, &ws_catalog, now)
+    };
+    let result = accounts.ingest(&workspace_id, account_id, &req).await?;
+    result
+        .summary
+        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))
 }
 
 /// `GET /v1/admin/accounts/{id}/summary`: value tier, lifecycle stage, health with its
@@ -218,22 +233,12 @@ pub async fn admin_summary<C: CatalogStore, A: Accounts>(
     account_id: &str,
     now: Timestamp,
 ) -> Result<AccountSummary, AppError> {
-    let workspace_id = authorize_secret(catalog, authorization).await?;
-    check_id("account_id", account_id)?;
-    let ws_catalog = catalog.catalog(&workspace_id).await?;
-    let op = AdminOp::Summary {
-        account_id: account_id.to_owned(),
+    let op = || {
+        Ok(AdminOp::Summary {
+            account_id: account_id.to_owned(),
+        })
     };
-    let result = accounts
-        .ingest(
-            &workspace_id,
-            account_id,
-            &admin_request(op, &ws_catalog, now),
-        )
-        .await?;
-    result
-        .summary
-        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))
+    run_admin(catalog, accounts, authorization, account_id, op, now).await
 }
 
 /// `PUT /v1/admin/accounts/{id}/traits`: account traits set by the customer-success team,
@@ -246,24 +251,13 @@ pub async fn admin_set_traits<C: CatalogStore, A: Accounts>(
     body: &str,
     now: Timestamp,
 ) -> Result<AccountSummary, AppError> {
-    let workspace_id = authorize_secret(catalog, authorization).await?;
-    check_id("account_id", account_id)?;
-    let (traits, _) = parse_admin_traits(body)?;
-    let ws_catalog = catalog.catalog(&workspace_id).await?;
-    let op = AdminOp::SetTraits {
-        account_id: account_id.to_owned(),
-        traits,
+    let op = || {
+        Ok(AdminOp::SetTraits {
+            account_id: account_id.to_owned(),
+            traits: parse_admin_traits(body)?.0,
+        })
     };
-    let result = accounts
-        .ingest(
-            &workspace_id,
-            account_id,
-            &admin_request(op, &ws_catalog, now),
-        )
-        .await?;
-    result
-        .summary
-        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))
+    run_admin(catalog, accounts, authorization, account_id, op, now).await
 }
 
 /// `GET /v1/debug/why?user=…&account=…[&campaign=…]`: the decision for a user with the verdict

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
-use crate::json::decode;
+use crate::json::{decode, scalar};
 use crate::v1::ids::{check_id, normalize_uuid};
-use rules::{CampaignId, Outcome, Timestamp, Traits, Value};
+use rules::{CampaignId, Outcome, Timestamp, Traits};
 
 /// A JSON object, the edge's representation of `properties` and `traits`.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;
@@ -267,16 +267,7 @@ pub fn event_properties(text: &str) -> Traits {
     dto.properties
         .into_iter()
         .flatten()
-        .filter_map(|(k, v)| {
-            let value = match v {
-                serde_json::Value::Null => Value::Null,
-                serde_json::Value::Bool(b) => Value::Bool(b),
-                serde_json::Value::Number(n) => Value::Number(n.as_f64()?),
-                serde_json::Value::String(s) => Value::Text(s),
-                _ => return None,
-            };
-            Some((k, value))
-        })
+        .filter_map(|(k, v)| Some((k, scalar(&v)?)))
         .collect()
 }
 
@@ -308,19 +299,13 @@ fn required_name(name: Option<&str>) -> Result<String, Problem> {
 pub(crate) fn traits(map: Option<&JsonMap>) -> Result<Traits, Problem> {
     let mut out = Traits::new();
     for (k, v) in map.into_iter().flatten() {
-        let value = match v {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
-            serde_json::Value::String(s) => Value::Text(s.clone()),
-            _ => {
-                return Err(Problem::new(
-                    ErrorCode::InvalidType,
-                    format!("traits.{k}"),
-                    "a trait is a string, number, boolean or null",
-                ));
-            }
-        };
+        let value = scalar(v).ok_or_else(|| {
+            Problem::new(
+                ErrorCode::InvalidType,
+                format!("traits.{k}"),
+                "a trait is a string, number, boolean or null",
+            )
+        })?;
         out.insert(k.clone(), value);
     }
     Ok(out)

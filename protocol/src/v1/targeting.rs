@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
+use crate::json::scalar;
 use crate::v1::campaign::invalid;
 use rules::{
     CmpOp, Condition, Operand, PropertyFilter, RoutePattern, Scope, TREND_BASELINE_DAYS, Value,
@@ -425,17 +426,11 @@ fn op(o: OpDto) -> CmpOp {
 }
 
 fn literal(field: &str, v: &serde_json::Value) -> Result<Value, Problem> {
-    Ok(match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        _ => {
-            return Err(Problem::new(
-                ErrorCode::InvalidType,
-                field,
-                "a string, number, boolean or null",
-            ));
-        }
+    scalar(v).ok_or_else(|| {
+        Problem::new(
+            ErrorCode::InvalidType,
+            field,
+            "a string, number, boolean or null",
+        )
     })
 }
