@@ -12,7 +12,7 @@ test('a valid batch is stored and answered with a decision', async () => {
   assert.equal(res.status, 200, res.text);
   assert.deepEqual([res.json.accepted, res.json.duplicates, res.json.rejected], [1, 0, []]);
   assert.equal(res.json.decision.rules_version, 2);
-  assert.deepEqual(campaigns(res), ['welcome@modal']);
+  assert.deepEqual(campaigns(res), ['welcome@modal', 'getting-started@checklist']);
   const [welcome] = res.json.decision.messages;
   assert.equal(typeof welcome.content.title, 'string');
   assert.equal(welcome.content.cta.label, 'Create an expense');
@@ -37,7 +37,8 @@ test('the upgrade banner appears once the account exceeds its plan limit', async
   const group = event('group', account, { traits: { plan: 'starter', plan_expense_limit: 5 } });
   const five = Array.from({ length: 5 }, (_, i) => track(account, 'create_expense', `u${i % 2}`));
   const before = await post('/v1/events', batch([group, ...five]));
-  assert.deepEqual(campaigns(before), ['welcome@modal']);
+  // u0 (the batch's last user) used create_expense three times today: the receipt tip too.
+  assert.deepEqual(campaigns(before), ['welcome@modal', 'receipt-tip@tooltip', 'getting-started@checklist']);
 
   const debug = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, debug: true });
   assert.equal(debug.status, 200, debug.text);
@@ -45,10 +46,15 @@ test('the upgrade banner appears once the account exceeds its plan limit', async
   assert.equal(verdict.verdict, 'audience_mismatch');
   assert.match(verdict.detail, /create_expense this month \(5\) > account trait plan_expense_limit \(5\)/);
 
-  // u1's welcome modal was handed out by the decide above and is not reported shown yet:
-  // it is in flight, so only the banner is new.
+  // u1's welcome modal was handed out by the decide above and is not reported shown yet: it
+  // is in flight. Over 80 % of the limit with two active users, the readiness modal takes
+  // the week's one upgrade message, so the upgrade banner is deferred, not dropped.
   const sixth = await post('/v1/events', batch([track(account, 'create_expense')]));
-  assert.deepEqual(campaigns(sixth), ['upgrade@banner']);
+  assert.deepEqual(campaigns(sixth), ['readiness@modal', 'receipt-tip@tooltip', 'getting-started@checklist']);
+  const why = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'u1', account_id: account, debug: true });
+  const upgrade = why.json.decision.verdicts.find((v) => v.campaign === 'upgrade');
+  assert.equal(upgrade.verdict, 'frequency_cap');
+  assert.match(upgrade.detail, /deferred by the cap of 1 upgrade per 7 days until \d+/);
 });
 
 test('verdicts need a debug-enabled key', async () => {

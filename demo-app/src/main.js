@@ -104,10 +104,28 @@ $('expenses').addEventListener('click', (ev) => {
   renderExpenses();
 });
 
+// The export control is a web component with its own (open) shadow root, rendered a moment
+// after the reports view opens, like the late, encapsulated widgets of real apps.
+class ExpenselyExport extends HTMLElement {
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: 'open' });
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Export CSV';
+    button.setAttribute('data-cairn-anchor', 'export');
+    root.append(button);
+  }
+}
+customElements.define('expensely-export', ExpenselyExport);
+
 function route(path) {
   const reports = path === '/reports';
   $('view-expenses').hidden = reports;
   $('view-reports').hidden = !reports;
+  const slot = $('export-slot');
+  slot.replaceChildren();
+  if (reports) setTimeout(() => slot.replaceChildren(document.createElement('expensely-export')), 400);
   for (const a of document.querySelectorAll('nav a[data-route]')) {
     const target = new URL(a.getAttribute('data-route'), location.origin);
     if (target.pathname === path && !target.hash) a.setAttribute('aria-current', 'page');

@@ -448,8 +448,8 @@ fn workspace_settings_define_the_account_model() {
     assert_eq!(
         caps,
         [
-            "1 interruptive per session",
-            "3 per 1 days",
+            "2 interruptive per session",
+            "6 per 1 days",
             "1 upgrade per 7 days"
         ]
     );

@@ -220,7 +220,10 @@ fn gate(
     {
         return Err(Verdict::Snoozed { until });
     }
+    // The lease guards first deliveries: once shown, recurrence decides about showing again
+    // (and a tour in progress must follow its tab to the next page).
     if c.surface.interruptive()
+        && record.shown_count == 0
         && let Some(d) = record.in_flight(now)
     {
         return Err(Verdict::InFlight {
@@ -239,6 +242,10 @@ fn triggered(
     observed: Option<bool>,
 ) -> Result<(), String> {
     let shown_since = |t: Timestamp| record.last_shown.is_some_and(|s| s >= t);
+    // A tour in progress resumes where the user left off, whatever started it.
+    if c.surface == Surface::Tour && record.step > 0 && record.shown_count > 0 {
+        return Ok(());
+    }
     match &c.trigger {
         Trigger::Always | Trigger::Element(_) => Ok(()),
         Trigger::Page(pattern) => match ctx.facts.page.as_deref() {

@@ -63,6 +63,27 @@ pub(crate) fn message_event(who: &Identity, campaign: &str, action: MessageActio
     event
 }
 
+/// A `message` event with action `step`: the tour step reached.
+pub(crate) fn step_event(who: &Identity, campaign: &str, step: u32) -> Event {
+    let mut event = message_event(who, campaign, MessageAction::Step);
+    event.step = Some(step);
+    event
+}
+
+/// A `survey` event: the answer to a survey message.
+pub(crate) fn survey_event(
+    who: &Identity,
+    campaign: &str,
+    score: u32,
+    comment: Option<String>,
+) -> Event {
+    let mut event = new_event(EventType::Survey, who);
+    event.campaign = Some(campaign.to_owned());
+    event.score = Some(score);
+    event.comment = comment;
+    event
+}
+
 /// The event's JSON text, exactly as it goes on the wire.
 pub(crate) fn encode(event: &Event) -> Result<String, SdkError> {
     to_json(event).map_err(|_| SdkError::InvalidArgument("properties"))

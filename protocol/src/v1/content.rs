@@ -103,15 +103,18 @@ pub struct Survey {
 }
 
 /// An element on the vendor's page: `{"name":"submit"}` is `[data-cairn-anchor="submit"]`
-/// (preferred: stable across redesigns), `{"selector":"#total"}` a CSS selector.
+/// (preferred: stable across redesigns), `{"selector":"#total"}` a CSS selector; exactly one.
+/// (A struct rather than an enum: the SDK's lean decoder reads plain objects.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Anchor {
+#[serde(deny_unknown_fields)]
+pub struct Anchor {
     /// A `data-cairn-anchor` value.
-    Name(String),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// A CSS selector (at most 200 characters).
-    Selector(String),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<String>,
 }
 
 /// One step of a tour.
@@ -203,9 +206,22 @@ fn check_locale(tag: &str) -> bool {
 }
 
 impl Anchor {
+    /// The CSS selector that finds the anchor.
+    pub fn css(&self) -> String {
+        match (&self.name, &self.selector) {
+            // Names are validated to `[A-Za-z0-9_.-]+`, so the selector is well-formed.
+            (Some(name), _) => ["[data-cairn-anchor=\"", name, "\"]"].concat(),
+            (None, Some(sel)) => sel.clone(),
+            (None, None) => String::new(),
+        }
+    }
+
     fn check(&self, field: &str) -> Result<(), Problem> {
-        match self {
-            Anchor::Name(name) => {
+        match (&self.name, &self.selector) {
+            (Some(_), Some(_)) | (None, None) => {
+                Err(invalid(field, "give exactly one of `name` and `selector`"))
+            }
+            (Some(name), None) => {
                 let ok = !name.is_empty()
                     && name.len() <= 100
                     && name
@@ -220,11 +236,11 @@ impl Anchor {
                     ))
                 }
             }
-            Anchor::Selector(sel) if sel.trim().is_empty() || sel.len() > 200 => Err(invalid(
+            (None, Some(sel)) if sel.trim().is_empty() || sel.len() > 200 => Err(invalid(
                 &format!("{field}.selector"),
                 "a CSS selector of 1-200 characters",
             )),
-            Anchor::Selector(_) => Ok(()),
+            (None, Some(_)) => Ok(()),
         }
     }
 }

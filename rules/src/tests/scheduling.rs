@@ -522,7 +522,20 @@ fn checklists_complete_themselves_and_tours_resume() {
         campaign("setup", Surface::Checklist, 5, Condition::always()),
         |c| c.tasks = vec!["create_expense".into(), "invite_teammate".into()],
     );
-    let tour = campaign("tour", Surface::Tour, 5, Condition::always());
+    // Started by an event, then shown: a tour in progress resumes without a new trigger.
+    let tour = with(
+        campaign("tour", Surface::Tour, 5, Condition::always()),
+        |c| {
+            c.recurrence = Recurrence::Times {
+                max: 5,
+                every_ms: 0,
+            };
+            c.trigger = Trigger::Event {
+                name: "start_tour".into(),
+                within_ms: HOUR,
+            };
+        },
+    );
     let cat = catalog(vec![checklist, tour], Vec::new());
     let mut f = in_session(5);
     let at = NOW.plus_ms(-HOUR);
@@ -534,7 +547,17 @@ fn checklists_complete_themselves_and_tours_resume() {
             last: at,
         },
     );
+    let started = NOW.plus_ms(-2 * HOUR);
+    f.add_seen(
+        true,
+        "start_tour",
+        Seen {
+            first: started,
+            last: started,
+        },
+    );
     let mut h = History::default();
+    h.record(&id("tour"), Outcome::Shown, started);
     h.record(&id("tour"), Outcome::Step(2), at);
     h.record(&id("tour"), Outcome::Step(1), at);
     let d = decide(&cat, &f, &h, NOW);

@@ -2,7 +2,7 @@
 //!
 //! Remote strings only ever reach `textContent` and attribute values, never HTML parsing.
 
-use protocol::v1::{Content, MessageDto, SurfaceDto};
+use protocol::v1::{MessageDto, SurfaceDto};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
@@ -10,7 +10,7 @@ use crate::error::SdkError;
 
 /// A rendered message: the element to remove and the element to focus.
 #[derive(Debug)]
-pub(crate) struct Built {
+pub(super) struct Built {
     /// The outermost element (the overlay of a modal, the banner itself).
     pub(crate) root: Element,
     /// The modal's first button.
@@ -18,18 +18,16 @@ pub(crate) struct Built {
 }
 
 /// Builds `message` inside a new detached element; `n` makes its ARIA ids unique.
-pub(crate) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
+pub(super) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
     match message.surface {
-        SurfaceDto::Modal => modal(doc, &message.campaign, &message.content, n),
-        SurfaceDto::Banner => banner(doc, &message.campaign, &message.content),
-        // Until their own renderers land, the newer surfaces show their text as a banner.
-        SurfaceDto::Slideout | SurfaceDto::Tooltip | SurfaceDto::Tour | SurfaceDto::Checklist => {
-            banner(doc, &message.campaign, &message.content)
-        }
+        SurfaceDto::Modal => modal(doc, message, n),
+        // The other surfaces are built by `surfaces`; a banner is the safe fallback.
+        _ => banner(doc, message),
     }
 }
 
-fn modal(doc: &Document, campaign: &str, content: &Content, n: u32) -> Result<Built, SdkError> {
+fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
+    let (campaign, content) = (message.campaign.as_str(), &message.content);
     let n = i64::from(n).to_string();
     let mut title_id = String::from("cairn-t");
     title_id.push_str(&n);
@@ -69,6 +67,9 @@ fn modal(doc: &Document, campaign: &str, content: &Content, n: u32) -> Result<Bu
     if let Some(cta) = &content.cta {
         button(doc, &actions, "cta", &cta.label)?;
     }
+    if message.snooze {
+        button(doc, &actions, "snooze", "Remind me later")?;
+    }
     let dismiss = content.dismiss_label.as_deref().unwrap_or("Dismiss");
     button(doc, &actions, "dismiss", dismiss)?;
     Ok(Built {
@@ -77,7 +78,8 @@ fn modal(doc: &Document, campaign: &str, content: &Content, n: u32) -> Result<Bu
     })
 }
 
-fn banner(doc: &Document, campaign: &str, content: &Content) -> Result<Built, SdkError> {
+fn banner(doc: &Document, message: &MessageDto) -> Result<Built, SdkError> {
+    let (campaign, content) = (message.campaign.as_str(), &message.content);
     let banner = element(
         doc,
         "div",
@@ -94,6 +96,9 @@ fn banner(doc: &Document, campaign: &str, content: &Content) -> Result<Built, Sd
     if let Some(cta) = &content.cta {
         button(doc, &banner, "cta", &cta.label)?;
     }
+    if message.snooze {
+        button(doc, &banner, "snooze", "Remind me later")?;
+    }
     close_button(doc, &banner)?;
     Ok(Built {
         root: banner,
@@ -101,13 +106,13 @@ fn banner(doc: &Document, campaign: &str, content: &Content) -> Result<Built, Sd
     })
 }
 
-fn close_button(doc: &Document, parent: &Element) -> Result<Element, SdkError> {
+pub(super) fn close_button(doc: &Document, parent: &Element) -> Result<Element, SdkError> {
     let close = button(doc, parent, "close", "\u{2715}")?;
     close.set_attribute("aria-label", "Close")?;
     Ok(close)
 }
 
-fn button(
+pub(super) fn button(
     doc: &Document,
     parent: &Element,
     action: &str,
@@ -123,7 +128,7 @@ fn button(
 }
 
 /// `<tag attrs…>text</tag>`, appended to `parent` when given.
-fn element(
+pub(super) fn element(
     doc: &Document,
     tag: &str,
     parent: Option<&Element>,

@@ -6,6 +6,7 @@
 
 mod dom;
 mod style;
+mod surfaces;
 
 use js_sys::Array;
 use protocol::v1::{MessageAction, MessageDto, SurfaceDto};
@@ -26,6 +27,39 @@ struct Shown {
     cta_url: Option<String>,
     /// What had focus before a modal took it.
     restore: Option<HtmlElement>,
+    /// The message as decided (tours rebuild from it, checklists compare with it).
+    message: MessageDto,
+    /// The element a tooltip or tour step points at, and the tooltip's hotspot.
+    anchor: Option<Element>,
+    hotspot: Option<Element>,
+    /// The tour step on screen.
+    step: usize,
+    /// The survey score picked, before "Send".
+    score: Option<u32>,
+}
+
+/// What a click inside a message asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Click {
+    /// A message outcome (CTA, dismiss, close, snooze, overlay).
+    Outcome(MessageAction),
+    /// Tour: next or previous step.
+    Step(i32),
+    /// Survey: a score was picked.
+    Score(u32),
+    /// Survey: send the picked score and comment.
+    Send,
+    /// Checklist: go to a task.
+    Go(String),
+}
+
+/// A tour's move: the step now on screen, or the end of the tour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TourMove {
+    /// Step `n` (0-based) is on screen.
+    At(u32),
+    /// Past the last step.
+    Done,
 }
 
 /// The messages of this page session.
@@ -64,8 +98,16 @@ impl Renderer {
         let mut rendered = Vec::new();
         for message in messages {
             let campaign = &message.campaign;
-            if self.closed.contains(campaign) || self.shown.iter().any(|s| &s.campaign == campaign)
-            {
+            if self.closed.contains(campaign) {
+                continue;
+            }
+            if let Some(i) = self.shown.iter().position(|s| &s.campaign == campaign) {
+                // A checklist whose progress changed is redrawn in place (not a new show).
+                if self.shown[i].message.done != message.done {
+                    let old = self.shown.remove(i);
+                    old.root.remove();
+                    let _ = self.show_one(doc, message);
+                }
                 continue;
             }
             if self.show_one(doc, message).is_ok() {
@@ -82,7 +124,38 @@ impl Renderer {
                 .append_child(&self.host)?;
         }
         self.next_id += 1;
-        let built = dom::build(doc, message, self.next_id)?;
+        let n = self.next_id;
+        let step = usize::try_from(message.step)
+            .unwrap_or(0)
+            .min(message.content.steps.len().saturating_sub(1));
+        let anchor_of = |a: Option<&protocol::v1::Anchor>| {
+            a.and_then(|a| surfaces::find(doc, &surfaces::selector(a)))
+        };
+        let (built, anchor, hotspot) = match message.surface {
+            SurfaceDto::Slideout => (surfaces::card(doc, message, "slideout", n)?, None, None),
+            SurfaceDto::Tooltip => {
+                let anchor = anchor_of(message.content.anchor.as_ref())
+                    .ok_or(SdkError::InvalidArgument("anchor"))?;
+                let dot = surfaces::hotspot(doc, &message.campaign)?;
+                (
+                    surfaces::card(doc, message, "tooltip", n)?,
+                    Some(anchor),
+                    Some(dot),
+                )
+            }
+            SurfaceDto::Tour => {
+                let anchor = anchor_of(
+                    message
+                        .content
+                        .steps
+                        .get(step)
+                        .and_then(|s| s.anchor.as_ref()),
+                );
+                (surfaces::tour_step(doc, message, step, n)?, anchor, None)
+            }
+            SurfaceDto::Checklist => (surfaces::checklist(doc, message, n)?, None, None),
+            _ => (dom::build(doc, message, n)?, None, None),
+        };
         let restore = match built.focus {
             Some(_) => doc
                 .active_element()
@@ -91,6 +164,12 @@ impl Renderer {
             None => None,
         };
         self.shadow.append_child(&built.root)?;
+        if let Some(dot) = &hotspot {
+            self.shadow.append_child(dot)?;
+        }
+        if let Some(anchor) = &anchor {
+            surfaces::place(&built.root, hotspot.as_ref(), anchor);
+        }
         if let Some(focus) = &built.focus {
             let _ = focus.focus();
         }
@@ -100,8 +179,106 @@ impl Renderer {
             root: built.root,
             cta_url: message.content.cta.as_ref().and_then(|c| c.url.clone()),
             restore,
+            message: message.clone(),
+            anchor,
+            hotspot,
+            step,
+            score: None,
         });
         Ok(())
+    }
+
+    /// Moves a tour by `delta` steps; rebuilds the card on the new step.
+    pub(crate) fn tour_move(
+        &mut self,
+        doc: &Document,
+        campaign: &str,
+        delta: i32,
+    ) -> Option<TourMove> {
+        let i = self.shown.iter().position(|s| s.campaign == campaign)?;
+        let total = self.shown[i].message.content.steps.len();
+        let next = i64::try_from(self.shown[i].step).unwrap_or(0) + i64::from(delta);
+        if next < 0 {
+            return Some(TourMove::At(0));
+        }
+        let next = usize::try_from(next).unwrap_or(0);
+        if next >= total {
+            return Some(TourMove::Done);
+        }
+        let old = self.shown.remove(i);
+        old.root.remove();
+        let mut message = old.message;
+        message.step = u32::try_from(next).unwrap_or(0);
+        self.show_one(doc, &message).ok()?;
+        Some(TourMove::At(message.step))
+    }
+
+    /// The page a tour step lives on, if it is not `path`.
+    pub(crate) fn step_page(&self, campaign: &str, path: &str) -> Option<String> {
+        let s = self.shown.iter().find(|s| s.campaign == campaign)?;
+        let page = s.message.content.steps.get(s.step)?.page.as_deref()?;
+        (!rules::route_matches(page, path)).then(|| page.to_owned())
+    }
+
+    /// Marks survey score `n` as picked; returns whether the survey has a comment box
+    /// (else the score is sent at once).
+    pub(crate) fn pick_score(&mut self, campaign: &str, n: u32) -> bool {
+        let Some(s) = self.shown.iter_mut().find(|s| s.campaign == campaign) else {
+            return false;
+        };
+        s.score = Some(n);
+        if let Ok(buttons) = s.root.query_selector_all("[data-cairn-score]") {
+            for i in 0..buttons.length() {
+                if let Some(b) = buttons.item(i).and_then(|b| b.dyn_into::<Element>().ok()) {
+                    let on = b.get_attribute("data-cairn-score").as_deref() == Some(&n.to_string());
+                    let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
+                }
+            }
+        }
+        s.message
+            .content
+            .survey
+            .as_ref()
+            .is_some_and(|q| q.comment_label.is_some())
+    }
+
+    /// The picked score and the comment typed, for "Send".
+    pub(crate) fn survey_answer(&self, campaign: &str) -> Option<(u32, Option<String>)> {
+        let s = self.shown.iter().find(|s| s.campaign == campaign)?;
+        let comment = s
+            .root
+            .query_selector("[data-cairn-comment]")
+            .ok()
+            .flatten()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+            .map(|t| t.value())
+            .filter(|c| !c.trim().is_empty());
+        Some((s.score?, comment))
+    }
+
+    /// Re-places anchored cards after scrolling, resizing or layout changes; an anchor that
+    /// left the page is looked up again.
+    pub(crate) fn reposition(&mut self, doc: &Document) {
+        for s in &mut self.shown {
+            let Some(anchor) = &s.anchor else {
+                continue;
+            };
+            if !anchor.is_connected() {
+                let again = match s.surface {
+                    SurfaceDto::Tooltip => s.message.content.anchor.as_ref(),
+                    _ => s
+                        .message
+                        .content
+                        .steps
+                        .get(s.step)
+                        .and_then(|st| st.anchor.as_ref()),
+                };
+                s.anchor = again.and_then(|a| surfaces::find(doc, &surfaces::selector(a)));
+            }
+            if let Some(anchor) = &s.anchor {
+                surfaces::place(&s.root, s.hotspot.as_ref(), anchor);
+            }
+        }
     }
 
     /// Removes `campaign`'s message for the rest of the page session. Returns its CTA URL
@@ -110,11 +287,31 @@ impl Renderer {
         let index = self.shown.iter().position(|s| s.campaign == campaign)?;
         let shown = self.shown.remove(index);
         shown.root.remove();
+        if let Some(dot) = &shown.hotspot {
+            dot.remove();
+        }
         if let Some(el) = shown.restore.filter(|e| e.is_connected()) {
             let _ = el.focus();
         }
         self.closed.push(shown.campaign);
         Some(shown.cta_url)
+    }
+
+    /// Whether the anchor of a message (a tooltip's, or a tour step's) is on the page.
+    pub(crate) fn anchor_ready(doc: &Document, message: &MessageDto) -> bool {
+        let anchor = match message.surface {
+            SurfaceDto::Tooltip => message.content.anchor.as_ref(),
+            SurfaceDto::Tour => {
+                let step = usize::try_from(message.step).unwrap_or(0);
+                message
+                    .content
+                    .steps
+                    .get(step)
+                    .and_then(|s| s.anchor.as_ref())
+            }
+            _ => None,
+        };
+        anchor.is_none_or(|a| surfaces::find(doc, &surfaces::selector(a)).is_some())
     }
 
     /// The campaign of the modal rendered last and still open.
@@ -130,8 +327,8 @@ impl Renderer {
 /// Clicks inside the shadow root (buttons, overlay) and Esc anywhere in the document.
 fn listen(doc: &Document, shadow: &ShadowRoot) -> Result<(), SdkError> {
     let on_click = Closure::<dyn Fn(Event)>::new(|event: Event| {
-        if let Some((campaign, action)) = clicked(&event) {
-            shell::message_action(campaign, action);
+        if let Some((campaign, click)) = clicked(&event) {
+            shell::message_click(campaign, click);
         }
     });
     js::listen(shadow, "click", on_click.as_ref(), false)?;
@@ -144,23 +341,37 @@ fn listen(doc: &Document, shadow: &ShadowRoot) -> Result<(), SdkError> {
     });
     js::listen(doc, "keydown", on_key.as_ref(), false)?;
     on_key.forget();
+
+    // Anchored cards follow their anchors: scrolls anywhere (capture) and resizes.
+    let on_move = Closure::<dyn Fn()>::new(shell::reposition);
+    if let Some(window) = web_sys::window() {
+        js::listen(&window, "scroll", on_move.as_ref(), true)?;
+        js::listen(&window, "resize", on_move.as_ref(), false)?;
+    }
+    on_move.forget();
     Ok(())
 }
 
 /// Which message a click is about, and what it means.
-fn clicked(event: &Event) -> Option<(String, MessageAction)> {
+fn clicked(event: &Event) -> Option<(String, Click)> {
     let target: Element = event.target()?.dyn_into().ok()?;
     if let Some(campaign) = target.get_attribute("data-cairn-overlay") {
-        return Some((campaign, MessageAction::Dismissed));
+        return Some((campaign, Click::Outcome(MessageAction::Dismissed)));
     }
     let button = target.closest("[data-cairn-action]").ok()??;
     let message = button.closest("[data-cairn-message]").ok()??;
     let campaign = message.get_attribute("data-cairn-message")?;
-    let action = match button.get_attribute("data-cairn-action")?.as_str() {
-        "cta" => MessageAction::Clicked,
-        _ => MessageAction::Dismissed,
+    let click = match button.get_attribute("data-cairn-action")?.as_str() {
+        "cta" => Click::Outcome(MessageAction::Clicked),
+        "snooze" => Click::Outcome(MessageAction::Snoozed),
+        "next" => Click::Step(1),
+        "back" => Click::Step(-1),
+        "send" => Click::Send,
+        "score" => Click::Score(button.get_attribute("data-cairn-score")?.parse().ok()?),
+        "go" => Click::Go(button.get_attribute("data-cairn-url")?),
+        _ => Click::Outcome(MessageAction::Dismissed),
     };
-    Some((campaign, action))
+    Some((campaign, click))
 }
 
 /// Follows a CTA link when it is safe: `http(s)://…`, a same-origin path, or a `#fragment`.

@@ -28,4 +28,27 @@ border-radius:var(--cairn-radius,8px)}\
 [data-cairn-action=close]{position:absolute;top:.5rem;right:.5rem;padding:.25rem .5rem;\
 background:transparent;color:inherit}\
 button:focus-visible{outline:2px solid var(--cairn-accent,#4f46e5);outline-offset:2px}\
+[data-cairn-surface=slideout],[data-cairn-surface=tooltip],[data-cairn-surface=tour],\
+[data-cairn-surface=checklist]{position:fixed;z-index:2147483645;width:min(20rem,calc(100vw - 1rem));\
+padding:1rem 1.25rem;background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
+border-radius:var(--cairn-radius,12px);box-shadow:0 10px 30px rgba(0,0,0,.25)}\
+[data-cairn-surface=checklist]{right:1rem;bottom:5rem}[data-cairn-surface=slideout]{left:1rem;bottom:5rem}\
+[data-cairn-surface=tour]{left:50%;bottom:1.5rem;transform:translateX(-50%)}\
+[data-cairn-surface=tooltip],[data-cairn-surface=tour][style]{transform:none;bottom:auto}\
+[data-cairn-actions]{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end}\
+[data-cairn-hotspot]{position:fixed;z-index:2147483645;width:12px;height:12px;border-radius:50%;\
+background:var(--cairn-accent,#4f46e5);pointer-events:none;animation:cairn-pulse 1.5s infinite}\
+@keyframes cairn-pulse{50%{box-shadow:0 0 0 8px rgba(79,70,229,.25)}}\
+[data-cairn-scale]{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0}\
+[data-cairn-scale] button{min-width:2.25rem;padding:.375rem;border-color:currentColor;background:transparent;\
+color:inherit}\
+[data-cairn-scale] [aria-pressed=true]{background:var(--cairn-accent,#4f46e5);color:#fff}\
+[data-cairn-legend]{display:flex;justify-content:space-between;font-size:.8125rem}\
+label{display:block;margin:.5rem 0}textarea{display:block;width:100%;margin-top:.25rem;font:inherit}\
+ul{list-style:none;margin:.5rem 0 0;padding:0}li{display:flex;gap:.5rem;align-items:center;padding:.25rem 0}\
+[data-cairn-task=done]{text-decoration:line-through;opacity:.75}\
+[data-cairn-action=go]{padding:0;background:none;color:inherit;text-decoration:underline}\
+progress{width:100%;accent-color:var(--cairn-accent,#4f46e5)}\
+small{display:block;margin-bottom:.25rem;opacity:.8}\
+@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}\
 ";

@@ -8,7 +8,7 @@ use wasm_bindgen::closure::Closure;
 
 use super::{Sdk, with_state};
 use crate::event;
-use crate::render::{self, Renderer};
+use crate::render::{self, Click, Renderer, TourMove};
 
 /// How often, and how many times, to look for a message's anchor element (10 s in all).
 const ANCHOR_POLL_MS: i32 = 200;
@@ -58,9 +58,9 @@ impl Sdk {
         if !on_its_page(&m, &self.last_path) {
             return;
         }
-        if let Some(anchor) = m.wait_for.as_deref()
-            && !anchor_present(anchor)
-        {
+        let doc = web_sys::window().and_then(|w| w.document());
+        let anchors_ready = doc.is_some_and(|d| Renderer::anchor_ready(&d, &m));
+        if m.wait_for.as_deref().is_some_and(|a| !anchor_present(a)) || !anchors_ready {
             if polls < ANCHOR_POLLS {
                 later(
                     ANCHOR_POLL_MS,
@@ -108,6 +108,69 @@ impl Sdk {
                 let _ = r.close(&m.campaign);
             }
         }
+    }
+
+    /// Acts on a click inside a message.
+    pub(super) fn on_click(&mut self, campaign: &str, click: Click) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        match click {
+            Click::Outcome(action) => self.close_message(campaign, action),
+            Click::Step(delta) => {
+                let moved = self
+                    .renderer
+                    .as_mut()
+                    .and_then(|r| r.tour_move(&doc, campaign, delta));
+                match moved {
+                    Some(TourMove::At(step)) => {
+                        let event = event::step_event(&self.who, campaign, step);
+                        self.engine.request_flush();
+                        self.record(&event);
+                        // A step on another page: go there; the tour resumes from the edge.
+                        let page = self
+                            .renderer
+                            .as_ref()
+                            .and_then(|r| r.step_page(campaign, &self.last_path));
+                        // The queued step event is beaconed on pagehide.
+                        if let Some(page) = page {
+                            render::navigate(&page);
+                        }
+                    }
+                    Some(TourMove::Done) => self.close_message(campaign, MessageAction::Clicked),
+                    None => {}
+                }
+            }
+            Click::Score(n) => {
+                let has_comment = self
+                    .renderer
+                    .as_mut()
+                    .is_some_and(|r| r.pick_score(campaign, n));
+                if !has_comment {
+                    self.send_survey(campaign);
+                }
+            }
+            Click::Send => self.send_survey(campaign),
+            Click::Go(url) => render::navigate(&url),
+        }
+    }
+
+    /// Sends the survey answer picked in `campaign`'s message and closes it.
+    fn send_survey(&mut self, campaign: &str) {
+        let Some((score, comment)) = self
+            .renderer
+            .as_ref()
+            .and_then(|r| r.survey_answer(campaign))
+        else {
+            return;
+        };
+        let event = event::survey_event(&self.who, campaign, score, comment);
+        self.engine.request_flush();
+        self.record(&event);
+        if let Some(r) = self.renderer.as_mut() {
+            let _ = r.close(campaign);
+        }
+        self.page_bound.retain(|m| m.campaign != campaign);
     }
 
     /// Removes a message after a click or Esc, reports it, and follows a clicked CTA.

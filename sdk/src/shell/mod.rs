@@ -20,7 +20,7 @@ use crate::engine::{Config, Engine};
 use crate::error::SdkError;
 use crate::event::Identity;
 use crate::js;
-use crate::render::Renderer;
+use crate::render::{Click, Renderer};
 use crate::storage::Store;
 
 mod debug;
@@ -207,9 +207,21 @@ pub(crate) fn path_maybe_changed() {
     });
 }
 
-/// A message's CTA, dismiss or close button, or its overlay, was clicked.
-pub(crate) fn message_action(campaign: String, action: MessageAction) {
-    with_state(move |sdk| sdk.close_message(&campaign, action));
+/// A click inside a message: an outcome, a tour step, a survey answer, a checklist task.
+pub(crate) fn message_click(campaign: String, click: Click) {
+    with_state(move |sdk| sdk.on_click(&campaign, click));
+}
+
+/// Scroll or resize: anchored cards follow their anchors.
+pub(crate) fn reposition() {
+    with_state(|sdk| {
+        if let (Some(r), Some(doc)) = (
+            sdk.renderer.as_mut(),
+            web_sys::window().and_then(|w| w.document()),
+        ) {
+            r.reposition(&doc);
+        }
+    });
 }
 
 /// Esc: dismisses the top-most modal.

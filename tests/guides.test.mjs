@@ -1,0 +1,159 @@
+// Browser end-to-end tests of the guiding surfaces in headless Debian Chromium: tooltip,
+// tour across pages (late anchor inside a shadow root), checklist completing itself, NPS
+// slideout, snooze. The demo app, the SDK from pkg/ and the edge in workerd; nothing mocked.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { fresh, SECRET_KEY, stored, URL_BASE } from './helpers.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync('test-results', { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A page of the demo for a fresh user, welcome modal dismissed, CSP violations collected. */
+async function open() {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
+  await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  const finish = async () => {
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
+    await page.close();
+    assert.deepEqual(problems, []);
+  };
+  return { page, user, account, finish };
+}
+
+async function createExpense(page, n) {
+  await page.fill('input[name="description"]', `Taxi ${n}`);
+  await page.fill('input[name="amount"]', String(20 + n));
+  await page.click('button[data-cairn-feature="create_expense"]');
+  await page.waitForSelector(`#expenses li:nth-child(${n})`);
+}
+
+const box = (locator) => locator.boundingBox();
+const events = async (account) => (await stored(account)).json.events.map((e) => e.event);
+async function until(f, what) {
+  for (let i = 0; i < 60; i++) {
+    const v = await f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('checklist completes its tasks from tracked events; the tooltip points at its anchor and follows it', { timeout: 90_000 }, async () => {
+  const { page, finish } = await open();
+  const checklist = page.locator('[data-cairn-message="getting-started"]');
+  await checklist.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await checklist.innerText(), /0 of 3 done/);
+  assert.equal(await checklist.getAttribute('role'), 'region');
+
+  await createExpense(page, 1);
+  await until(async () => /1 of 3 done/.test(await checklist.innerText()), 'the first task to complete');
+  assert.equal(await checklist.locator('[data-cairn-task="done"]').count(), 1);
+
+  // The second expense today arms the tooltip on the create button.
+  await createExpense(page, 2);
+  const tip = page.locator('[data-cairn-message="receipt-tip"]');
+  await tip.waitFor({ state: 'visible', timeout: 15_000 });
+  const anchor = page.locator('[data-cairn-anchor="create-expense"]');
+  const [a, t] = [await box(anchor), await box(tip)];
+  assert.ok(Math.abs(t.y - (a.y + a.height + 12)) <= 2 || t.y + t.height <= a.y, `tooltip below or above its anchor: ${JSON.stringify({ a, t })}`);
+  await page.screenshot({ path: 'test-results/guides-tooltip-checklist.png' });
+
+  // Scrolling moves the anchor; the tooltip follows.
+  await page.evaluate(() => {
+    document.body.style.minHeight = '300vh';
+    scrollBy(0, 120);
+  });
+  await until(async () => {
+    const [a2, t2] = [await box(anchor), await box(tip)];
+    return Math.abs(t2.y - (a2.y + a2.height + 12)) <= 2 || t2.y + t2.height <= a2.y;
+  }, 'the tooltip to follow its anchor');
+  await tip.locator('[data-cairn-action="dismiss"]').click();
+  await tip.waitFor({ state: 'detached', timeout: 5_000 });
+  await finish();
+});
+
+test('tour: keyboard-only, across pages, resumes after the reload on a late anchor inside a shadow root', { timeout: 90_000 }, async () => {
+  const { page, user, account, finish } = await open();
+  await page.click('button[data-cairn-feature="start_tour"]');
+  const tour = page.locator('[data-cairn-message="tour"]');
+  await tour.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await tour.innerText(), /Step 1 of 2/);
+  // Next has focus: Enter moves on, and step 2 lives on /reports.
+  assert.equal(await page.evaluate(() => document.querySelector('[data-cairn-root]').shadowRoot.activeElement?.getAttribute('data-cairn-action')), 'next');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/reports/, { timeout: 10_000 });
+  await tour.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (e) => {
+    const why = await fetch(`${URL_BASE}/v1/debug/why?user=${user}&account=${account}&campaign=tour&page=/reports`, {
+      headers: { authorization: `Bearer ${SECRET_KEY}` },
+    });
+    const log = (await events(account)).filter((x) => x.campaign === 'tour' || x.name === 'start_tour');
+    throw new Error(`${e.message}\nwhy: ${await why.text()}\nevents: ${JSON.stringify(log)}`);
+  });
+  assert.match(await tour.innerText(), /Step 2 of 2/);
+  // The export button renders late, inside <expensely-export>'s shadow root; the card points at it.
+  const exportButton = page.locator('expensely-export').locator('[data-cairn-anchor="export"]');
+  const [a, t] = [await box(exportButton), await box(tour)];
+  assert.ok(a && Math.abs(t.y - (a.y + a.height + 12)) <= 2 || t.y + t.height <= a.y, JSON.stringify({ a, t }));
+  await page.screenshot({ path: 'test-results/guides-tour.png' });
+  await page.keyboard.press('Enter'); // "Done"
+  await tour.waitFor({ state: 'detached', timeout: 5_000 });
+
+  const outcomes = await until(async () => {
+    const list = (await events(account)).filter((e) => e.type === 'message' && e.campaign === 'tour');
+    return list.some((e) => e.action === 'clicked') && list;
+  }, 'the tour to be reported done');
+  assert.ok(outcomes.some((e) => e.action === 'step' && e.step === 1), 'the step was recorded for the resume');
+  await finish();
+});
+
+test('NPS slideout: a score and a comment are stored as a survey answer; snooze hides a message', { timeout: 90_000 }, async () => {
+  const { page, account, finish } = await open();
+  for (let n = 1; n <= 4; n++) await createExpense(page, n);
+  const nps = page.locator('[data-cairn-message="nps"]');
+  await nps.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await nps.locator('[data-cairn-survey]').getAttribute('role'), 'group');
+  await page.screenshot({ path: 'test-results/guides-nps.png' });
+  await nps.locator('[data-cairn-score="9"]').click();
+  assert.equal(await nps.locator('[data-cairn-score="9"]').getAttribute('aria-pressed'), 'true');
+  await nps.locator('[data-cairn-comment]').fill('Approvals are fast <b>now</b>');
+  await nps.locator('[data-cairn-action="send"]').click();
+  await nps.waitFor({ state: 'detached', timeout: 5_000 });
+  const answer = await until(async () => (await events(account)).find((e) => e.type === 'survey'), 'the survey answer');
+  assert.deepEqual([answer.campaign, answer.score, answer.comment], ['nps', 9, 'Approvals are fast <b>now</b>']);
+
+  // "Remind me later" on the reports tip: snoozed, and gone on the next visit to /reports.
+  await page.click('nav a[data-route="/reports"]');
+  const tip = page.locator('[data-cairn-message="reports-tip"]');
+  await tip.waitFor({ state: 'visible', timeout: 15_000 });
+  await tip.locator('[data-cairn-action="snooze"]').click();
+  await tip.waitFor({ state: 'detached', timeout: 5_000 });
+  await until(async () => (await events(account)).some((e) => e.type === 'message' && e.action === 'snoozed'), 'the snooze');
+  await page.click('nav a[data-route="/"]');
+  await page.click('nav a[data-route="/reports"]');
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
+  assert.equal(await tip.count(), 0, 'snoozed for a day');
+  await finish();
+});
