@@ -67,7 +67,8 @@ pub(super) fn place(card: &Element, hotspot: Option<&Element>, anchor: &Element)
     } else {
         below
     };
-    let left = r.left().clamp(8.0, (w - 328.0).max(8.0));
+    // Not `clamp`: its assertion would pull float formatting (~13 KB) into the module.
+    let left = r.left().min(w - 328.0).max(8.0);
     px(card, "top", top);
     px(card, "left", left);
     if let Some(dot) = hotspot {
