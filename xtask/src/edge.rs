@@ -28,6 +28,11 @@ fn origins(port: u16) -> Vec<String> {
 
 /// Applies the D1 migrations and the demo seed to the local database under `persist`.
 fn prepare_db(persist: &Path, port: u16, secret: &str) -> Result {
+    prepare_db_with(persist, port, secret, "")
+}
+
+/// [`prepare_db`], then `extra` SQL (the benchmark's workspace).
+fn prepare_db_with(persist: &Path, port: u16, secret: &str, extra: &str) -> Result {
     let persist_arg = persist.to_string_lossy().into_owned();
     check(wrangler(&[
         "d1",
@@ -42,7 +47,8 @@ fn prepare_db(persist: &Path, port: u16, secret: &str) -> Result {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0);
-    let sql = seed::sql(&origins(port), secret, now)?;
+    let mut sql = seed::sql(&origins(port), secret, now)?;
+    sql.push_str(extra);
     let file = persist.join("seed.sql");
     std::fs::create_dir_all(persist).map_err(|e| format!("{}: {e}", persist.display()))?;
     std::fs::write(&file, sql).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -155,15 +161,27 @@ fn tail(path: &PathBuf, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// Starts a fresh `wrangler dev` on a free port and runs `tests/*.test.mjs` against it.
-pub(crate) fn run_js_tests(start: Instant) -> Result {
-    let state = root().join("target/cairn-test-state");
+/// A fresh `wrangler dev` on free ports, with its local state in `target/<state>`.
+pub(crate) struct Fresh {
+    _server: Server,
+    /// Its HTTP port on 127.0.0.1.
+    pub(crate) port: u16,
+    /// The demo workspace's secret key.
+    pub(crate) secret: String,
+    /// Where its output goes.
+    pub(crate) log_path: PathBuf,
+}
+
+/// Migrates and seeds a fresh local state (plus `extra` SQL), starts `wrangler dev` on it and
+/// waits until it answers.
+pub(crate) fn start_fresh(state: &str, extra_sql: &str) -> Result<Fresh> {
+    let state = root().join("target").join(state);
     let _ = std::fs::remove_dir_all(&state);
     let port = free_port()?;
     let secret = seed::new_secret()?;
-    prepare_db(&state, port, &secret)?;
+    prepare_db_with(&state, port, &secret, extra_sql)?;
 
-    let log_path = root().join("target/wrangler-test.log");
+    let log_path = state.with_extension("log");
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
     let log2 = log.try_clone().map_err(|e| e.to_string())?;
     let state_arg = state.to_string_lossy().into_owned();
@@ -188,7 +206,6 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
     let server = Server {
         child: c.spawn().map_err(|e| format!("wrangler dev: {e}"))?,
     };
-
     let deadline = Instant::now() + Duration::from_secs(120);
     while http_status(port, "/v1/health") != Some(200) {
         if Instant::now() > deadline {
@@ -199,6 +216,18 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
         }
         std::thread::sleep(Duration::from_millis(300));
     }
+    Ok(Fresh {
+        _server: server,
+        port,
+        secret,
+        log_path,
+    })
+}
+
+/// Starts a fresh `wrangler dev` on a free port and runs `tests/*.test.mjs` against it.
+pub(crate) fn run_js_tests(start: Instant) -> Result {
+    let fresh = start_fresh("cairn-test-state", "")?;
+    let (port, secret, log_path) = (fresh.port, fresh.secret.clone(), fresh.log_path.clone());
     let mut suites: Vec<String> = std::fs::read_dir(root().join("tests"))
         .map_err(|e| format!("tests/: {e}"))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -220,7 +249,7 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
         .env("CAIRN_OTHER_WRITE_KEY", seed::OTHER_WRITE_KEY)
         .env("CAIRN_SECRET_KEY", &secret);
     let result = check(t);
-    drop(server);
+    drop(fresh);
     result.map_err(|e| {
         format!(
             "{e}\nlast lines of {}:\n{}",

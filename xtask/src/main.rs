@@ -3,6 +3,7 @@
 // A command-line tool: it prints progress and reads the wall clock (the pure crates may not).
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod bench;
 mod build;
 mod edge;
 mod run;
@@ -20,7 +21,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   build   build the SDK (pkg/), the edge worker and the demo app
   js      run only tests/*.test.mjs against a fresh wrangler dev (after `build`)
   size    report gzipped sizes of the SDK and the edge worker
-  bench   benchmark `rules::decide` (200 campaigns, 90 days of usage)
+  bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
+          (200 campaigns, 90 days of history)
   schema  write the JSON Schemas of campaign and settings documents into docs/schema/
   setup   install what the other commands need (idempotent)";
 
@@ -34,10 +36,7 @@ fn main() -> ExitCode {
             setup::ensure(true).and_then(|()| edge::run_js_tests(std::time::Instant::now()))
         }
         Some("size") => size::report().map(|_| ()),
-        Some("bench") => run::check(run::cmd(
-            "cargo",
-            &["bench", "-p", "rules", "--bench", "decide"],
-        )),
+        Some("bench") => bench::run(),
         Some("setup") => setup::ensure(true),
         Some("schema") => schema::write(),
         _ => {
