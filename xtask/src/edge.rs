@@ -91,8 +91,10 @@ pub(crate) fn dev() -> Result {
     println!(
         "\nCairn is starting on http://127.0.0.1:{DEV_PORT}\n\
          \n  Demo app   http://127.0.0.1:{DEV_PORT}/            (Expensely, using the SDK from pkg/)\
-         \n  Try        the welcome modal (Esc closes it), then create 6 expenses: the Starter plan\
-         \n             allows 5 a month, so the upgrade banner appears.\
+         \n  Try        the welcome modal (Esc closes it) and the checklist; create expenses (a tooltip\
+         \n             on the 2nd, an NPS survey on the 4th, the upgrade banner on the 6th: the\
+         \n             Starter plan allows 5 a month); submit one of $1,000+; open Reports;\
+         \n             press \"Take the tour\". Add ?debug and run cairn.debug() in the console.\
          \n             Use ?user=<id>&account=<id> for a fresh identity.\
          \n  API        POST /v1/events, POST /v1/decide (write key {key})\
          \n  Why-not    curl -s -X POST http://127.0.0.1:{DEV_PORT}/v1/decide -H 'content-type: application/json' \\\
