@@ -143,12 +143,24 @@ async fn route(
             };
             let auth = req.headers().get("Authorization")?;
             let campaign = param("campaign");
+            // `repeat=N` decides N times (1-1000) to profile the decision (`cargo xtask bench`).
+            let repeat = match param("repeat") {
+                None => 1,
+                Some(n) => n
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| {
+                        AppError::problem(ErrorCode::InvalidValue, "repeat", "1-1000")
+                    })?,
+            };
             let why = app::debug_why(
                 catalog,
                 accounts,
                 auth.as_deref(),
                 subject,
                 campaign.as_deref(),
+                repeat,
                 now,
             )
             .await?;

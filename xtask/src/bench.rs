@@ -22,6 +22,9 @@ const DAYS: i64 = 90;
 const RUNS: usize = 300;
 const DAY_MS: i64 = 86_400_000;
 const WRITE_KEY: &str = "wk_bench";
+const REPEAT: u32 = 50;
+/// The bench workspace's secret key (a local, throw-away state).
+const SECRET: &str = "sk_bench_local";
 
 /// Campaign `i` of the synthetic catalog: every surface, category, trigger kind and the
 /// computed facts that read 90 days (trends, health), like a busy workspace.
@@ -87,8 +90,10 @@ fn workspace_sql() -> Result<String> {
     let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
     let mut sql = format!(
         "INSERT INTO workspaces (id, name, settings, created_at) VALUES ('bench', 'Benchmark', {}, 0);\n\
-         INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('{WRITE_KEY}', 'bench', 0);\n",
-        q(&seed::settings()?)
+         INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('{WRITE_KEY}', 'bench', 0);\n\
+         INSERT OR REPLACE INTO secret_keys (key_hash, workspace_id, label) VALUES ('{}', 'bench', 'bench');\n",
+        q(&seed::settings()?),
+        seed::sha256_hex(SECRET.as_bytes())
     );
     for i in 0..CAMPAIGNS {
         let doc = campaign(i);
@@ -101,16 +106,26 @@ fn workspace_sql() -> Result<String> {
     Ok(sql)
 }
 
-/// `(status, body)` of one request on a fresh connection. The body is read by its
+/// `(status, body)` of one request on a fresh connection, with optional extra headers. The body is read by its
 /// Content-Length: the dev server keeps connections open despite `Connection: close`.
 fn request(port: u16, method: &str, path: &str, body: &str) -> Result<(u16, String)> {
+    request_with(port, method, path, body, "")
+}
+
+fn request_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &str,
+    headers: &str,
+) -> Result<(u16, String)> {
     let s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| e.to_string())?;
     (&s).write_all(
         format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+             {headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )
         .as_bytes(),
@@ -228,12 +243,31 @@ pub(crate) fn run() -> Result {
     let small = decide.replace(WRITE_KEY, seed::DEMO_WRITE_KEY);
     load_history_for(port, now_ms, seed::DEMO_WRITE_KEY)?;
     let (small_p50, small_p99) = time(RUNS, call("POST", "/v1/decide", &small))?;
+    // The decision alone, inside the account object: a why-not dry run repeated N times
+    // (catalog parse, SQLite facts and history, decide, JSON) against the same request once.
+    let auth = format!("Authorization: Bearer {SECRET}\r\n");
+    let why = |n: u32| {
+        let path = format!("/v1/debug/why?user=user-1&account=acme&page=/reports/q3&repeat={n}");
+        let auth = auth.clone();
+        move || -> Result<()> {
+            let (status, text) = request_with(port, "GET", &path, "", &auth)?;
+            if status == 200 {
+                Ok(())
+            } else {
+                Err(format!("why: {status} {text}"))
+            }
+        }
+    };
+    let (once, _) = time(30, why(1))?;
+    let (many, _) = time(30, why(REPEAT + 1))?;
+    let per_decide = (many - once) / f64::from(REPEAT);
     println!(
         "workerd (wrangler dev, loopback), {CAMPAIGNS} campaigns, {events} events over {DAYS} days, \
          {RUNS} sequential requests:\n  POST /v1/decide   median {p50:.2} ms, p99 {p99:.2} ms\n  \
          GET /v1/health    median {health_p50:.2} ms, p99 {health_p99:.2} ms (empty-request floor)\n  \
          decide above the floor: median {:.2} ms\n  \
-         POST /v1/decide, the demo's {} campaigns, same history: median {small_p50:.2} ms, p99 {small_p99:.2} ms",
+         POST /v1/decide, the demo's {} campaigns, same history: median {small_p50:.2} ms, p99 {small_p99:.2} ms\n  \
+         one decision inside the account object (why-not repeated {REPEAT} extra times): {per_decide:.2} ms",
         p50 - health_p50,
         seed::campaigns()?.len()
     );

@@ -60,6 +60,7 @@ fn ingest_request(
         settings: deciding.then(|| catalog.settings.clone()),
         now: now.0,
         dry_run: false,
+        repeat: 1,
         admin: None,
     }
 }
@@ -268,6 +269,7 @@ pub async fn debug_why<C: CatalogStore, A: Accounts>(
     authorization: Option<&str>,
     subject: Subject,
     campaign: Option<&str>,
+    repeat: u32,
     now: Timestamp,
 ) -> Result<DecideResponse, AppError> {
     let workspace_id = authorize_secret(catalog, authorization).await?;
@@ -278,6 +280,7 @@ pub async fn debug_why<C: CatalogStore, A: Accounts>(
     let mut req = ingest_request(Vec::new(), Some(subject), true, &ws_catalog, now);
     // An admin asking why must not change what the user sees: no delivery is recorded.
     req.dry_run = true;
+    req.repeat = repeat;
     let result = accounts.ingest(&workspace_id, &account_id, &req).await?;
     let mut decision = result
         .decision

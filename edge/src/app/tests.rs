@@ -203,6 +203,7 @@ fn why_not_needs_the_secret_and_explains_one_campaign() {
         Some("Bearer sk"),
         subject(),
         Some("upgrade"),
+        1,
         NOW,
     ))
     .expect("ok");
@@ -215,6 +216,7 @@ fn why_not_needs_the_secret_and_explains_one_campaign() {
         Some("Bearer wk"),
         subject(),
         None,
+        1,
         NOW,
     ))
     .expect_err("a write key is not a secret");
@@ -225,6 +227,7 @@ fn why_not_needs_the_secret_and_explains_one_campaign() {
         Some("Bearer sk"),
         subject(),
         Some("nope"),
+        1,
         NOW,
     ))
     .expect_err("no such campaign");

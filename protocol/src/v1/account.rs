@@ -109,6 +109,9 @@ pub struct IngestRequest {
     /// Decide without recording deliveries, trigger observations or exposures (why-not).
     #[serde(default)]
     pub dry_run: bool,
+    /// With `dry_run`: decide this many times (1-1000), to measure the cost inside workerd.
+    #[serde(default)]
+    pub repeat: u32,
     /// An admin operation on the account (secret-key routes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<AdminOp>,
