@@ -1,9 +1,12 @@
 //! The account use case: store new events exactly once, fold them into state, then decide.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use protocol::Problem;
 use protocol::v1::{
-    DecisionDto, Event, EventKind, ExposureEvent, IngestRequest, IngestResult, Subject,
-    decision_dto, parse_campaign, parse_settings, to_json, validate_event,
+    CampaignDoc, DecisionDto, Event, EventKind, ExposureEvent, IngestRequest, IngestResult,
+    Subject, decision_dto, parse_campaign, parse_settings, to_json, validate_event,
 };
 use rules::{Catalog, Decision, Outcome, Timestamp, decide};
 
@@ -92,31 +95,14 @@ fn decide_for<S: AccountStore>(
     subject: &Subject,
     warnings: &mut Vec<Problem>,
 ) -> Result<DecisionDto, AppError> {
-    warnings.clear();
-    let mut docs = Vec::with_capacity(req.campaigns.len());
-    let mut catalog = Catalog::default();
-    for text in &req.campaigns {
-        match parse_campaign(text) {
-            Ok((doc, campaign)) => {
-                docs.push(doc);
-                catalog.campaigns.push(campaign);
-            }
-            Err(p) => warnings.push(p),
-        }
-    }
-    match req.settings.as_deref().map(parse_settings) {
-        Some(Ok((_, budget, model))) => {
-            catalog.budget = budget;
-            catalog.model = model;
-        }
-        Some(Err(p)) => warnings.push(p.within("settings")),
-        None => {}
-    }
+    let parsed = parsed_catalog(req);
+    warnings.clone_from(&parsed.warnings);
+    let (docs, catalog) = (&parsed.docs, &parsed.catalog);
     let now = Timestamp(req.now);
     let mut facts = store.facts(&subject.user_id, now, &catalog.property_filtered_events())?;
     facts.page = subject.page.clone();
     let history = store.history(&subject.user_id, now)?;
-    let d = decide(&catalog, &facts, &history, now);
+    let d = decide(catalog, &facts, &history, now);
     if !req.dry_run {
         record_decision(store, subject, &d, now)?;
     }
@@ -125,7 +111,69 @@ fn decide_for<S: AccountStore>(
         Some(rules::Value::Text(l)) => Some(l.as_str()),
         _ => subject.locale.as_deref(),
     };
-    Ok(decision_dto(&d, &docs, req.debug, locale))
+    Ok(decision_dto(&d, docs, req.debug, locale))
+}
+
+/// A workspace's campaigns and settings, parsed and validated.
+#[derive(Debug)]
+struct Parsed {
+    docs: Vec<CampaignDoc>,
+    catalog: Catalog,
+    warnings: Vec<Problem>,
+}
+
+thread_local! {
+    /// The last catalog parsed in this isolate, by a fingerprint of its texts: decisions in a
+    /// row (every tab, every account of the workspace) skip re-parsing 200 documents.
+    static PARSED: RefCell<Option<(u64, Rc<Parsed>)>> = const { RefCell::new(None) };
+}
+
+/// FNV-1a over the campaign and settings texts.
+fn fingerprint(req: &IngestRequest) -> u64 {
+    let texts = req.campaigns.iter().map(String::as_str);
+    texts
+        .chain(req.settings.as_deref())
+        .flat_map(|t| t.bytes().chain([0xff]))
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}
+
+fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
+    let key = fingerprint(req);
+    if let Some(hit) = PARSED.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, p)| Rc::clone(p))
+    }) {
+        return hit;
+    }
+    let mut parsed = Parsed {
+        docs: Vec::with_capacity(req.campaigns.len()),
+        catalog: Catalog::default(),
+        warnings: Vec::new(),
+    };
+    for text in &req.campaigns {
+        match parse_campaign(text) {
+            Ok((doc, campaign)) => {
+                parsed.docs.push(doc);
+                parsed.catalog.campaigns.push(campaign);
+            }
+            Err(p) => parsed.warnings.push(p),
+        }
+    }
+    match req.settings.as_deref().map(parse_settings) {
+        Some(Ok((_, budget, model))) => {
+            parsed.catalog.budget = budget;
+            parsed.catalog.model = model;
+        }
+        Some(Err(p)) => parsed.warnings.push(p.within("settings")),
+        None => {}
+    }
+    let parsed = Rc::new(parsed);
+    PARSED.with(|c| *c.borrow_mut() = Some((key, Rc::clone(&parsed))));
+    parsed
 }
 
 /// Stores what a decision changes: deliveries (so other tabs and caps see them at once),

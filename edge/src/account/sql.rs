@@ -398,23 +398,25 @@ impl AccountStore for SqlStore<'_> {
         }
         // Windows reach back at most 366 days, trends 90 + 90: older rows never matter.
         let oldest = i64::from(now.day().0) - 400;
+        // One row per (user, feature) with its days packed as "day:count,…": crossing from
+        // JavaScript into Rust costs per value, so thousands of daily rows become a hundred.
         for r in self.rows(
-            "SELECT user_id, feature, day, count FROM usage WHERE day >= ?",
+            "SELECT user_id, feature, group_concat(day || ':' || count) FROM usage
+             WHERE day >= ? GROUP BY user_id, feature",
             vec![V::Integer(oldest)],
         )? {
-            let (Some(user), Some(feature), Some(day), Some(n)) = (
-                text(r.first()),
-                text(r.get(1)),
-                int(r.get(2)),
-                int(r.get(3)),
-            ) else {
+            let (Some(user), Some(feature), Some(days)) =
+                (text(r.first()), text(r.get(1)), text(r.get(2)))
+            else {
                 continue;
             };
-            let (day, n) = (
-                Day(i32::try_from(day).unwrap_or(0)),
-                u32::try_from(n).unwrap_or(u32::MAX),
-            );
-            facts.add_usage(&user, user == user_id, &feature, day, n);
+            let current = user == user_id;
+            for (day, n) in days.split(',').filter_map(|pair| pair.split_once(':')) {
+                let (Ok(day), Ok(n)) = (day.parse::<i32>(), n.parse::<u32>()) else {
+                    continue;
+                };
+                facts.add_usage(&user, current, &feature, Day(day), n);
+            }
         }
         Ok(facts)
     }
