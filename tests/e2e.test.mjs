@@ -38,7 +38,9 @@ test('welcome modal, keyboard dismissal, usage limit banner, and every event sto
   const welcome = page.locator('[data-cairn-message="welcome"]');
   await welcome.waitFor({ state: 'visible', timeout: 15_000 });
   assert.equal(await welcome.getAttribute('data-cairn-surface'), 'modal');
-  assert.equal(await page.locator('[data-cairn-root] [role="dialog"]').count(), 1);
+  // A <dialog> in the top layer: no host z-index can cover it, the page behind is inert.
+  assert.equal(await page.locator('[data-cairn-root] dialog[open]').count(), 1);
+  assert.ok(await page.evaluate(() => document.querySelector('[data-cairn-root]').shadowRoot.querySelector('dialog').matches(':modal')));
   await page.keyboard.press('Escape');
   await welcome.waitFor({ state: 'detached', timeout: 5_000 });
 

@@ -157,3 +157,38 @@ test('NPS slideout: a score and a comment are stored as a survey answer; snooze 
   assert.equal(await tip.count(), 0, 'snoozed for a day');
   await finish();
 });
+
+test('hostile strings in every text of a message render as inert text', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  // The `hostile` workspace exists in the test database only (xtask's seed::hostile_sql).
+  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&key=wk_hostile&flush=200`);
+  const modal = page.locator('[data-cairn-message="hostile"]');
+  await modal.waitFor({ state: 'visible', timeout: 15_000 });
+  const rendered = await page.evaluate(() => {
+    const root = document.querySelector('[data-cairn-root]').shadowRoot;
+    const el = root.querySelector('[data-cairn-message="hostile"]');
+    return {
+      title: el.querySelector('h2').textContent,
+      body: el.querySelector('p').textContent,
+      buttons: [...el.querySelectorAll('button')].map((b) => b.textContent),
+      injected: root.querySelectorAll('script, img, svg, b, a, [onerror], [onload], [onmouseover]').length,
+    };
+  });
+  assert.equal(rendered.title, '<script>window.__pwned=1</script>');
+  assert.equal(rendered.body, '<img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=1)');
+  assert.ok(rendered.buttons.includes('<b onmouseover=window.__pwned=1>Go</b>'));
+  assert.ok(rendered.buttons.includes('<svg onload=window.__pwned=1>'));
+  assert.equal(rendered.injected, 0, 'no element was created from remote strings');
+  await modal.locator('[data-cairn-action="cta"]').hover();
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await page.screenshot({ path: 'test-results/guides-hostile.png' });
+  await page.close();
+  assert.deepEqual(problems, []);
+});

@@ -153,7 +153,8 @@ renderExpenses();
 
 const flush = Number(params.get('flush'));
 cairn.init({
-  writeKey: 'wk_demo_public',
+  // `?key=` lets a local test point the demo at another workspace.
+  writeKey: params.get('key') || 'wk_demo_public',
   endpoint: location.origin,
   wasmUrl: '/cairn_sdk_bg.wasm',
   user: { id: identity.user, traits: { name: identity.user, email: `${identity.user}@example.com`, role: 'member' } },

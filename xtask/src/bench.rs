@@ -210,7 +210,8 @@ pub(crate) fn run() -> Result {
     check(cmd("cargo", &["bench", "-p", "rules", "--bench", "decide"]))?;
     crate::setup::ensure(false)?;
     crate::build::edge()?;
-    let server = edge::start_fresh("cairn-bench-state", &workspace_sql()?)?;
+    let sql = workspace_sql()?;
+    let server = edge::start_fresh("cairn-bench-state", |_| sql.clone())?;
     let port = server.port;
     let now_ms = i64::try_from(
         std::time::SystemTime::now()

@@ -174,14 +174,14 @@ pub(crate) struct Fresh {
     pub(crate) log_path: PathBuf,
 }
 
-/// Migrates and seeds a fresh local state (plus `extra` SQL), starts `wrangler dev` on it and
+/// Migrates and seeds a fresh local state (plus `extra_sql(port)`), starts `wrangler dev` on it and
 /// waits until it answers.
-pub(crate) fn start_fresh(state: &str, extra_sql: &str) -> Result<Fresh> {
+pub(crate) fn start_fresh(state: &str, extra_sql: impl Fn(u16) -> String) -> Result<Fresh> {
     let state = root().join("target").join(state);
     let _ = std::fs::remove_dir_all(&state);
     let port = free_port()?;
     let secret = seed::new_secret()?;
-    prepare_db_with(&state, port, &secret, extra_sql)?;
+    prepare_db_with(&state, port, &secret, &extra_sql(port))?;
 
     let log_path = state.with_extension("log");
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
@@ -228,7 +228,7 @@ pub(crate) fn start_fresh(state: &str, extra_sql: &str) -> Result<Fresh> {
 
 /// Starts a fresh `wrangler dev` on a free port and runs `tests/*.test.mjs` against it.
 pub(crate) fn run_js_tests(start: Instant) -> Result {
-    let fresh = start_fresh("cairn-test-state", "")?;
+    let fresh = start_fresh("cairn-test-state", seed::hostile_sql)?;
     let (port, secret, log_path) = (fresh.port, fresh.secret.clone(), fresh.log_path.clone());
     let mut suites: Vec<String> = std::fs::read_dir(root().join("tests"))
         .map_err(|e| format!("tests/: {e}"))?

@@ -126,6 +126,31 @@ pub(crate) fn sql(origins: &[String], secret_key: &str, now_ms: u128) -> Result<
     Ok(s)
 }
 
+/// Tests only: a workspace (`wk_hostile`) whose one campaign carries markup, event handlers
+/// and `javascript:` links in every text, to prove the SDK renders them as inert text.
+pub(crate) fn hostile_sql(port: u16) -> String {
+    let doc = HOSTILE;
+    let mut sql = format!(
+        "INSERT INTO workspaces (id, name, settings, created_at) VALUES ('hostile', 'Hostile', '{{}}', 0);\n\
+         INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('wk_hostile', 'hostile', 0);\n\
+         INSERT INTO campaigns (workspace_id, id, definition, updated_at) VALUES ('hostile', 'hostile', {}, 0);\n",
+        q(doc)
+    );
+    for origin in [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ] {
+        sql.push_str(&format!(
+            "INSERT INTO allowed_origins (workspace_id, origin) VALUES ('hostile', {});\n",
+            q(&origin)
+        ));
+    }
+    sql
+}
+
+/// The hostile campaign (valid: content is text, whatever it looks like).
+const HOSTILE: &str = r##"{"id":"hostile","surface":"modal","recurrence":"once","content":{"title":"<script>window.__pwned=1</script>","body":"<img src=x onerror=\"window.__pwned=1\"> [click](javascript:window.__pwned=1)","cta":{"label":"<b onmouseover=window.__pwned=1>Go</b>","url":"#ok"},"dismiss_label":"<svg onload=window.__pwned=1>"}}"##;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +159,7 @@ mod tests {
     fn seed_is_valid_and_quotes_strings() {
         let sql = sql(&["http://127.0.0.1:8787".into()], "sk_test", 1).expect("seed builds");
         assert!(sql.contains("'wk_demo_public'"));
+        protocol::v1::parse_campaign(HOSTILE).expect("the hostile campaign is a valid document");
         assert!(sql.contains(&sha256_hex(b"sk_test")));
         assert!(
             !sql.contains("sk_test'"),

@@ -33,7 +33,20 @@ fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError
     title_id.push_str(&n);
     let mut body_id = String::from("cairn-b");
     body_id.push_str(&n);
-    let overlay = element(doc, "div", None, &[("data-cairn-overlay", campaign)], None)?;
+    // A `<dialog>` opened with `showModal()` (see `Renderer::show_one`): the browser's top
+    // layer, so no host z-index covers it, the rest of the page inert, focus kept inside.
+    // Clicks on its backdrop target the `<dialog>` itself (it has no padding).
+    let overlay = element(
+        doc,
+        "dialog",
+        None,
+        &[
+            ("data-cairn-overlay", campaign),
+            ("aria-labelledby", &title_id),
+            ("aria-describedby", &body_id),
+        ],
+        None,
+    )?;
     let dialog = element(
         doc,
         "div",
@@ -41,10 +54,6 @@ fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError
         &[
             ("data-cairn-message", campaign),
             ("data-cairn-surface", "modal"),
-            ("role", "dialog"),
-            ("aria-modal", "true"),
-            ("aria-labelledby", &title_id),
-            ("aria-describedby", &body_id),
         ],
         None,
     )?;

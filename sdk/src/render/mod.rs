@@ -164,6 +164,9 @@ impl Renderer {
             None => None,
         };
         self.shadow.append_child(&built.root)?;
+        if let Some(dialog) = built.root.dyn_ref::<web_sys::HtmlDialogElement>() {
+            dialog.show_modal()?;
+        }
         if let Some(dot) = &hotspot {
             self.shadow.append_child(dot)?;
         }

@@ -8,9 +8,9 @@
 pub(crate) const CSS: &str = "\
 :host{all:initial}\
 *{box-sizing:border-box;font-family:var(--cairn-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif)}\
-[data-cairn-overlay]{position:fixed;inset:0;z-index:2147483646;display:flex;align-items:center;\
-justify-content:center;padding:1rem;background:rgba(15,23,42,.5)}\
-[data-cairn-surface=modal]{position:relative;width:100%;max-width:28rem;max-height:90vh;overflow:auto;\
+dialog{padding:0;border:0;background:transparent;max-width:calc(100vw - 2rem);overflow:visible}\
+dialog::backdrop{background:rgba(15,23,42,.5)}\
+[data-cairn-surface=modal]{position:relative;width:28rem;max-width:100%;max-height:90vh;overflow:auto;\
 padding:1.5rem;background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
 border-radius:var(--cairn-radius,12px);box-shadow:0 20px 50px rgba(0,0,0,.3)}\
 [data-cairn-surface=banner]{position:fixed;left:0;right:0;bottom:0;z-index:2147483645;display:flex;\
