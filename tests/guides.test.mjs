@@ -192,3 +192,44 @@ test('hostile strings in every text of a message render as inert text', { timeou
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test('axe-core finds no WCAG 2.2 A/AA violation on any surface', { timeout: 120_000 }, async () => {
+  const { readFileSync } = await import('node:fs');
+  const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  // axe is injected by the test, not by the app: this context bypasses the demo's CSP (the
+  // CSP itself is checked by the other tests).
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
+  await page.addScriptTag({ content: axeSource });
+  const audit = async (surface) => {
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(
+        { include: [['[data-cairn-root]']] },
+        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } },
+      );
+      // Targets inside a shadow root are arrays of selectors: proof axe looked inside ours.
+      const inShadow = r.passes.flatMap((p) => p.nodes).filter((n) => Array.isArray(n.target[0])).length;
+      return { violations: r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), inShadow };
+    });
+    assert.deepEqual(result.violations, [], `${surface}: ${result.violations.join('\n')}`);
+    assert.ok(result.inShadow > 0, `${surface}: axe checked nodes inside the shadow root`);
+  };
+  const visible = (id) => page.locator(`[data-cairn-message="${id}"]`).waitFor({ state: 'visible', timeout: 15_000 });
+
+  await visible('welcome');
+  await visible('getting-started');
+  await audit('modal and checklist');
+  await page.keyboard.press('Escape');
+  for (let n = 1; n <= 4; n++) await createExpense(page, n);
+  await visible('receipt-tip');
+  await visible('nps');
+  await audit('tooltip and survey slideout');
+  await page.click('nav a[data-route="/reports"]');
+  await visible('reports-tip');
+  await audit('banner');
+  await page.click('button[data-cairn-feature="start_tour"]');
+  await visible('tour');
+  await audit('tour');
+  await context.close();
+});
