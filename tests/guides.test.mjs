@@ -233,3 +233,19 @@ test('axe-core finds no WCAG 2.2 A/AA violation on any surface', { timeout: 120_
   await audit('tour');
   await context.close();
 });
+
+test('an Arabic browser gets the Arabic welcome, laid out right to left', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ locale: 'ar' });
+  const page = await context.newPage();
+  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
+  const welcome = page.locator('[data-cairn-message="welcome"]');
+  await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+  const dialog = await page.evaluate(() => {
+    const d = document.querySelector('[data-cairn-root]').shadowRoot.querySelector('dialog');
+    return { dir: d.getAttribute('dir'), lang: d.getAttribute('lang'), direction: getComputedStyle(d.firstElementChild).direction };
+  });
+  assert.deepEqual(dialog, { dir: 'rtl', lang: 'ar', direction: 'rtl' });
+  assert.equal(await welcome.locator('h2').innerText(), 'مرحبًا بك في Expensely');
+  await page.screenshot({ path: 'test-results/guides-rtl.png' });
+  await context.close();
+});

@@ -326,7 +326,7 @@ fn content_is_localised_with_a_fallback_chain() {
     )
     .expect("valid");
     let texts = |locale: Option<&str>| {
-        let c = doc.content.localized(locale);
+        let (c, _) = doc.content.localized(locale);
         let cta = c.cta.map(|c| c.label).unwrap_or_default();
         format!("{} / {} / {cta}", c.title, c.body)
     };
@@ -336,6 +336,11 @@ fn content_is_localised_with_a_fallback_chain() {
     assert_eq!(texts(Some("fr-CA")), "Welcome / Allô / Start");
     assert_eq!(texts(Some("ar")), "مرحبا / Hello / Start");
     assert_eq!(texts(Some("de-DE")), "Welcome / Hello / Start");
+    let lang = |l| doc.content.localized(Some(l)).1;
+    assert_eq!(
+        [lang("fr-BE"), lang("fr-CA"), lang("de")],
+        [Some("fr".to_owned()), Some("fr-CA".to_owned()), None]
+    );
 }
 
 #[test]

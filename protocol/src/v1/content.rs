@@ -320,8 +320,9 @@ impl ContentDoc {
         Ok(())
     }
 
-    /// The content for `locale` (user locale → its language → default), as delivered.
-    pub fn localized(&self, locale: Option<&str>) -> Content {
+    /// The content for `locale` (user locale → its language → default), as delivered, and
+    /// the tag of the translation used (`None`: the default texts).
+    pub fn localized(&self, locale: Option<&str>) -> (Content, Option<String>) {
         let mut out = Content {
             title: self.title.clone(),
             body: self.body.clone(),
@@ -333,14 +334,15 @@ impl ContentDoc {
             tasks: self.tasks.clone(),
         };
         let Some(locale) = locale else {
-            return out;
+            return (out, None);
         };
         let language = locale.split('-').next().unwrap_or_default();
         let chosen = self
             .locales
-            .get(locale)
-            .or_else(|| self.locales.get(language));
-        if let Some(t) = chosen {
+            .get_key_value(locale)
+            .or_else(|| self.locales.get_key_value(language));
+        let tag = chosen.map(|(tag, _)| tag.clone());
+        if let Some((_, t)) = chosen {
             if let Some(title) = &t.title {
                 out.title.clone_from(title);
             }
@@ -354,6 +356,6 @@ impl ContentDoc {
                 out.dismiss_label.clone_from(&t.dismiss_label);
             }
         }
-        out
+        (out, tag)
     }
 }

@@ -102,6 +102,10 @@ pub struct MessageDto {
     /// For a tour: the step to resume at (0-based).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub step: u32,
+    /// The language of a translated `content` (e.g. `ar`): the SDK sets `lang`, and `dir` for
+    /// right-to-left scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -158,11 +162,12 @@ pub fn decision_dto(
         .iter()
         .filter_map(|pick| {
             let doc = docs.iter().find(|d| d.id == pick.campaign.as_str())?;
+            let (content, lang) = doc.content_for(pick.variant.as_deref()).localized(locale);
             Some(MessageDto {
                 campaign: doc.id.clone(),
                 surface: SurfaceDto::of(pick.surface),
                 category: doc.category,
-                content: doc.content_for(pick.variant.as_deref()).localized(locale),
+                content,
                 variant: pick.variant.clone(),
                 delay_seconds: doc.delay_seconds.filter(|d| *d > 0),
                 wait_for: match &doc.trigger {
@@ -176,6 +181,7 @@ pub fn decision_dto(
                 snooze: doc.snooze_hours.is_some(),
                 done: pick.done.clone(),
                 step: pick.step,
+                lang,
             })
         })
         .collect();

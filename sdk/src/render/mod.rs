@@ -163,6 +163,12 @@ impl Renderer {
                 .map(|e| e.unchecked_into::<HtmlElement>()),
             None => None,
         };
+        if let Some(lang) = &message.lang {
+            built.root.set_attribute("lang", lang)?;
+            if is_rtl(lang) {
+                built.root.set_attribute("dir", "rtl")?;
+            }
+        }
         self.shadow.append_child(&built.root)?;
         if let Some(dialog) = built.root.dyn_ref::<web_sys::HtmlDialogElement>() {
             dialog.show_modal()?;
@@ -325,6 +331,12 @@ impl Renderer {
             .find(|s| s.surface == SurfaceDto::Modal)
             .map(|s| s.campaign.clone())
     }
+}
+
+/// Whether `lang`'s script runs right to left (Arabic, Hebrew, Persian, Urdu).
+fn is_rtl(lang: &str) -> bool {
+    let primary = lang.split('-').next().unwrap_or_default();
+    matches!(primary, "ar" | "he" | "fa" | "ur")
 }
 
 /// Clicks inside the shadow root (buttons, overlay) and Esc anywhere in the document.
