@@ -193,14 +193,14 @@ test('hostile strings in every text of a message render as inert text', { timeou
   assert.deepEqual(problems, []);
 });
 
-test('axe-core finds no WCAG 2.2 A/AA violation on any surface', { timeout: 120_000 }, async () => {
+for (const theme of ['default', 'night']) test(`axe-core finds no WCAG 2.2 A/AA violation on any surface (${theme} theme)`, { timeout: 120_000 }, async () => {
   const { readFileSync } = await import('node:fs');
   const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
   // axe is injected by the test, not by the app: this context bypasses the demo's CSP (the
   // CSP itself is checked by the other tests).
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
+  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200&theme=${theme}`);
   await page.addScriptTag({ content: axeSource });
   const audit = async (surface) => {
     const result = await page.evaluate(async () => {
@@ -220,6 +220,7 @@ test('axe-core finds no WCAG 2.2 A/AA violation on any surface', { timeout: 120_
   await visible('welcome');
   await visible('getting-started');
   await audit('modal and checklist');
+  await page.screenshot({ path: `test-results/guides-theme-${theme}.png` });
   await page.keyboard.press('Escape');
   for (let n = 1; n <= 4; n++) await createExpense(page, n);
   await visible('receipt-tip');

@@ -148,6 +148,8 @@ document.addEventListener('click', (ev) => {
 addEventListener('popstate', () => route(location.pathname));
 
 $('who').textContent = `${identity.user} · ${identity.account}`;
+// Two themes for Cairn's messages, set with CSS custom properties (see app.css).
+if (params.get('theme') === 'night') document.documentElement.classList.add('night');
 route(location.pathname);
 renderExpenses();
 

@@ -1,8 +1,8 @@
 //! The messages' stylesheet, adopted by the shadow root and themed with CSS custom properties.
 //!
-//! Hosts theme it by setting `--cairn-accent`, `--cairn-bg`, `--cairn-fg`, `--cairn-radius`
-//! and `--cairn-font` on any ancestor of the host element (custom properties inherit into
-//! the shadow tree).
+//! Hosts theme it by setting `--cairn-accent`, `--cairn-on-accent` (text on the accent),
+//! `--cairn-bg`, `--cairn-fg`, `--cairn-radius` and `--cairn-font` on any ancestor of the
+//! host element (custom properties inherit into the shadow tree).
 
 /// Adopted through a constructable `CSSStyleSheet`, so it works under `style-src 'self'`.
 pub(crate) const CSS: &str = "\
@@ -23,7 +23,7 @@ span{flex:1}\
 [data-cairn-surface=modal]>div{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end}\
 button{font:inherit;font-size:.9375rem;cursor:pointer;padding:.5rem 1rem;border:1px solid transparent;\
 border-radius:var(--cairn-radius,8px)}\
-[data-cairn-action=cta]{background:var(--cairn-accent,#4f46e5);color:#fff}\
+[data-cairn-action=cta]{background:var(--cairn-accent,#4f46e5);color:var(--cairn-on-accent,#fff)}\
 [data-cairn-action=dismiss]{background:transparent;color:inherit;border-color:currentColor}\
 [data-cairn-action=close]{position:absolute;top:.5rem;right:.5rem;padding:.25rem .5rem;\
 background:transparent;color:inherit}\
@@ -42,7 +42,7 @@ background:var(--cairn-accent,#4f46e5);pointer-events:none;animation:cairn-pulse
 [data-cairn-scale]{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0}\
 [data-cairn-scale] button{min-width:2.25rem;padding:.375rem;border-color:currentColor;background:transparent;\
 color:inherit}\
-[data-cairn-scale] [aria-pressed=true]{background:var(--cairn-accent,#4f46e5);color:#fff}\
+[data-cairn-scale] [aria-pressed=true]{background:var(--cairn-accent,#4f46e5);color:var(--cairn-on-accent,#fff)}\
 [data-cairn-legend]{display:flex;justify-content:space-between;font-size:.8125rem}\
 label{display:block;margin:.5rem 0}textarea{display:block;width:100%;margin-top:.25rem;font:inherit}\
 ul{list-style:none;margin:.5rem 0 0;padding:0}li{display:flex;gap:.5rem;align-items:center;padding:.25rem 0}\
