@@ -19,11 +19,13 @@ background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
 border-top:3px solid var(--cairn-accent,#4f46e5);box-shadow:0 -4px 20px rgba(0,0,0,.12)}\
 h2{margin:0 2rem .5rem 0;font-size:1.25rem;line-height:1.3}\
 p{margin:0 0 1.25rem;line-height:1.5}\
-span{flex:1}\
+[data-cairn-surface=banner]>span{flex:1}\
 [data-cairn-surface=modal]>div{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end}\
 button{font:inherit;font-size:.9375rem;cursor:pointer;padding:.5rem 1rem;border:1px solid transparent;\
 border-radius:var(--cairn-radius,8px)}\
-[data-cairn-action=cta]{background:var(--cairn-accent,#4f46e5);color:var(--cairn-on-accent,#fff)}\
+[data-cairn-action=cta],[data-cairn-action=next],[data-cairn-action=send]{background:var(--cairn-accent,#4f46e5);\
+color:var(--cairn-on-accent,#fff)}\
+[data-cairn-action=back],[data-cairn-action=snooze]{background:transparent;color:inherit;border-color:currentColor}\
 [data-cairn-action=dismiss]{background:transparent;color:inherit;border-color:currentColor}\
 [data-cairn-action=close]{position:absolute;top:.5rem;right:.5rem;padding:.25rem .5rem;\
 background:transparent;color:inherit}\
