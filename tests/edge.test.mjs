@@ -403,3 +403,19 @@ test('customer-success inputs: cs_ traits only through the admin API, and the su
   const log = (await stored(account)).json.events.map((e) => e.event.type);
   assert.deepEqual(log, ['admin_traits'], 'the change is in the account log; the forged group event is not');
 });
+
+test('a new-feature announcement reaches existing users who have not used the feature, until they do', async () => {
+  const account = fresh('news');
+  const day = 86_400_000;
+  const old = { ...track(account, 'create_expense', 'vet'), timestamp: Date.now() - 20 * day };
+  const fresh_ = track(account, 'create_expense', 'newbie');
+  await post('/v1/events', { write_key: WRITE_KEY, events: [old, fresh_] });
+  const shown = async (user) =>
+    (await post('/v1/decide', { write_key: WRITE_KEY, user_id: user, account_id: account })).json.decision.messages.some(
+      (m) => m.campaign === 'reports-announcement' && m.category === 'announcement' && m.content.cta.url === '/reports',
+    );
+  assert.equal(await shown('vet'), true, 'an existing user who never opened reports');
+  assert.equal(await shown('newbie'), false, 'a new user is still onboarding');
+  await post('/v1/events', batch([track(account, 'view_reports', 'vet')]));
+  assert.equal(await shown('vet'), false, 'used the feature: no more announcement');
+});
