@@ -207,6 +207,9 @@ test('trigger campaigns: the CFO-approval banner reaches the user who submitted 
   await b.page.screenshot({ path: 'test-results/e2e-reports-tip.png' });
   await b.page.click('nav a[data-route="/"]');
   await tip.waitFor({ state: 'detached', timeout: 5_000 });
+  // Leaving the route is not a dismissal: back on /reports, the tip returns.
+  await b.page.click('nav a[data-route="/reports"]');
+  await tip.waitFor({ state: 'visible', timeout: 15_000 });
 
   await a.context.close();
   await b.context.close();

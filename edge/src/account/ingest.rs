@@ -114,9 +114,11 @@ fn decide_for<S: AccountStore>(
     Ok(decision_dto(&d, docs, req.debug, locale))
 }
 
-/// A workspace's campaigns and settings, parsed and validated.
+/// A workspace's campaigns and settings, parsed and validated, with the texts they came from.
 #[derive(Debug)]
 struct Parsed {
+    campaigns: Vec<String>,
+    settings: Option<String>,
     docs: Vec<CampaignDoc>,
     catalog: Catalog,
     warnings: Vec<Problem>,
@@ -141,15 +143,21 @@ fn fingerprint(req: &IngestRequest) -> u64 {
 
 fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
     let key = fingerprint(req);
+    // The fingerprint finds the entry; the texts themselves decide (no collision can hand one
+    // workspace another's catalog).
     if let Some(hit) = PARSED.with(|c| {
         c.borrow()
             .as_ref()
-            .filter(|(k, _)| *k == key)
+            .filter(|(k, p)| {
+                *k == key && p.campaigns == req.campaigns && p.settings == req.settings
+            })
             .map(|(_, p)| Rc::clone(p))
     }) {
         return hit;
     }
     let mut parsed = Parsed {
+        campaigns: req.campaigns.clone(),
+        settings: req.settings.clone(),
         docs: Vec::with_capacity(req.campaigns.len()),
         catalog: Catalog::default(),
         warnings: Vec::new(),

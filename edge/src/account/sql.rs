@@ -103,6 +103,19 @@ impl<'a> SqlStore<'a> {
     }
 }
 
+impl SqlStore<'_> {
+    /// The user's session `(start, last activity)`, if any.
+    fn session(&self, user_id: &str) -> Result<Option<(i64, i64)>, AppError> {
+        Ok(self
+            .rows(
+                "SELECT started_at, last_seen FROM sessions WHERE user_id = ?",
+                vec![user_id.into()],
+            )?
+            .first()
+            .and_then(|r| Some((int(r.first())?, int(r.get(1))?))))
+    }
+}
+
 /// The `traits.owner` column: `@` for the account (user ids are prefixed with `u:`).
 fn owner_key(owner: TraitOwner<'_>) -> String {
     match owner {
@@ -171,13 +184,7 @@ impl AccountStore for SqlStore<'_> {
                last_seen = max(last_seen, excluded.last_seen)",
             vec![user_id.into(), V::Integer(at), V::Integer(at)],
         )?;
-        let prev = self
-            .rows(
-                "SELECT started_at, last_seen FROM sessions WHERE user_id = ?",
-                vec![user_id.into()],
-            )?
-            .first()
-            .and_then(|r| Some((int(r.first())?, int(r.get(1))?)));
+        let prev = self.session(user_id)?;
         let (start, last) = next_session(prev, at);
         self.sql.exec(
             "INSERT OR REPLACE INTO sessions (user_id, started_at, last_seen) VALUES (?, ?, ?)",
@@ -312,13 +319,7 @@ impl AccountStore for SqlStore<'_> {
         now: Timestamp,
         with_properties: &BTreeSet<String>,
     ) -> Result<Facts, AppError> {
-        let session = self
-            .rows(
-                "SELECT started_at, last_seen FROM sessions WHERE user_id = ?",
-                vec![user_id.into()],
-            )?
-            .first()
-            .and_then(|r| Some((int(r.first())?, int(r.get(1))?)));
+        let session = self.session(user_id)?;
         let mut facts = Facts {
             user_id: user_id.to_owned(),
             session_start: current_session(session, now),

@@ -323,6 +323,18 @@ impl Renderer {
         anchor.is_none_or(|a| surfaces::find(doc, &surfaces::selector(a)).is_some())
     }
 
+    /// Takes `campaign`'s message off the page without closing it: it may be shown again in
+    /// this page session (a route-bound message whose route was left).
+    pub(crate) fn withdraw(&mut self, campaign: &str) {
+        if let Some(index) = self.shown.iter().position(|s| s.campaign == campaign) {
+            let shown = self.shown.remove(index);
+            shown.root.remove();
+            if let Some(dot) = &shown.hotspot {
+                dot.remove();
+            }
+        }
+    }
+
     /// The campaign of the modal rendered last and still open.
     pub(crate) fn top_modal(&self) -> Option<String> {
         self.shown

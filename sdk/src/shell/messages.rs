@@ -105,7 +105,7 @@ impl Sdk {
         self.page_bound = stay;
         if let Some(r) = self.renderer.as_mut() {
             for m in leave {
-                let _ = r.close(&m.campaign);
+                r.withdraw(&m.campaign);
             }
         }
     }
