@@ -1,6 +1,7 @@
 // Bundles the demo app the way a customer's build would: esbuild resolves `@cairn/sdk`
-// (aliased to ../pkg so no `npm install` step is needed) and the SDK's wasm file is copied
-// next to the bundle, where `init({ wasmUrl })` loads it.
+// (aliased to ../pkg so no `npm install` step is needed) and the SDK's two wasm
+// files are copied next to the bundle, where `init({ wasmUrl })` loads the core and the SDK
+// fetches the guides (`cairn_guides_bg.wasm`, next to it) when a message is to be shown.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,5 +27,7 @@ copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
 // Workers static assets rules: client-side routes (/reports) are served the app shell.
 copyFileSync(join(here, '_redirects'), join(dist, '_redirects'));
 copyFileSync(join(here, 'src', 'app.css'), join(dist, 'app.css'));
-copyFileSync(join(pkg, 'src', 'wasm', 'cairn_sdk_bg.wasm'), join(dist, 'cairn_sdk_bg.wasm'));
+for (const wasm of ['cairn_sdk_bg.wasm', 'cairn_guides_bg.wasm']) {
+  copyFileSync(join(pkg, 'src', 'wasm', wasm), join(dist, wasm));
+}
 console.log('demo app built into demo-app/dist');

@@ -215,3 +215,25 @@ test('trigger campaigns: the CFO-approval banner reaches the user who submitted 
   await b.context.close();
   assert.deepEqual([...a.problems, ...b.problems], []);
 });
+
+test('the guides module is fetched only once a decision carries a message', { timeout: 60_000 }, async () => {
+  const wasmFetched = async (key) => {
+    const page = await browser.newPage();
+    const wasm = [];
+    page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
+    const decided = page.waitForResponse((r) => r.url().endsWith('/v1/events') && r.ok(), { timeout: 15_000 });
+    await page.goto(`${URL_BASE}/?key=${key}&user=${fresh('user')}&account=${fresh('acct')}&flush=300`);
+    await decided;
+    if (key === 'wk_demo_public') {
+      await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+    } else {
+      await page.waitForTimeout(1000);
+      assert.equal(await page.locator('[data-cairn-root]').count(), 0, 'nothing rendered');
+    }
+    await page.close();
+    return wasm;
+  };
+  // A workspace without campaigns: tracking only, the rendering module is never fetched.
+  assert.deepEqual(await wasmFetched('wk_quiet'), ['/cairn_sdk_bg.wasm']);
+  assert.deepEqual(await wasmFetched('wk_demo_public'), ['/cairn_sdk_bg.wasm', '/cairn_guides_bg.wasm']);
+});

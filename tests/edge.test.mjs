@@ -145,9 +145,11 @@ test('the demo app is served from the same origin, including its client-side rou
     assert.match(res.headers.get('content-type'), /text\/html/);
     assert.match(await res.text(), /<script type="module" src="\/app\.js"><\/script>/);
   }
-  const wasm = await fetch(`${URL_BASE}/cairn_sdk_bg.wasm`);
-  assert.equal(wasm.status, 200);
-  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  for (const file of ['cairn_sdk_bg.wasm', 'cairn_guides_bg.wasm']) {
+    const wasm = await fetch(`${URL_BASE}/${file}`);
+    assert.equal(wasm.status, 200, file);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm', file);
+  }
 });
 
 test('engagement decline: back-dated history, a quiet week, and the why-not explanation', async () => {

@@ -166,7 +166,7 @@ test('hostile strings in every text of a message render as inert text', { timeou
     problems.push(`dialog: ${d.message()}`);
     d.dismiss();
   });
-  // The `hostile` workspace exists in the test database only (xtask's seed::hostile_sql).
+  // The `hostile` workspace exists in the test database only (xtask's seed::test_sql).
   await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&key=wk_hostile&flush=200`);
   const modal = page.locator('[data-cairn-message="hostile"]');
   await modal.waitFor({ state: 'visible', timeout: 15_000 });
@@ -181,7 +181,8 @@ test('hostile strings in every text of a message render as inert text', { timeou
     };
   });
   assert.equal(rendered.title, '<script>window.__pwned=1</script>');
-  assert.equal(rendered.body, '<img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=1)');
+  // Markup-looking text stays text; the `javascript:` link keeps its words, not its target.
+  assert.match(rendered.body, /^<img src=x onerror="window\._+pwned=1"> .*click/);
   assert.ok(rendered.buttons.includes('<b onmouseover=window.__pwned=1>Go</b>'));
   assert.ok(rendered.buttons.includes('<svg onload=window.__pwned=1>'));
   assert.equal(rendered.injected, 0, 'no element was created from remote strings');
@@ -249,4 +250,59 @@ test('an Arabic browser gets the Arabic welcome, laid out right to left', { time
   assert.equal(await welcome.locator('h2').innerText(), 'مرحبًا بك في Expensely');
   await page.screenshot({ path: 'test-results/guides-rtl.png' });
   await context.close();
+});
+
+test('rich text and variables: the welcome greets by name, its links are safe; focus returns after a tour', { timeout: 90_000 }, async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
+  });
+  // A first name with markup in it: a variable's value is text, never markup.
+  const name = 'Ada **[x](https://evil.example)**';
+  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200&name=${encodeURIComponent(name)}`);
+  const welcome = page.locator('[data-cairn-message="welcome"]');
+  await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+  const body = await page.evaluate(() => {
+    const el = document.querySelector('[data-cairn-root]').shadowRoot.querySelector('[data-cairn-message="welcome"] [data-cairn-body]');
+    return {
+      first: el.querySelector('p').textContent,
+      strong: [...el.querySelectorAll('strong')].map((e) => e.textContent),
+      em: [...el.querySelectorAll('em')].map((e) => e.textContent),
+      items: [...el.querySelectorAll('ol > li')].map((e) => e.textContent),
+      links: [...el.querySelectorAll('a')].map((a) => [a.getAttribute('href'), a.rel, a.target, a.textContent]),
+      paragraphs: el.querySelectorAll('p').length,
+    };
+  });
+  assert.equal(body.first, `Hi ${name}! Track spending, submit expenses for approval and get reimbursed faster.`);
+  assert.deepEqual(body.strong, ['reimbursed faster']);
+  assert.deepEqual(body.em, ['approval']);
+  assert.deepEqual(body.items, ['Create your first expense', 'Submit it for approval']);
+  assert.equal(body.paragraphs, 2);
+  assert.deepEqual(body.links, [
+    ['https://help.expensely.example/start', 'noopener noreferrer', '_blank', 'getting-started guide'],
+    ['mailto:help@expensely.example', 'noopener noreferrer', '', 'write to us'],
+  ]);
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/guides-rich-text.png' });
+  await page.keyboard.press('Escape');
+  await welcome.waitFor({ state: 'detached', timeout: 5_000 });
+
+  // WCAG 2.4.3: focus moves into the tour, and back to what opened it when it closes.
+  await page.focus('button[data-cairn-feature="start_tour"]');
+  await page.keyboard.press('Enter');
+  const tour = page.locator('[data-cairn-message="tour"]');
+  await tour.waitFor({ state: 'visible', timeout: 15_000 });
+  const inShadow = () => page.evaluate(() => document.querySelector('[data-cairn-root]').shadowRoot.activeElement?.getAttribute('data-cairn-action'));
+  await until(async () => (await inShadow()) === 'next', 'focus on Next');
+  await page.keyboard.press('Shift+Tab'); // "Skip tour"
+  assert.equal(await inShadow(), 'dismiss');
+  await page.keyboard.press('Enter');
+  await tour.waitFor({ state: 'detached', timeout: 5_000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-cairn-feature')), 'start_tour');
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+  await page.close();
+  assert.deepEqual(problems, []);
 });

@@ -159,7 +159,16 @@ cairn.init({
   writeKey: params.get('key') || 'wk_demo_public',
   endpoint: location.origin,
   wasmUrl: '/cairn_sdk_bg.wasm',
-  user: { id: identity.user, traits: { name: identity.user, email: `${identity.user}@example.com`, role: 'member' } },
+  // `?name=` sets the first name the welcome message greets (`{{user.first_name}}`).
+  user: {
+    id: identity.user,
+    traits: {
+      name: identity.user,
+      email: `${identity.user}@example.com`,
+      role: 'member',
+      ...(params.get('name') ? { first_name: params.get('name') } : {}),
+    },
+  },
   account: { id: identity.account, traits: { name: identity.account, plan: 'starter', plan_expense_limit: PLAN_LIMIT } },
   ...(flush > 0 ? { flushIntervalMs: flush } : {}),
   debug: params.has('debug'),

@@ -31,6 +31,11 @@ export interface InitOptions {
    * this file). Set it when a bundler moves the file.
    */
   wasmUrl?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
+  /**
+   * Where to load the guides' WebAssembly module from, fetched only when a decision first
+   * carries a message (default: `cairn_guides_bg.wasm` next to `wasmUrl`).
+   */
+  guidesUrl?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
 }
 
 /**

@@ -1,12 +1,52 @@
 // @cairn/sdk: the public ESM entry over the WebAssembly SDK (generated into ./wasm/).
 // Calls made before the module is ready are buffered in order and replayed after `init`.
 // `identify`, `group`, `track` and `page` never throw into the host page.
+// The SDK is two wasm modules: the core (tracking, loaded by init) and the guides (rendering
+// messages), loaded only when a decision first carries a message. This file relays between
+// them: the core's hook hands over decisions and route changes, the guides report back.
 import load, * as wasm from './wasm/cairn_sdk.js';
 
 const MAX_BUFFERED = 1000;
 let ready; // the promise returned by init()
 let live = false; // the module is loaded and init() accepted the options
 let buffer = []; // [name, args, resolve?] of calls made before that
+let guidesUrl; // where the guides' wasm is
+let guides; // the promise of the started guides module (null if it failed to load)
+
+function loadGuides() {
+  if (!guides) {
+    guides = import('./wasm/cairn_guides.js')
+      .then(async (g) => {
+        await g.default({ module_or_path: guidesUrl });
+        g.start((kind, campaign, n, comment) => {
+          try {
+            wasm.report(kind, campaign, n, comment);
+          } catch {
+            // Never throw into the host page.
+          }
+        });
+        return g;
+      })
+      .catch((err) => {
+        console.warn('cairn: could not load the guides module', err);
+        guides = undefined; // the next decision tries again
+        return null;
+      });
+  }
+  return guides;
+}
+
+// The core's hook: 0 = a response whose decision carries messages (with the values of the
+// messages' {{user.…}} variables), 1 = the path changed.
+function fromCore(kind, value, vars) {
+  if (kind === 0) loadGuides().then((g) => g?.decision(value, vars));
+  else guides?.then((g) => g?.route());
+}
+
+function siblingOf(url, file) {
+  if (typeof url === 'string' || url instanceof URL) return new URL(file, new URL(url, document.baseURI));
+  return new URL(`./wasm/${file}`, import.meta.url);
+}
 
 function call(name, args) {
   if (!live) {
@@ -25,8 +65,10 @@ export function init(options) {
   if (!ready) {
     const opts = options || {};
     const module_or_path = opts.wasmUrl ?? new URL('./wasm/cairn_sdk_bg.wasm', import.meta.url);
+    guidesUrl = opts.guidesUrl ?? siblingOf(opts.wasmUrl, 'cairn_guides_bg.wasm');
     ready = load({ module_or_path })
       .then(() => {
+        wasm.connect(fromCore);
         wasm.init(opts);
         live = true;
         const calls = buffer;

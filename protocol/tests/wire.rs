@@ -367,6 +367,13 @@ fn decision_wire_shape() {
         to_json(&resp),
         r#"{"accepted":2,"duplicates":1,"rejected":[],"decision":{"rules_version":2,"messages":[{"campaign":"welcome","surface":"modal","category":"general","content":{"title":"Welcome to Expensely","body":"Create your first expense.","cta":{"label":"Start","url":"/expenses/new"}}}],"verdicts":[{"campaign":"welcome","verdict":"chosen"}]}}"#
     );
+    // The SDK core reads the same body without the messages' content.
+    let ack: EventsAck = serde_json::from_str(&to_json(&resp)).expect("ack");
+    let head = ack.decision.expect("decision");
+    assert_eq!(head.messages.len(), 1);
+    assert_eq!(head.verdicts.expect("verdicts")[0].verdict, "chosen");
+    let ack: EventsAck = serde_json::from_str(r#"{"accepted":1,"duplicates":0}"#).expect("ack");
+    assert!(ack.decision.is_none() && ack.rejected.is_empty());
 }
 
 #[test]

@@ -11,8 +11,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, Window};
 
 use crate::error::SdkError;
-use crate::js;
 use crate::shell;
+use browser::js;
 
 /// Installs the click listener, the history wrappers and the `popstate` listener.
 pub(crate) fn install(window: &Window) -> Result<(), SdkError> {

@@ -4,7 +4,7 @@ use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::SdkError;
-use crate::js::get;
+use browser::js::get;
 
 /// Validated `init` options.
 #[derive(Debug)]

@@ -3,17 +3,16 @@
 //! `init` starts the SDK; `identify`, `group`, `track` and `page` are fire-and-forget and
 //! never throw into the host page (bad arguments are logged only with `debug: true`);
 //! `flush` returns a promise. The npm package `@cairn/sdk` (`pkg/`) wraps these exports with
-//! a call buffer for calls made before the wasm module is ready.
+//! a call buffer for calls made before the wasm module is ready, and loads the guides module
+//! (`guides/`, which renders messages) only when a decision carries a message: `connect` and
+//! `report` are the core's half of that bridge.
 
 mod capture;
 mod config;
-mod decode;
 mod encode;
 pub mod engine;
 mod error;
 mod event;
-mod js;
-mod render;
 mod shell;
 mod storage;
 mod transport;
@@ -85,6 +84,21 @@ pub fn page(properties: &JsValue) {
 #[wasm_bindgen(js_name = debug)]
 pub fn debug() -> js_sys::Promise {
     shell::debug()
+}
+
+/// Sets the function that receives what the guides module needs: `hook(kind, value)` with
+/// the kinds of `browser::bridge` (a response body with messages, a route change).
+#[wasm_bindgen(js_name = connect)]
+pub fn connect(hook: js_sys::Function) {
+    shell::connect(hook);
+}
+
+/// Records what the guides module reports about a message (`browser::bridge::Report`).
+#[wasm_bindgen(js_name = report)]
+pub fn report(kind: u32, campaign: String, n: u32, comment: Option<String>) {
+    if let Some(report) = browser::bridge::Report::from_parts(kind, n, comment) {
+        shell::with_state(move |sdk| sdk.report(&campaign, report));
+    }
 }
 
 /// Sends what is queued now. Resolves when the queue is empty or that request has finished.

@@ -2,14 +2,14 @@
 //!
 //! Bodies go as `text/plain`, a CORS-simple content type, so no preflight is needed.
 
-use protocol::v1::EventsResponse;
+use protocol::v1::EventsAck;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response as HttpResponse;
 
-use crate::decode;
 use crate::engine::{MAX_BEACON_BYTES, Response};
-use crate::js;
+use browser::decode;
+use browser::js;
 
 const TEXT: &str = "text/plain";
 
@@ -18,8 +18,8 @@ const TEXT: &str = "text/plain";
 pub(crate) struct Reply {
     /// The outcome for the engine.
     pub(crate) response: Response,
-    /// The decoded body of a 2xx.
-    pub(crate) body: Option<EventsResponse>,
+    /// The body of a 2xx: what the core reads of it, and the parsed JSON (for the guides).
+    pub(crate) body: Option<(EventsAck, JsValue)>,
 }
 
 /// POSTs `body` to `url`. Never fails: errors become [`Response::NetworkError`].
@@ -62,7 +62,7 @@ async fn send(url: &str, body: &str) -> Result<Reply, JsValue> {
             Ok(promise) => JsFuture::from(promise)
                 .await
                 .ok()
-                .and_then(decode::from_js::<EventsResponse>),
+                .and_then(|json| Some((decode::from_js::<EventsAck>(json.clone())?, json))),
             Err(_) => None,
         }
     } else {

@@ -10,23 +10,35 @@ pub(crate) fn all() -> Result {
     demo()
 }
 
-/// wasm32 release build → wasm-bindgen (web target) → wasm-opt -Oz → minified glue,
-/// into `pkg/src/wasm/`. `index.js` always passes the wasm location, so the glue needs no
-/// default module path.
+/// The SDK's two wasm modules: the core (tracking, loaded by `init`) and the guides
+/// (rendering, loaded by `pkg/src/index.js` only when a decision carries a message).
+pub(crate) const SDK_MODULES: [(&str, &str); 2] =
+    [("sdk", "cairn_sdk"), ("guides", "cairn_guides")];
+
+/// For each module: wasm32 release build → wasm-bindgen (web target) → wasm-opt -Oz →
+/// minified glue, into `pkg/src/wasm/`. `index.js` always passes the wasm location, so the
+/// glue needs no default module path.
 pub(crate) fn sdk() -> Result {
-    println!("building the SDK (wasm32, size-optimised)");
-    check(cmd(
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "sdk",
-            "--lib",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
-    ))?;
+    println!("building the SDK (two wasm modules, size-optimised)");
+    let mut args = vec![
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
+    for (package, _) in SDK_MODULES {
+        args.extend(["-p", package]);
+    }
+    check(cmd("cargo", &args))?;
+    for (_, name) in SDK_MODULES {
+        bindgen(name)?;
+    }
+    Ok(())
+}
+
+fn bindgen(name: &str) -> Result {
+    let input = format!("target/wasm32-unknown-unknown/release/{name}.wasm");
     check(cmd(
         "wasm-bindgen",
         &[
@@ -36,11 +48,11 @@ pub(crate) fn sdk() -> Result {
             "--out-dir",
             "pkg/src/wasm",
             "--out-name",
-            "cairn_sdk",
-            "target/wasm32-unknown-unknown/release/cairn_sdk.wasm",
+            name,
+            &input,
         ],
     ))?;
-    let wasm = "pkg/src/wasm/cairn_sdk_bg.wasm";
+    let wasm = format!("pkg/src/wasm/{name}_bg.wasm");
     let mut opt = vec![
         "-Oz",
         "--converge",
@@ -50,15 +62,15 @@ pub(crate) fn sdk() -> Result {
         "--low-memory-unused",
     ];
     opt.extend(WASM_FEATURES);
-    opt.extend([wasm, "-o", wasm]);
+    opt.extend([wasm.as_str(), "-o", wasm.as_str()]);
     check(cmd("node_modules/.bin/wasm-opt", &opt))?;
-    let glue = "pkg/src/wasm/cairn_sdk.js";
+    let glue = format!("pkg/src/wasm/{name}.js");
     check(cmd(
         ESBUILD,
         &[
             "--minify",
             "--format=esm",
-            glue,
+            &glue,
             &format!("--outfile={glue}"),
             "--allow-overwrite",
             "--log-level=warning",

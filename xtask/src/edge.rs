@@ -228,7 +228,7 @@ pub(crate) fn start_fresh(state: &str, extra_sql: impl Fn(u16) -> String) -> Res
 
 /// Starts a fresh `wrangler dev` on a free port and runs `tests/*.test.mjs` against it.
 pub(crate) fn run_js_tests(start: Instant) -> Result {
-    let fresh = start_fresh("cairn-test-state", seed::hostile_sql)?;
+    let fresh = start_fresh("cairn-test-state", seed::test_sql)?;
     let (port, secret, log_path) = (fresh.port, fresh.secret.clone(), fresh.log_path.clone());
     let mut suites: Vec<String> = std::fs::read_dir(root().join("tests"))
         .map_err(|e| format!("tests/: {e}"))?

@@ -127,23 +127,30 @@ pub(crate) fn sql(origins: &[String], secret_key: &str, now_ms: u128) -> Result<
 }
 
 /// Tests only: a workspace (`wk_hostile`) whose one campaign carries markup, event handlers
-/// and `javascript:` links in every text, to prove the SDK renders them as inert text.
-pub(crate) fn hostile_sql(port: u16) -> String {
-    let doc = HOSTILE;
-    let mut sql = format!(
-        "INSERT INTO workspaces (id, name, settings, created_at) VALUES ('hostile', 'Hostile', '{{}}', 0);\n\
-         INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('wk_hostile', 'hostile', 0);\n\
-         INSERT INTO campaigns (workspace_id, id, definition, updated_at) VALUES ('hostile', 'hostile', {}, 0);\n",
-        q(doc)
-    );
-    for origin in [
-        format!("http://127.0.0.1:{port}"),
-        format!("http://localhost:{port}"),
-    ] {
+/// and `javascript:` links in every text, to prove the SDK renders them as inert text; and a
+/// workspace without campaigns (`wk_quiet`), where the SDK only tracks.
+pub(crate) fn test_sql(port: u16) -> String {
+    let mut sql = String::new();
+    for (id, campaign) in [("hostile", Some(HOSTILE)), ("quiet", None)] {
         sql.push_str(&format!(
-            "INSERT INTO allowed_origins (workspace_id, origin) VALUES ('hostile', {});\n",
-            q(&origin)
+            "INSERT INTO workspaces (id, name, settings, created_at) VALUES ('{id}', '{id}', '{{}}', 0);\n\
+             INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('wk_{id}', '{id}', 0);\n"
         ));
+        if let Some(doc) = campaign {
+            sql.push_str(&format!(
+                "INSERT INTO campaigns (workspace_id, id, definition, updated_at) VALUES ('{id}', '{id}', {}, 0);\n",
+                q(doc)
+            ));
+        }
+        for origin in [
+            format!("http://127.0.0.1:{port}"),
+            format!("http://localhost:{port}"),
+        ] {
+            sql.push_str(&format!(
+                "INSERT INTO allowed_origins (workspace_id, origin) VALUES ('{id}', {});\n",
+                q(&origin)
+            ));
+        }
     }
     sql
 }

@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 use crate::error::{ErrorCode, Problem};
 use crate::json::{decode, escape_json_string};
 use crate::v1::account::AccountEventDto;
-use crate::v1::decide::{DecisionDto, check_locale_hint, check_page};
+use crate::v1::decide::{DecisionDto, DecisionHead, check_locale_hint, check_page};
 use crate::v1::event::{Event, validate_event};
 use rules::Timestamp;
 
@@ -193,6 +193,18 @@ pub struct EventsResponse {
     /// The current decision for the batch's user, so showing a message needs no extra round trip.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionDto>,
+}
+
+/// The SDK core's view of a [`EventsResponse`]: the rejections, and the decision without its
+/// messages' content (the lazily loaded guides module reads that). Unknown fields are ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EventsAck {
+    /// Events refused, each with a reason.
+    #[serde(default)]
+    pub rejected: Vec<Rejected>,
+    /// The decision, when the edge sent one.
+    #[serde(default)]
+    pub decision: Option<DecisionHead>,
 }
 
 /// Builds a batch body from already-encoded event JSON texts (used by the SDK, which

@@ -17,7 +17,7 @@ use crate::v1::ids::check_id;
 pub struct ContentDoc {
     /// Heading.
     pub title: String,
-    /// Body text.
+    /// Body: text in the rich-text subset, with `{{user.…}}` variables (see `docs/api.md`).
     pub body: String,
     /// Optional call to action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,7 +50,7 @@ pub struct ContentDoc {
 pub struct Content {
     /// Heading.
     pub title: String,
-    /// Body text.
+    /// Body: text in the rich-text subset, with `{{user.…}}` variables (see `docs/api.md`).
     pub body: String,
     /// Optional call to action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,7 +124,7 @@ pub struct Anchor {
 pub struct Step {
     /// Heading.
     pub title: String,
-    /// Body text.
+    /// Body: text in the rich-text subset, with `{{user.…}}` variables (see `docs/api.md`).
     pub body: String,
     /// The element the step points at; absent: a centred card.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -149,6 +149,25 @@ pub struct DecideResponse {
     pub decision: DecisionDto,
 }
 
+/// A decision read without its messages' content: how many messages there are, and the
+/// verdicts (what the SDK core needs for `debug()` and to know whether to load its guides).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DecisionHead {
+    /// One placeholder per message, left unread.
+    #[serde(default)]
+    pub messages: Vec<serde::de::IgnoredAny>,
+    /// Per-campaign verdicts, when debug output was asked for and allowed.
+    #[serde(default)]
+    pub verdicts: Option<Vec<VerdictDto>>,
+}
+
+/// [`DecideResponse`] read as a [`DecisionHead`].
+#[derive(Debug, Clone, Deserialize)]
+pub struct DecideHead {
+    /// The decision.
+    pub decision: DecisionHead,
+}
+
 /// Builds the wire decision from a `rules` decision and the documents of its campaigns, with
 /// content in `locale` where translated.
 pub fn decision_dto(

@@ -20,8 +20,8 @@ pub use admin::{
     parse_admin_traits,
 };
 pub use batch::{
-    Batch, EventsResponse, MAX_BATCH_BYTES, MAX_EVENT_BYTES, MAX_EVENTS, Rejected, ValidatedBatch,
-    batch_body, batch_overhead, correct_time, parse_batch,
+    Batch, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_EVENT_BYTES, MAX_EVENTS, Rejected,
+    ValidatedBatch, batch_body, batch_overhead, correct_time, parse_batch,
 };
 pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,
@@ -29,8 +29,8 @@ pub use campaign::{
 };
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
-    DecideRequest, DecideResponse, DecisionDto, MessageDto, VerdictDto, decision_dto,
-    parse_decide_request,
+    DecideHead, DecideRequest, DecideResponse, DecisionDto, DecisionHead, MessageDto, VerdictDto,
+    decision_dto, parse_decide_request,
 };
 pub use event::{
     Event, EventDto, EventKind, EventType, JsonMap, MessageAction, RESERVED_PREFIX,

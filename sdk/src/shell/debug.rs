@@ -2,14 +2,15 @@
 //! current page, prints one line per campaign to the console, and resolves with the decision.
 //! Verdicts are only given to debug-enabled write keys; otherwise the edge's error is printed.
 
+use browser::{decode, js};
 use js_sys::{Function, Promise};
-use protocol::v1::{DecideRequest, DecideResponse};
+use protocol::v1::{DecideHead, DecideRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Response, console};
 
 use super::{Sdk, with_sdk};
-use crate::{decode, encode, js};
+use crate::encode;
 
 /// The promise `debug()` returns: the decision's JSON, or the edge's error body.
 pub(crate) fn debug() -> Promise {
@@ -64,7 +65,7 @@ async fn ask(url: &str, body: &str) -> Result<JsValue, JsValue> {
         console::warn_2(&JsValue::from_str("cairn: debug() refused:"), &json);
         return Ok(json);
     }
-    if let Some(reply) = decode::from_js::<DecideResponse>(json.clone()) {
+    if let Some(reply) = decode::from_js::<DecideHead>(json.clone()) {
         let lines = reply.decision.verdicts.unwrap_or_default();
         for v in &lines {
             let detail = v.detail.as_deref().unwrap_or("");

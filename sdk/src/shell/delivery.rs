@@ -5,6 +5,8 @@ use js_sys::{Date, Function, Math};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 
+use browser::bridge;
+
 use super::{Sdk, warn, with_state};
 use crate::engine::Outcome;
 use crate::transport::{self, Reply};
@@ -58,8 +60,8 @@ impl Sdk {
             Outcome::Retry { .. } if self.debug => warn(&["cairn: sending failed; will retry"]),
             _ => {}
         }
-        if let Some(body) = reply.body {
-            for r in &body.rejected {
+        if let Some((ack, json)) = reply.body {
+            for r in &ack.rejected {
                 warn(&[
                     "cairn: the edge rejected an event; dropped: ",
                     &r.field,
@@ -67,8 +69,8 @@ impl Sdk {
                     &r.message,
                 ]);
             }
-            if let Some(decision) = body.decision {
-                self.render(&decision.messages);
+            if ack.decision.is_some_and(|d| !d.messages.is_empty()) {
+                super::hook(bridge::DECISION, &json, &self.variables());
             }
         }
         self.persist();

@@ -9,7 +9,7 @@ use web_sys::console;
 use super::{Sdk, warn};
 use crate::error::SdkError;
 use crate::event::{self, JsProps};
-use crate::js;
+use browser::js;
 
 impl Sdk {
     /// Queues `identify`; a new `user_id` becomes the current user.
@@ -17,6 +17,7 @@ impl Sdk {
         if let Some(id) = user_id {
             self.who.user_id = id;
         }
+        self.remember_traits(0, traits.as_ref());
         let mut event = event::new_event(EventType::Identify, &self.who);
         event.traits = traits.map(JsProps);
         self.record(&event);
@@ -27,6 +28,7 @@ impl Sdk {
         if let Some(id) = account_id {
             self.who.account_id = id;
         }
+        self.remember_traits(1, traits.as_ref());
         let mut event = event::new_event(EventType::Group, &self.who);
         event.traits = traits.map(JsProps);
         self.record(&event);

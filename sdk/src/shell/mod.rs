@@ -1,16 +1,18 @@
 //! The shell: the SDK's state, its entry points, and the page lifecycle.
 //!
 //! `events` records events, `delivery` drives the engine with timers, the transport and
-//! storage, `messages` shows decisions. All state lives in one thread-local cell. Every entry point goes through [`with_sdk`],
+//! storage; decisions with messages go to the guides module through the bridge hook.
+//! All state lives in one thread-local cell. Every entry point goes through [`with_sdk`],
 //! which never panics on re-entrancy (a host listener calling back into the SDK while it is
 //! busy, e.g. from a `focus` event): such calls are deferred to a microtask.
 
 use std::cell::RefCell;
 
-use js_sys::{Date, Function, Promise};
-use protocol::v1::MessageAction;
-use wasm_bindgen::JsValue;
+use browser::bridge::{self, Report};
+use browser::js;
+use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, VisibilityState, console};
 
@@ -18,20 +20,19 @@ use crate::capture;
 use crate::config::Options;
 use crate::engine::{Config, Engine};
 use crate::error::SdkError;
-use crate::event::Identity;
-use crate::js;
-use crate::render::{Click, Renderer};
+use crate::event::{self, Identity};
 use crate::storage::Store;
 
 mod debug;
 mod delivery;
 mod events;
-mod messages;
 
 pub(crate) use debug::debug;
 
 thread_local! {
     static SDK: RefCell<Option<Sdk>> = const { RefCell::new(None) };
+    /// `hook(kind, value)`: hands decisions and route changes to the guides module.
+    static HOOK: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
 /// The SDK after `init`.
@@ -50,12 +51,11 @@ pub(crate) struct Sdk {
     finished: u32,
     /// `flush()` promises: resolved when request number `.1` has finished or the queue is empty.
     waiters: Vec<(Function, u32)>,
-    renderer: Option<Renderer>,
-    /// Shown messages bound to a route pattern, removed when the user leaves it.
-    page_bound: Vec<protocol::v1::MessageDto>,
     last_path: String,
     /// Everything queued has been beaconed since the last change.
     beaconed: bool,
+    /// The traits of the current user and account so far (messages' `{{user.…}}` variables).
+    traits: [Object; 2],
 }
 
 /// A call into the SDK's state (`None` before `init`).
@@ -108,7 +108,7 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
     if let Some(lang) = window.navigator().language() {
         engine.set_locale(&lang);
     }
-    let store = Store::new(&opts.write_key, &crate::event::uuid());
+    let store = Store::new(&opts.write_key, &event::uuid());
     engine.import(store.load(), Date::now());
     // The adopted queues' keys are gone: own them under this page's key at once.
     store.save(engine.entries());
@@ -131,10 +131,9 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
         started: 0,
         finished: 0,
         waiters: Vec::new(),
-        renderer: None,
-        page_bound: Vec::new(),
         last_path: window.location().pathname().unwrap_or_default(),
         beaconed: false,
+        traits: [Object::new(), Object::new()],
     };
     SDK.with(|cell| match cell.try_borrow_mut() {
         Ok(mut slot) if slot.is_none() => {
@@ -201,36 +200,61 @@ pub(crate) fn path_maybe_changed() {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok());
         if let Some(path) = path.filter(|p| *p != sdk.last_path) {
             sdk.last_path = path;
-            sdk.drop_off_page_messages();
+            hook(bridge::ROUTE, &JsValue::NULL, &JsValue::NULL);
             sdk.page(None);
         }
     });
 }
 
-/// A click inside a message: an outcome, a tour step, a survey answer, a checklist task.
-pub(crate) fn message_click(campaign: String, click: Click) {
-    with_state(move |sdk| sdk.on_click(&campaign, click));
-}
-
-/// Scroll or resize: anchored cards follow their anchors.
-pub(crate) fn reposition() {
-    with_state(|sdk| {
-        if let (Some(r), Some(doc)) = (
-            sdk.renderer.as_mut(),
-            web_sys::window().and_then(|w| w.document()),
-        ) {
-            r.reposition(&doc);
+/// Sets the bridge hook (see `connect` in the crate root).
+pub(crate) fn connect(f: Function) {
+    HOOK.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = Some(f);
         }
     });
 }
 
-/// Esc: dismisses the top-most modal.
-pub(crate) fn escape() {
-    with_state(|sdk| {
-        if let Some(campaign) = sdk.renderer.as_ref().and_then(Renderer::top_modal) {
-            sdk.close_message(&campaign, MessageAction::Dismissed);
+/// Calls the bridge hook, if one is set, with `kind`, `value` and `extra`.
+pub(super) fn hook(kind: u32, value: &JsValue, extra: &JsValue) {
+    let f = HOOK.with(|cell| cell.try_borrow().ok().and_then(|f| f.clone()));
+    if let Some(f) = f {
+        let _ = f.call3(&JsValue::NULL, &JsValue::from(kind), value, extra);
+    }
+}
+
+impl Sdk {
+    /// Merges `traits` (a plain object) into the user's (`0`) or account's (`1`) traits.
+    pub(super) fn remember_traits(&mut self, which: usize, traits: Option<&JsValue>) {
+        if let (Some(slot), Some(t)) = (self.traits.get(which), traits) {
+            Object::assign(slot, t.unchecked_ref());
         }
-    });
+    }
+
+    /// `{ user: { id, …traits }, account: { id, …traits } }`, the values of messages'
+    /// variables.
+    pub(super) fn variables(&self) -> JsValue {
+        let ids = [&self.who.user_id, &self.who.account_id];
+        let vars = Object::new();
+        for ((name, traits), id) in ["user", "account"].into_iter().zip(&self.traits).zip(ids) {
+            let scope = Object::assign(&js::object(&[("id", id)]), traits);
+            js::set(&vars, name, &scope);
+        }
+        vars.into()
+    }
+
+    /// Records what the guides report about a message; flushed at once.
+    pub(crate) fn report(&mut self, campaign: &str, report: Report) {
+        let event = match report {
+            Report::Action(action) => event::message_event(&self.who, campaign, action),
+            Report::Step(step) => event::step_event(&self.who, campaign, step),
+            Report::Survey { score, comment } => {
+                event::survey_event(&self.who, campaign, score, comment)
+            }
+        };
+        self.engine.request_flush();
+        self.record(&event);
+    }
 }
 
 /// Always-on warning for lost data (refused batches, rejected events, queue overflow).

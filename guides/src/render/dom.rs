@@ -1,12 +1,14 @@
 //! Building one message's DOM (modal or banner) with text-only DOM APIs.
 //!
-//! Remote strings only ever reach `textContent` and attribute values, never HTML parsing.
+//! Remote strings only ever reach `textContent`, text nodes and attribute values, never HTML
+//! parsing (bodies go through `rich`).
 
 use protocol::v1::{MessageDto, SurfaceDto};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
-use crate::error::SdkError;
+use super::rich;
+use crate::error::GuidesError;
 
 /// A rendered message: the element to remove and the element to focus.
 #[derive(Debug)]
@@ -18,7 +20,7 @@ pub(super) struct Built {
 }
 
 /// Builds `message` inside a new detached element; `n` makes its ARIA ids unique.
-pub(super) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
+pub(super) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, GuidesError> {
     match message.surface {
         SurfaceDto::Modal => modal(doc, message, n),
         // The other surfaces are built by `surfaces`; a banner is the safe fallback.
@@ -26,7 +28,7 @@ pub(super) fn build(doc: &Document, message: &MessageDto, n: u32) -> Result<Buil
     }
 }
 
-fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
+fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, GuidesError> {
     let (campaign, content) = (message.campaign.as_str(), &message.content);
     let n = i64::from(n).to_string();
     let mut title_id = String::from("cairn-t");
@@ -65,14 +67,14 @@ fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError
         &[("id", &title_id)],
         Some(&content.title),
     )?;
-    element(
+    rich::body(doc, &dialog, &body_id, &content.body)?;
+    let actions = element(
         doc,
-        "p",
+        "div",
         Some(&dialog),
-        &[("id", &body_id)],
-        Some(&content.body),
+        &[("data-cairn-actions", "")],
+        None,
     )?;
-    let actions = element(doc, "div", Some(&dialog), &[], None)?;
     if let Some(cta) = &content.cta {
         button(doc, &actions, "cta", &cta.label)?;
     }
@@ -87,7 +89,7 @@ fn modal(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError
     })
 }
 
-fn banner(doc: &Document, message: &MessageDto) -> Result<Built, SdkError> {
+fn banner(doc: &Document, message: &MessageDto) -> Result<Built, GuidesError> {
     let (campaign, content) = (message.campaign.as_str(), &message.content);
     let banner = element(
         doc,
@@ -101,7 +103,8 @@ fn banner(doc: &Document, message: &MessageDto) -> Result<Built, SdkError> {
         None,
     )?;
     element(doc, "strong", Some(&banner), &[], Some(&content.title))?;
-    element(doc, "span", Some(&banner), &[], Some(&content.body))?;
+    let line = element(doc, "span", Some(&banner), &[("data-cairn-body", "")], None)?;
+    rich::append(doc, &line, &content.body, true)?;
     if let Some(cta) = &content.cta {
         button(doc, &banner, "cta", &cta.label)?;
     }
@@ -115,7 +118,7 @@ fn banner(doc: &Document, message: &MessageDto) -> Result<Built, SdkError> {
     })
 }
 
-pub(super) fn close_button(doc: &Document, parent: &Element) -> Result<Element, SdkError> {
+pub(super) fn close_button(doc: &Document, parent: &Element) -> Result<Element, GuidesError> {
     let close = button(doc, parent, "close", "\u{2715}")?;
     close.set_attribute("aria-label", "Close")?;
     Ok(close)
@@ -126,7 +129,7 @@ pub(super) fn button(
     parent: &Element,
     action: &str,
     label: &str,
-) -> Result<Element, SdkError> {
+) -> Result<Element, GuidesError> {
     element(
         doc,
         "button",
@@ -143,7 +146,7 @@ pub(super) fn element(
     parent: Option<&Element>,
     attrs: &[(&str, &str)],
     text: Option<&str>,
-) -> Result<Element, SdkError> {
+) -> Result<Element, GuidesError> {
     let el = doc.create_element(tag)?;
     for (name, value) in attrs {
         el.set_attribute(name, value)?;

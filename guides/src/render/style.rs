@@ -20,7 +20,9 @@ border-top:3px solid var(--cairn-accent,#4f46e5);box-shadow:0 -4px 20px rgba(0,0
 h2{margin:0 2rem .5rem 0;font-size:1.25rem;line-height:1.3}\
 p{margin:0 0 1.25rem;line-height:1.5}\
 [data-cairn-surface=banner]>span{flex:1}\
-[data-cairn-surface=modal]>div{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end}\
+[data-cairn-body]{margin:0 0 1.25rem;line-height:1.5}[data-cairn-body]>*{margin:0 0 .5rem}\
+[data-cairn-body]>:last-child{margin-bottom:0}[data-cairn-body] :is(ul,ol){padding-inline-start:1.25rem}\
+[data-cairn-body] a{color:inherit;font-weight:600;text-decoration:underline}\
 button{font:inherit;font-size:.9375rem;cursor:pointer;padding:.5rem 1rem;border:1px solid transparent;\
 border-radius:var(--cairn-radius,8px)}\
 [data-cairn-action=cta],[data-cairn-action=next],[data-cairn-action=send]{background:var(--cairn-accent,#4f46e5);\
@@ -47,7 +49,8 @@ color:inherit}\
 [data-cairn-scale] [aria-pressed=true]{background:var(--cairn-accent,#4f46e5);color:var(--cairn-on-accent,#fff)}\
 [data-cairn-legend]{display:flex;justify-content:space-between;font-size:.8125rem}\
 label{display:block;margin:.5rem 0}textarea{display:block;width:100%;margin-top:.25rem;font:inherit}\
-ul{list-style:none;margin:.5rem 0 0;padding:0}li{display:flex;gap:.5rem;align-items:center;padding:.25rem 0}\
+[data-cairn-surface=checklist]>ul{list-style:none;margin:.5rem 0 0;padding:0}\
+[data-cairn-surface=checklist]>ul>li{display:flex;gap:.5rem;align-items:center;padding:.25rem 0}\
 [data-cairn-task=done]{text-decoration:line-through;opacity:.75}\
 [data-cairn-action=go]{padding:0;background:none;color:inherit;text-decoration:underline}\
 progress{width:100%;accent-color:var(--cairn-accent,#4f46e5)}\

@@ -6,7 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, NodeList, ShadowRoot};
 
 use super::dom::{Built, button, close_button, element};
-use crate::error::SdkError;
+use super::rich;
+use crate::error::GuidesError;
 
 /// The CSS selector of an anchor.
 pub(super) fn selector(anchor: &Anchor) -> String {
@@ -91,7 +92,7 @@ fn card_body(
     card: &Element,
     message: &MessageDto,
     ids: (&str, &str),
-) -> Result<(), SdkError> {
+) -> Result<(), GuidesError> {
     let content: &Content = &message.content;
     element(
         doc,
@@ -100,7 +101,7 @@ fn card_body(
         &[("id", ids.0)],
         Some(&content.title),
     )?;
-    element(doc, "p", Some(card), &[("id", ids.1)], Some(&content.body))?;
+    rich::body(doc, card, ids.1, &content.body)?;
     if let Some(survey) = &content.survey {
         survey_block(doc, card, survey)?;
     }
@@ -119,7 +120,7 @@ fn card_body(
 }
 
 /// Eleven score buttons (0-10) in a labelled group, and a comment box when asked for.
-fn survey_block(doc: &Document, card: &Element, survey: &Survey) -> Result<(), SdkError> {
+fn survey_block(doc: &Document, card: &Element, survey: &Survey) -> Result<(), GuidesError> {
     let group = element(
         doc,
         "div",
@@ -179,7 +180,7 @@ pub(super) fn card(
     message: &MessageDto,
     kind: &str,
     n: u32,
-) -> Result<Built, SdkError> {
+) -> Result<Built, GuidesError> {
     let (title_id, body_id) = ids(n);
     let card = element(
         doc,
@@ -204,7 +205,7 @@ pub(super) fn card(
 }
 
 /// The hotspot pulsing on a tooltip's anchor.
-pub(super) fn hotspot(doc: &Document, campaign: &str) -> Result<Element, SdkError> {
+pub(super) fn hotspot(doc: &Document, campaign: &str) -> Result<Element, GuidesError> {
     element(
         doc,
         "div",
@@ -220,10 +221,10 @@ pub(super) fn tour_step(
     message: &MessageDto,
     step: usize,
     n: u32,
-) -> Result<Built, SdkError> {
+) -> Result<Built, GuidesError> {
     let steps = &message.content.steps;
     let Some(s) = steps.get(step) else {
-        return Err(SdkError::InvalidArgument("step"));
+        return Err(GuidesError::Missing("step"));
     };
     let (title_id, body_id) = ids(n);
     let card = element(
@@ -253,7 +254,7 @@ pub(super) fn tour_step(
     .concat();
     element(doc, "small", Some(&card), &[], Some(&count))?;
     element(doc, "h2", Some(&card), &[("id", &title_id)], Some(&s.title))?;
-    element(doc, "p", Some(&card), &[("id", &body_id)], Some(&s.body))?;
+    rich::body(doc, &card, &body_id, &s.body)?;
     let actions = element(doc, "div", Some(&card), &[("data-cairn-actions", "")], None)?;
     button(doc, &actions, "dismiss", "Skip tour")?;
     if step > 0 {
@@ -273,7 +274,11 @@ pub(super) fn tour_step(
 }
 
 /// A checklist: progress, then each task with its state and, while not done, a link to it.
-pub(super) fn checklist(doc: &Document, message: &MessageDto, n: u32) -> Result<Built, SdkError> {
+pub(super) fn checklist(
+    doc: &Document,
+    message: &MessageDto,
+    n: u32,
+) -> Result<Built, GuidesError> {
     let (title_id, body_id) = ids(n);
     let panel = element(
         doc,
@@ -305,13 +310,7 @@ pub(super) fn checklist(doc: &Document, message: &MessageDto, n: u32) -> Result<
         " done",
     ]
     .concat();
-    element(
-        doc,
-        "p",
-        Some(&panel),
-        &[("id", &body_id)],
-        Some(&message.content.body),
-    )?;
+    rich::body(doc, &panel, &body_id, &message.content.body)?;
     element(
         doc,
         "progress",

@@ -1,14 +1,14 @@
 //! Messages: rendering a decision's messages (after their delay, once their anchor element
 //! is on the page, only on matching pages) and reporting what the user does with them.
 
+use browser::bridge::Report;
 use protocol::v1::{MessageAction, MessageDto};
 use rules::route_matches;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use super::{Sdk, with_state};
-use crate::event;
 use crate::render::{self, Click, Renderer, TourMove};
+use crate::shell::{Guides, path, with_state};
 
 /// How often, and how many times, to look for a message's anchor element (10 s in all).
 const ANCHOR_POLL_MS: i32 = 200;
@@ -28,8 +28,8 @@ fn anchor_present(anchor: &str) -> bool {
         .is_some()
 }
 
-/// Calls `f` with the SDK after `ms` milliseconds (boxed: one closure shim for every caller).
-fn later(ms: i32, f: Box<dyn FnOnce(&mut Sdk)>) {
+/// Calls `f` with the guides after `ms` milliseconds (boxed: one closure shim for every caller).
+fn later(ms: i32, f: Box<dyn FnOnce(&mut Guides)>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -38,9 +38,9 @@ fn later(ms: i32, f: Box<dyn FnOnce(&mut Sdk)>) {
         window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
 }
 
-impl Sdk {
+impl Guides {
     /// Renders a decision's messages: now, or after their delay / once their anchor appears.
-    pub(super) fn render(&mut self, messages: &[MessageDto]) {
+    pub(crate) fn render(&mut self, messages: &[MessageDto]) {
         for m in messages {
             let delay_ms = m.delay_seconds.unwrap_or(0).saturating_mul(1000);
             if delay_ms > 0 {
@@ -55,7 +55,7 @@ impl Sdk {
 
     /// Renders `m` if its anchor is present and its page still matches; polls for the anchor.
     fn render_when_ready(&mut self, m: MessageDto, polls: u32) {
-        if !on_its_page(&m, &self.last_path) {
+        if !on_its_page(&m, &path()) {
             return;
         }
         let doc = web_sys::window().and_then(|w| w.document());
@@ -79,7 +79,7 @@ impl Sdk {
         if self.renderer.is_none() {
             match Renderer::new(&doc) {
                 Ok(renderer) => self.renderer = Some(renderer),
-                Err(err) => return self.debug_warn(&err),
+                Err(_) => return,
             }
         }
         let shown = self
@@ -91,14 +91,14 @@ impl Sdk {
             if m.page.is_some() {
                 self.page_bound.push(m.clone());
             }
-            self.report(campaign, MessageAction::Shown);
+            self.report(campaign, &Report::Action(MessageAction::Shown));
         }
     }
 
     /// After a route change: removes messages bound to pages the user has left (not a
     /// dismissal; the edge may show them again on a matching page).
-    pub(super) fn drop_off_page_messages(&mut self) {
-        let path = self.last_path.clone();
+    pub(crate) fn drop_off_page_messages(&mut self) {
+        let path = path();
         let (stay, leave): (Vec<_>, Vec<_>) = std::mem::take(&mut self.page_bound)
             .into_iter()
             .partition(|m| on_its_page(m, &path));
@@ -111,7 +111,7 @@ impl Sdk {
     }
 
     /// Acts on a click inside a message.
-    pub(super) fn on_click(&mut self, campaign: &str, click: Click) {
+    pub(crate) fn on_click(&mut self, campaign: &str, click: Click) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -124,15 +124,13 @@ impl Sdk {
                     .and_then(|r| r.tour_move(&doc, campaign, delta));
                 match moved {
                     Some(TourMove::At(step)) => {
-                        let event = event::step_event(&self.who, campaign, step);
-                        self.engine.request_flush();
-                        self.record(&event);
+                        self.report(campaign, &Report::Step(step));
                         // A step on another page: go there; the tour resumes from the edge.
                         let page = self
                             .renderer
                             .as_ref()
-                            .and_then(|r| r.step_page(campaign, &self.last_path));
-                        // The queued step event is beaconed on pagehide.
+                            .and_then(|r| r.step_page(campaign, &path()));
+                        // The core beacons the queued step event on pagehide.
                         if let Some(page) = page {
                             render::navigate(&page);
                         }
@@ -164,9 +162,7 @@ impl Sdk {
         else {
             return;
         };
-        let event = event::survey_event(&self.who, campaign, score, comment);
-        self.engine.request_flush();
-        self.record(&event);
+        self.report(campaign, &Report::Survey { score, comment });
         if let Some(r) = self.renderer.as_mut() {
             let _ = r.close(campaign);
         }
@@ -174,21 +170,14 @@ impl Sdk {
     }
 
     /// Removes a message after a click or Esc, reports it, and follows a clicked CTA.
-    pub(super) fn close_message(&mut self, campaign: &str, action: MessageAction) {
+    pub(crate) fn close_message(&mut self, campaign: &str, action: MessageAction) {
         let Some(cta_url) = self.renderer.as_mut().and_then(|r| r.close(campaign)) else {
             return;
         };
         self.page_bound.retain(|m| m.campaign != campaign);
-        self.report(campaign, action);
+        self.report(campaign, &Report::Action(action));
         if let (MessageAction::Clicked, Some(url)) = (action, cta_url) {
             render::navigate(&url);
         }
-    }
-
-    /// Queues a `message` event and flushes at once.
-    pub(super) fn report(&mut self, campaign: &str, action: MessageAction) {
-        let event = event::message_event(&self.who, campaign, action);
-        self.engine.request_flush();
-        self.record(&event);
     }
 }

@@ -16,13 +16,13 @@ use serde::forward_to_deserialize_any;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `value` (the result of `JSON.parse`) as `T`; `None` when it does not fit.
-pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Option<T> {
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Option<T> {
     T::deserialize(De(value)).ok()
 }
 
 /// The value did not have the expected shape.
 #[derive(Debug)]
-pub(crate) struct Mismatch;
+pub struct Mismatch;
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

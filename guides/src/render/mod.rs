@@ -5,6 +5,7 @@
 //! `keydown` listener on the document serve every message; they report to the shell.
 
 mod dom;
+mod rich;
 mod style;
 mod surfaces;
 
@@ -14,9 +15,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CssStyleSheet, Document, Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
 
-use crate::error::SdkError;
-use crate::js;
+use crate::error::GuidesError;
 use crate::shell;
+use browser::js;
 
 /// A message on screen.
 #[derive(Debug)]
@@ -75,7 +76,7 @@ pub(crate) struct Renderer {
 
 impl Renderer {
     /// Creates the (still detached) host and installs the listeners.
-    pub(crate) fn new(doc: &Document) -> Result<Self, SdkError> {
+    pub(crate) fn new(doc: &Document) -> Result<Self, GuidesError> {
         let host = doc.create_element("div")?;
         host.set_attribute("data-cairn-root", "")?;
         let shadow = host.attach_shadow(js::object(&[("mode", "open")]).unchecked_ref())?;
@@ -117,10 +118,10 @@ impl Renderer {
         rendered
     }
 
-    fn show_one(&mut self, doc: &Document, message: &MessageDto) -> Result<(), SdkError> {
+    fn show_one(&mut self, doc: &Document, message: &MessageDto) -> Result<(), GuidesError> {
         if !self.host.is_connected() {
             doc.body()
-                .ok_or(SdkError::NotInitialized)?
+                .ok_or(GuidesError::NoBody)?
                 .append_child(&self.host)?;
         }
         self.next_id += 1;
@@ -135,7 +136,7 @@ impl Renderer {
             SurfaceDto::Slideout => (surfaces::card(doc, message, "slideout", n)?, None, None),
             SurfaceDto::Tooltip => {
                 let anchor = anchor_of(message.content.anchor.as_ref())
-                    .ok_or(SdkError::InvalidArgument("anchor"))?;
+                    .ok_or(GuidesError::Missing("anchor"))?;
                 let dot = surfaces::hotspot(doc, &message.campaign)?;
                 (
                     surfaces::card(doc, message, "tooltip", n)?,
@@ -352,7 +353,7 @@ fn is_rtl(lang: &str) -> bool {
 }
 
 /// Clicks inside the shadow root (buttons, overlay) and Esc anywhere in the document.
-fn listen(doc: &Document, shadow: &ShadowRoot) -> Result<(), SdkError> {
+fn listen(doc: &Document, shadow: &ShadowRoot) -> Result<(), GuidesError> {
     let on_click = Closure::<dyn Fn(Event)>::new(|event: Event| {
         if let Some((campaign, click)) = clicked(&event) {
             shell::message_click(campaign, click);

@@ -1,4 +1,4 @@
-//! Small helpers over JS values shared by the shell modules: property access and listeners.
+//! Small helpers over JS values: property access, plain objects and listeners.
 //!
 //! They keep the set of distinct browser imports small (every distinct web-sys method adds
 //! glue code to the shipped JS and wasm).
@@ -7,10 +7,8 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 
-use crate::error::SdkError;
-
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
-pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
+pub fn get(target: &JsValue, key: &str) -> JsValue {
     if !target.is_object() {
         return JsValue::UNDEFINED;
     }
@@ -18,12 +16,12 @@ pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
 }
 
 /// `target[key] = value`, ignoring failures (frozen objects).
-pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
+pub fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// A plain object `{ key: value, … }` of string values.
-pub(crate) fn object(entries: &[(&str, &str)]) -> Object {
+pub fn object(entries: &[(&str, &str)]) -> Object {
     let object = Object::new();
     for (key, value) in entries {
         set(&object, key, &JsValue::from_str(value));
@@ -32,13 +30,12 @@ pub(crate) fn object(entries: &[(&str, &str)]) -> Object {
 }
 
 /// `target.addEventListener(kind, listener, capture)`.
-pub(crate) fn listen(
+pub fn listen(
     target: &EventTarget,
     kind: &str,
     listener: &JsValue,
     capture: bool,
-) -> Result<(), SdkError> {
+) -> Result<(), JsValue> {
     let listener: &Function = wasm_bindgen::JsCast::unchecked_ref(listener);
-    target.add_event_listener_with_callback_and_bool(kind, listener, capture)?;
-    Ok(())
+    target.add_event_listener_with_callback_and_bool(kind, listener, capture)
 }
