@@ -48,17 +48,7 @@ impl AppError {
 }
 
 fn code_from_str(code: &str) -> ErrorCode {
-    [
-        ErrorCode::MalformedJson,
-        ErrorCode::InvalidType,
-        ErrorCode::MissingField,
-        ErrorCode::UnknownField,
-        ErrorCode::EventTooLarge,
-        ErrorCode::ReservedTrait,
-    ]
-    .into_iter()
-    .find(|c| c.as_str() == code)
-    .unwrap_or(ErrorCode::InvalidValue)
+    ErrorCode::parse(code)
 }
 
 impl From<worker::Error> for AppError {

@@ -8,6 +8,13 @@
 //! - `GET /v1/admin/accounts/{id}/summary` — tier, lifecycle stage, health (secret key).
 //! - `PUT /v1/admin/accounts/{id}/traits` — customer-success traits (secret key).
 //! - `GET /v1/debug/why?user=…&account=…[&campaign=…]` — every verdict (secret key).
+//! - `POST /v1/invites`, `/v1/invites/suggestions`, `/v1/invites/accept`, `/v1/approvals`,
+//!   `/v1/approvals/approvers`, `/v1/approvals/inbox`, `/v1/approvals/decide` — invitations
+//!   and approvals for a signed-in user (`user_hash` checked).
+//! - `GET` / `POST /v1/approvals/act?token=…` — the one-click link of an approval email: a
+//!   confirmation page, then the decision (HTML).
+//! - `PUT /v1/admin/webhook` — the webhook endpoint; answers with its signing secret.
+//! - `PUT /v1/admin/accounts/{id}/targets`, `GET …/invites`, `…/champions`, `…/approvals`.
 //! - `GET /v1/health`.
 //!
 //! Everything else is the demo app, served from static assets.
@@ -15,7 +22,9 @@
 pub mod account;
 pub mod app;
 pub mod catalog;
+pub mod collab;
 pub mod error;
+pub mod random;
 
 pub use account::AccountObject;
 
@@ -39,6 +48,17 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
     let now = Timestamp(Date::now().as_millis() as i64);
     let method = req.method();
+    let endpoint = req.url()?.origin().ascii_serialization();
+    let env = match collab_env(now, &endpoint) {
+        Ok(env) => env,
+        Err(e) => {
+            worker::console_error!("randomness: {e}");
+            return Response::error("internal error", 500);
+        }
+    };
+    if path == "/v1/approvals/act" {
+        return one_click(&req, method, &catalog, &accounts, &env).await;
+    }
 
     if method == Method::Options {
         let allowed = match &origin {
@@ -59,7 +79,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         origin.as_deref(),
         &catalog,
         &accounts,
-        now,
+        &env,
     )
     .await;
     match outcome {
@@ -99,8 +119,30 @@ async fn route(
     origin: Option<&str>,
     catalog: &D1Catalog,
     accounts: &DurableAccounts,
-    now: Timestamp,
+    env: &app::collab::Env<'_>,
 ) -> Result<String, AppError> {
+    let now = env.now;
+    if let Some(signed) = app::collab::op_for(path) {
+        let body = read_post(req, &method).await?;
+        return app::collab::serve_signed(catalog, accounts, env, origin, signed, &body).await;
+    }
+    if path == "/v1/invites/accept" {
+        let body = read_post(req, &method).await?;
+        return app::collab::accept(catalog, accounts, env, origin, &body).await;
+    }
+    if path == "/v1/admin/webhook" {
+        if method != Method::Put {
+            return Err(AppError::problem(
+                ErrorCode::MethodNotAllowed,
+                "",
+                "use PUT",
+            ));
+        }
+        let body = read_body(req).await?;
+        let auth = req.headers().get("Authorization")?;
+        let random = random::bytes::<32>()?;
+        return app::collab::set_webhook(catalog, env, auth.as_deref(), &body, &random).await;
+    }
     // `/v1/admin/accounts/{id}/{what}`.
     let admin_account = path
         .strip_prefix("/v1/admin/accounts/")
@@ -184,6 +226,14 @@ async fn route(
                             .await?,
                     ))
                 }
+                ("targets", Method::Put) => {
+                    let body = read_body(req).await?;
+                    app::collab::admin(catalog, accounts, env, auth, &account, what, Some(&body))
+                        .await
+                }
+                ("invites" | "champions" | "approvals", Method::Get) => {
+                    app::collab::admin(catalog, accounts, env, auth, &account, what, None).await
+                }
                 ("events" | "summary" | "traits", _) => Err(AppError::problem(
                     ErrorCode::MethodNotAllowed,
                     "",
@@ -194,6 +244,103 @@ async fn route(
         }
         _ => Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
     }
+}
+
+/// The time, randomness and public origin the collaboration use cases need.
+fn collab_env(now: Timestamp, endpoint: &str) -> Result<app::collab::Env<'_>, AppError> {
+    Ok(app::collab::Env {
+        now,
+        seed: random::hex16()?,
+        fresh_keys: (random::hex16()?, random::hex16()?),
+        endpoint,
+    })
+}
+
+/// A POST body (other methods are refused).
+async fn read_post(req: &mut Request, method: &Method) -> Result<String, AppError> {
+    if *method != Method::Post {
+        return Err(AppError::problem(
+            ErrorCode::MethodNotAllowed,
+            "",
+            "use POST",
+        ));
+    }
+    read_body(req).await
+}
+
+/// `/v1/approvals/act?token=…`: `GET` shows what the link will do (mail scanners that
+/// prefetch links change nothing), `POST` (the page's button) decides. Plain HTML with fixed
+/// texts only; the token goes back in the form's action URL.
+async fn one_click(
+    req: &Request,
+    method: Method,
+    catalog: &D1Catalog,
+    accounts: &DurableAccounts,
+    env: &app::collab::Env<'_>,
+) -> worker::Result<Response> {
+    let url = req.url()?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let verb = |v: protocol::v1::Verdict| match v {
+        protocol::v1::Verdict::Approve => "Approve",
+        protocol::v1::Verdict::Reject => "Reject",
+    };
+    let (status, body) = match method {
+        Method::Get => match app::collab::link_decision(catalog, env, &token).await {
+            Ok(v) => (
+                200,
+                format!(
+                    "<h1>{} this request?</h1><form method=\"post\"><button>{}</button></form>",
+                    verb(v),
+                    verb(v)
+                ),
+            ),
+            Err(e) => link_error(&e),
+        },
+        Method::Post => match app::collab::act_by_link(catalog, accounts, env, &token).await {
+            Ok(_) => (
+                200,
+                "<h1>Done.</h1><p>Your decision was recorded.</p>".to_owned(),
+            ),
+            Err(e) => link_error(&e),
+        },
+        _ => (405, "<h1>Method not allowed</h1>".to_owned()),
+    };
+    let html = format!(
+        "<!doctype html><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width\"><title>Cairn approval</title>{body}"
+    );
+    let headers = Headers::new();
+    headers.set("Content-Type", "text/html; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("Referrer-Policy", "no-referrer")?;
+    headers.set(
+        "Content-Security-Policy",
+        "default-src 'none'; form-action 'self'",
+    )?;
+    Ok(Response::ok(html)?
+        .with_status(status)
+        .with_headers(headers))
+}
+
+/// The page and status for a refused link (fixed texts per error code).
+fn link_error(e: &AppError) -> (u16, String) {
+    let (status, _) = e.status_and_body();
+    let text = match e {
+        AppError::Rejected(p) => match p.code {
+            ErrorCode::TokenExpired => "This link has expired.",
+            ErrorCode::TokenUsed => "This link was already used.",
+            _ => "This link is not valid.",
+        },
+        _ => "Something went wrong; please try again later.",
+    };
+    if let AppError::Internal(detail) = e {
+        worker::console_error!("one-click link: {detail}");
+    }
+    (status, format!("<h1>{text}</h1>"))
 }
 
 /// Routes that take a secret key: never answered with CORS headers, so no page can call them.

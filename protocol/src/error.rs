@@ -40,7 +40,52 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Something failed on our side; details are logged, not returned.
     Internal,
+    /// Not an email address.
+    InvalidEmail,
+    /// The user's identity is unsigned (with enforcement on) or its `user_hash` is wrong.
+    IdentityUnverified,
+    /// A link's token is malformed or its signature is wrong.
+    InvalidToken,
+    /// A link's token is past its expiry.
+    TokenExpired,
+    /// A link's token was already used (or superseded).
+    TokenUsed,
+    /// Only the assigned approver may decide.
+    NotApprover,
+    /// The approval is no longer pending.
+    AlreadyDecided,
+    /// The inviter's or the account's invitation cap is reached.
+    InviteCapReached,
 }
+
+/// Every code, for parsing.
+const ALL: [ErrorCode; 25] = [
+    ErrorCode::MalformedJson,
+    ErrorCode::InvalidType,
+    ErrorCode::MissingField,
+    ErrorCode::InvalidValue,
+    ErrorCode::UnknownField,
+    ErrorCode::ReservedTrait,
+    ErrorCode::BatchTooLarge,
+    ErrorCode::EventTooLarge,
+    ErrorCode::TooManyEvents,
+    ErrorCode::UnknownWriteKey,
+    ErrorCode::InvalidSecretKey,
+    ErrorCode::OriginNotAllowed,
+    ErrorCode::DebugNotAllowed,
+    ErrorCode::UnsupportedMediaType,
+    ErrorCode::NotFound,
+    ErrorCode::MethodNotAllowed,
+    ErrorCode::Internal,
+    ErrorCode::InvalidEmail,
+    ErrorCode::IdentityUnverified,
+    ErrorCode::InvalidToken,
+    ErrorCode::TokenExpired,
+    ErrorCode::TokenUsed,
+    ErrorCode::NotApprover,
+    ErrorCode::AlreadyDecided,
+    ErrorCode::InviteCapReached,
+];
 
 impl ErrorCode {
     /// The stable string form.
@@ -63,15 +108,38 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Internal => "internal",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::IdentityUnverified => "identity_unverified",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::TokenUsed => "token_used",
+            ErrorCode::NotApprover => "not_approver",
+            ErrorCode::AlreadyDecided => "already_decided",
+            ErrorCode::InviteCapReached => "invite_cap_reached",
         }
+    }
+
+    /// The code whose string form is `code` (`invalid_value` for an unknown one).
+    pub fn parse(code: &str) -> Self {
+        ALL.into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or(ErrorCode::InvalidValue)
     }
 
     /// The HTTP status a request-level failure with this code maps to.
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::BatchTooLarge | ErrorCode::EventTooLarge => 413,
-            ErrorCode::UnknownWriteKey | ErrorCode::InvalidSecretKey => 401,
-            ErrorCode::OriginNotAllowed | ErrorCode::DebugNotAllowed => 403,
+            ErrorCode::UnknownWriteKey
+            | ErrorCode::InvalidSecretKey
+            | ErrorCode::IdentityUnverified
+            | ErrorCode::InvalidToken => 401,
+            ErrorCode::OriginNotAllowed | ErrorCode::DebugNotAllowed | ErrorCode::NotApprover => {
+                403
+            }
+            ErrorCode::TokenUsed | ErrorCode::AlreadyDecided => 409,
+            ErrorCode::TokenExpired => 410,
+            ErrorCode::InviteCapReached => 429,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,

@@ -3,7 +3,10 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult, event_properties};
+use protocol::v1::{
+    AccountEventDto, CollabRequest, CollabResult, EventExport, IngestRequest, IngestResult,
+    event_properties,
+};
 use rules::{
     CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
 };
@@ -38,7 +41,11 @@ pub struct MemoryAccountStore {
     account_traits: BTreeMap<String, (Value, i64)>,
     usage: BTreeMap<(String, String, Day), u32>,
     messages: BTreeMap<(String, CampaignId), MessageRecord>,
+    /// Collaboration documents by (kind, id).
+    docs: BTreeMap<(String, String), String>,
 }
+
+mod collab;
 
 impl AccountStore for MemoryAccountStore {
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, AppError> {
@@ -250,5 +257,18 @@ impl Accounts for MemoryAccounts {
             None => Vec::new(),
         };
         Ok(EventExport { events })
+    }
+
+    async fn collab(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        req: &CollabRequest,
+    ) -> Result<CollabResult, AppError> {
+        let mut stores = self.stores.borrow_mut();
+        let store = stores
+            .entry(object_name(workspace_id, account_id))
+            .or_default();
+        crate::collab::run(store, req)
     }
 }

@@ -16,7 +16,9 @@ pub use object::{AccountObject, DurableAccounts};
 
 use std::collections::BTreeSet;
 
-use protocol::v1::{AccountEventDto, EventExport, IngestRequest, IngestResult};
+use protocol::v1::{
+    AccountEventDto, CollabRequest, CollabResult, EventExport, IngestRequest, IngestResult,
+};
 use rules::{CampaignId, Day, Facts, History, MessageRecord, Timestamp, Value};
 
 use crate::error::AppError;
@@ -115,6 +117,13 @@ pub trait Accounts {
     ) -> Result<IngestResult, AppError>;
     /// Every stored event of the account.
     async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError>;
+    /// Runs an invitation or approval operation, atomically for the account.
+    async fn collab(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        req: &CollabRequest,
+    ) -> Result<CollabResult, AppError>;
 }
 
 /// Activity without a longer gap than this is one session.

@@ -1,19 +1,24 @@
 //! The account Durable Object (SQLite-backed) and the worker-side gateway that calls it.
 
-use protocol::v1::{EventExport, IngestRequest, IngestResult, to_json};
+use protocol::v1::{
+    CollabOp, CollabRequest, CollabResult, Delivery, EventExport, IngestRequest, IngestResult,
+    to_json,
+};
 use worker::{
-    DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response, SqlStorage, State,
-    durable_object,
+    Date, DurableObject, Env, Fetch, Headers, Method, ObjectNamespace, Request, RequestInit,
+    Response, SqlStorage, State, durable_object,
 };
 
 use super::sql::{SqlStore, migrate};
 use super::{AccountStore, Accounts, ingest, object_name};
+use crate::collab;
 use crate::error::AppError;
 
 /// One account's state. Requests to one object are processed one at a time, and each
 /// ingest runs without awaiting, so it commits as one SQLite transaction.
 #[durable_object]
 pub struct AccountObject {
+    state: State,
     sql: SqlStorage,
     ready: Result<(), String>,
 }
@@ -30,7 +35,7 @@ impl DurableObject for AccountObject {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
         let ready = migrate(&sql).map_err(|e| e.to_string());
-        Self { sql, ready }
+        Self { state, sql, ready }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -54,6 +59,15 @@ impl DurableObject for AccountObject {
             (Method::Get, "/events") => SqlStore::new(&self.sql)
                 .events()
                 .map(|events| to_json(&EventExport { events })),
+            (Method::Post, "/collab") => {
+                let body = req.text().await?;
+                let result = CollabRequest::from_json(&body)
+                    .map_err(AppError::from)
+                    .and_then(|r| collab::run(&mut SqlStore::new(&self.sql), &r));
+                // Webhooks just queued go out on the alarm, at once.
+                self.arm().await;
+                result.map(|r| to_json(&r))
+            }
             _ => return Response::error("no such account route", 404),
         };
         match result {
@@ -64,6 +78,70 @@ impl DurableObject for AccountObject {
             }
         }
     }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(e) = self.wake().await {
+            worker::console_error!("account alarm: {e}");
+        }
+        self.arm().await;
+        Response::ok("")
+    }
+}
+
+impl AccountObject {
+    /// Sets the alarm for the next due delivery, reminder or expiry.
+    async fn arm(&self) {
+        let next = collab::next_wakeup(&SqlStore::new(&self.sql));
+        match next {
+            Ok(Some(at)) => {
+                let now = Date::now().as_millis() as i64;
+                if let Err(e) = self.state.storage().set_alarm((at - now).max(0)).await {
+                    worker::console_error!("setting the alarm: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => worker::console_error!("reading the outbox: {e}"),
+        }
+    }
+
+    /// The alarm's work: reminders and expiry, then every due webhook delivery.
+    async fn wake(&self) -> Result<(), AppError> {
+        let now = Date::now().as_millis() as i64;
+        let mut store = SqlStore::new(&self.sql);
+        if let Some(mut req) = collab::last_config(&store)? {
+            req.now = now;
+            req.seed = crate::random::hex16()?;
+            req.op = CollabOp::Tick;
+            collab::run(&mut store, &req)?;
+        }
+        for d in collab::due_deliveries(&store, now)? {
+            let status = deliver(&d).await;
+            let at = Date::now().as_millis() as i64;
+            collab::attempted(&mut SqlStore::new(&self.sql), &d.id, status, at)?;
+        }
+        Ok(())
+    }
+}
+
+/// POSTs a webhook, signed the Standard Webhooks way; the answer's status (0: no answer).
+async fn deliver(d: &Delivery) -> u16 {
+    let now = Date::now().as_millis() as i64;
+    let send = async {
+        let headers = Headers::new();
+        headers.set("Content-Type", "application/json")?;
+        headers.set("User-Agent", "Cairn-Webhooks/1")?;
+        for (name, value) in collab::crypto::webhook_headers(&d.secret, &d.id, now, &d.body) {
+            headers.set(&name, &value)?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(d.body.clone().into()));
+        let req = Request::new_with_init(&d.url, &init)?;
+        let resp = Fetch::Request(req).send().await?;
+        Ok::<u16, worker::Error>(resp.status_code())
+    };
+    send.await.unwrap_or(0)
 }
 
 /// Reaches account objects through the `ACCOUNTS` namespace.
@@ -132,5 +210,23 @@ impl Accounts for DurableAccounts {
             .call(workspace_id, account_id, Method::Get, "/events", None)
             .await?;
         Ok(EventExport::from_json(&text)?)
+    }
+
+    async fn collab(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        req: &CollabRequest,
+    ) -> Result<CollabResult, AppError> {
+        let text = self
+            .call(
+                workspace_id,
+                account_id,
+                Method::Post,
+                "/collab",
+                Some(to_json(req)),
+            )
+            .await?;
+        Ok(CollabResult::from_json(&text)?)
     }
 }

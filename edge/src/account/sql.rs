@@ -14,7 +14,9 @@ use super::{
 use crate::error::AppError;
 
 /// Schema changes in order; `meta.schema` counts how many have been applied.
-const MIGRATIONS: [&str; 4] = [V1, V2, V3, V4];
+mod collab;
+
+const MIGRATIONS: [&str; 5] = [V1, V2, V3, V4, V5];
 
 /// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
@@ -82,6 +84,11 @@ const V3: &str = "CREATE TABLE surveys (
 
 /// The furthest tour step each user reached.
 const V4: &str = "ALTER TABLE messages ADD COLUMN step INTEGER NOT NULL DEFAULT 0;";
+
+/// Invitations, approvals, the webhook outbox, caps and target lists (`collab`), as JSON
+/// documents by kind and id.
+const V5: &str = "CREATE TABLE docs (
+           kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id));";
 
 /// The account's SQLite database.
 #[derive(Debug)]

@@ -298,5 +298,7 @@ pub async fn debug_why<C: CatalogStore, A: Accounts>(
     Ok(DecideResponse { decision })
 }
 
+pub mod collab;
+
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
-use super::{CatalogStore, WorkspaceCatalog, WriteKey};
+use super::{CatalogStore, CollabSecrets, WorkspaceCatalog, WriteKey};
 use crate::error::AppError;
 
 /// The catalog in D1 (binding `DB`).
@@ -34,6 +34,15 @@ struct WorkspaceRow {
 #[derive(Deserialize)]
 struct DefinitionRow {
     definition: String,
+}
+
+#[derive(Deserialize)]
+struct SecretsRow {
+    token_key: String,
+    identity_secret: String,
+    enforce_identity: i64,
+    webhook_url: Option<String>,
+    webhook_secret: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -115,5 +124,62 @@ impl CatalogStore for D1Catalog {
                 .next()
                 .map_or_else(|| "{}".to_owned(), |r| r.settings),
         })
+    }
+
+    async fn collab_secrets(
+        &self,
+        workspace_id: &str,
+        fresh: (String, String),
+    ) -> Result<CollabSecrets, AppError> {
+        let ws = JsValue::from_str(workspace_id);
+        self.db
+            .prepare(
+                "INSERT OR IGNORE INTO workspace_secrets (workspace_id, token_key, identity_secret)
+                 VALUES (?1, ?2, ?3)",
+            )
+            .bind(&[
+                ws.clone(),
+                JsValue::from_str(&fresh.0),
+                JsValue::from_str(&fresh.1),
+            ])?
+            .run()
+            .await?;
+        let row: Option<SecretsRow> = self
+            .db
+            .prepare(
+                "SELECT token_key, identity_secret, enforce_identity, webhook_url, webhook_secret
+                 FROM workspace_secrets WHERE workspace_id = ?1",
+            )
+            .bind(&[ws])?
+            .first(None)
+            .await?;
+        let row = row.ok_or_else(|| AppError::Internal("workspace secrets missing".into()))?;
+        Ok(CollabSecrets {
+            token_key: row.token_key,
+            identity_secret: row.identity_secret,
+            enforce_identity: row.enforce_identity != 0,
+            webhook: row.webhook_url.zip(row.webhook_secret),
+        })
+    }
+
+    async fn set_webhook(
+        &self,
+        workspace_id: &str,
+        url: &str,
+        secret: &str,
+    ) -> Result<(), AppError> {
+        self.db
+            .prepare(
+                "UPDATE workspace_secrets SET webhook_url = ?2, webhook_secret = ?3
+                 WHERE workspace_id = ?1",
+            )
+            .bind(&[
+                JsValue::from_str(workspace_id),
+                JsValue::from_str(url),
+                JsValue::from_str(secret),
+            ])?
+            .run()
+            .await?;
+        Ok(())
     }
 }

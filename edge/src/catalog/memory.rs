@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{CatalogStore, WorkspaceCatalog, WriteKey};
+use super::{CatalogStore, CollabSecrets, WorkspaceCatalog, WriteKey};
 use crate::error::AppError;
 
 /// The catalog held in maps.
@@ -16,6 +16,8 @@ pub struct MemoryCatalog {
     pub origins: Vec<(String, String)>,
     /// Workspace → catalog.
     pub catalogs: HashMap<String, WorkspaceCatalog>,
+    /// Workspace → collaboration secrets.
+    pub secrets: std::cell::RefCell<HashMap<String, CollabSecrets>>,
 }
 
 impl CatalogStore for MemoryCatalog {
@@ -40,5 +42,33 @@ impl CatalogStore for MemoryCatalog {
 
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError> {
         Ok(self.catalogs.get(workspace_id).cloned().unwrap_or_default())
+    }
+
+    async fn collab_secrets(
+        &self,
+        workspace_id: &str,
+        fresh: (String, String),
+    ) -> Result<CollabSecrets, AppError> {
+        let mut secrets = self.secrets.borrow_mut();
+        Ok(secrets
+            .entry(workspace_id.to_owned())
+            .or_insert_with(|| CollabSecrets {
+                token_key: fresh.0,
+                identity_secret: fresh.1,
+                ..CollabSecrets::default()
+            })
+            .clone())
+    }
+
+    async fn set_webhook(
+        &self,
+        workspace_id: &str,
+        url: &str,
+        secret: &str,
+    ) -> Result<(), AppError> {
+        if let Some(s) = self.secrets.borrow_mut().get_mut(workspace_id) {
+            s.webhook = Some((url.to_owned(), secret.to_owned()));
+        }
+        Ok(())
     }
 }

@@ -26,6 +26,19 @@ pub struct WorkspaceCatalog {
     pub settings: String,
 }
 
+/// A workspace's collaboration secrets (never sent to a browser).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CollabSecrets {
+    /// Signs link tokens.
+    pub token_key: String,
+    /// Verifies `user_hash`.
+    pub identity_secret: String,
+    /// Whether every invite and approval call must carry a valid `user_hash`.
+    pub enforce_identity: bool,
+    /// Webhook endpoint and signing secret.
+    pub webhook: Option<(String, String)>,
+}
+
 /// Read access to the catalog. Implemented over D1 and in memory (for native tests).
 #[allow(async_fn_in_trait)]
 pub trait CatalogStore {
@@ -41,4 +54,18 @@ pub trait CatalogStore {
     ) -> Result<bool, AppError>;
     /// The workspace's campaigns and settings.
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError>;
+    /// The workspace's collaboration secrets; `fresh` (two random keys) are stored first if
+    /// the workspace has none yet.
+    async fn collab_secrets(
+        &self,
+        workspace_id: &str,
+        fresh: (String, String),
+    ) -> Result<CollabSecrets, AppError>;
+    /// Sets the workspace's webhook endpoint and signing secret.
+    async fn set_webhook(
+        &self,
+        workspace_id: &str,
+        url: &str,
+        secret: &str,
+    ) -> Result<(), AppError>;
 }

@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod batch;
 mod campaign;
+mod collab;
+mod collab_state;
 mod content;
 mod decide;
 mod event;
@@ -27,6 +29,20 @@ pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,
     RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
+pub use collab::{
+    AcceptRequest, ApprovalBody, ApproverDto, DecideApprovalBody, InviteBody, MAX_EMAILS, NoFields,
+    ResourceDto, Signed, Validate, Verdict, email_domain, normalize_email, parse_accept,
+    parse_signed,
+};
+pub use collab_state::{
+    AcceptResponse, ApprovalDto, ApprovalList, ApprovalRecord, ApprovalResponse, ApprovalStatus,
+    ApproverSuggestion, ApproversResponse, AuditEntry, Champion, ChampionsResponse, CollabKeys,
+    CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, InboxResponse, InviteDto,
+    InviteList, InviteOutcome, InviteRecord, InviteResult, InviteStatus, InvitesResponse,
+    ProblemDto, SendRecord, Suggestion, SuggestionsResponse, TargetPerson, TargetsDoc,
+    WebhookConfig, WebhookData, WebhookPayload, WebhookSecret, parse_targets, parse_webhook_config,
+    record_from_json,
+};
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
     DecideHead, DecideRequest, DecideResponse, DecisionDto, DecisionHead, MessageDto, VerdictDto,
@@ -38,8 +54,8 @@ pub use event::{
 };
 pub use ids::{check_id, normalize_uuid};
 pub use settings::{
-    BudgetDto, ComponentDto, DEFAULT_LIFECYCLE, HealthDto, StageDto, TiersDto, WorkspaceSettings,
-    parse_settings,
+    BudgetDto, CollabDto, ComponentDto, DEFAULT_LIFECYCLE, HealthDto, StageDto, TiersDto,
+    WorkspaceSettings, parse_settings,
 };
 pub use targeting::{
     ActivityDto, ComputedDto, ConditionDto, DaysDto, EventCountDto, EventRefDto, LimitDto, NpsDto,

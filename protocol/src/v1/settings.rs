@@ -29,6 +29,70 @@ pub struct WorkspaceSettings {
     /// The features whose adoption breadth is measured (tracked event names, at most 100).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_features: Vec<String>,
+    /// Invitations and approvals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collab: Option<CollabDto>,
+}
+
+/// `{"accept_url":"https://app.example/join?token={token}","approver_roles":["cfo"],…}`;
+/// every field has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CollabDto {
+    /// The vendor's page that accepts an invitation; `{token}` is replaced by the token
+    /// (default: `/accept?token={token}` on the edge's origin, where the demo app answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_url: Option<String>,
+    /// Days an invitation stays valid (1-30, default 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_days: Option<u32>,
+    /// Invitations per inviter per 10 minutes (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_inviter: Option<u32>,
+    /// Invitations per account per day (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_account: Option<u32>,
+    /// Invitations per address per day (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_recipient: Option<u32>,
+    /// The user trait that holds a user's role (default `role`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_trait: Option<String>,
+    /// The roles that approve (default `approver`, `admin`, `cfo`, `finance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver_roles: Option<Vec<String>>,
+    /// Hours before the approver is reminded (1-168, default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_after_hours: Option<u32>,
+    /// Hours before an undecided approval and its one-click links expire (1-720, default 24).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_hours: Option<u32>,
+}
+
+impl CollabDto {
+    /// The settings with defaults filled in; `endpoint` is the edge's public origin.
+    pub fn resolve(&self, endpoint: &str) -> crate::v1::CollabSettings {
+        crate::v1::CollabSettings {
+            accept_url: self
+                .accept_url
+                .clone()
+                .unwrap_or_else(|| format!("{endpoint}/accept?token={{token}}")),
+            endpoint: endpoint.to_owned(),
+            invite_days: self.invite_days.unwrap_or(7).clamp(1, 30),
+            per_inviter: self.per_inviter.unwrap_or(30),
+            per_account: self.per_account.unwrap_or(100),
+            per_recipient: self.per_recipient.unwrap_or(5),
+            role_trait: self.role_trait.clone().unwrap_or_else(|| "role".to_owned()),
+            approver_roles: self.approver_roles.clone().unwrap_or_else(|| {
+                ["approver", "admin", "cfo", "finance"]
+                    .map(str::to_owned)
+                    .to_vec()
+            }),
+            remind_after_hours: self.remind_after_hours.unwrap_or(4).clamp(1, 168),
+            approval_hours: self.approval_hours.unwrap_or(24).clamp(1, 720),
+        }
+    }
 }
 
 /// `{"max_campaigns":3,"window_hours":24,"interruptive_per_session":1,"caps":[…]}`.

@@ -1,0 +1,357 @@
+//! The invitation and approval use cases of the worker: check the write key, the origin and
+//! the caller's signed identity (or a link's signature), then run the operation in the
+//! account's object. Generic over the stores, so they run natively against the doubles.
+
+use protocol::ErrorCode;
+use protocol::v1::{
+    CollabKeys, CollabOp, CollabRequest, NoFields, Signed, Validate, Verdict, WebhookSecret,
+    parse_accept, parse_settings, parse_signed, parse_targets, parse_webhook_config, to_json,
+};
+use rules::Timestamp;
+use serde::de::DeserializeOwned;
+
+use super::{authorize, authorize_secret};
+use crate::account::Accounts;
+use crate::catalog::{CatalogStore, CollabSecrets};
+use crate::collab::crypto::{self, Claims};
+use crate::error::AppError;
+
+/// What the worker brings to every operation: the time, randomness and its public origin.
+#[derive(Debug, Clone)]
+pub struct Env<'a> {
+    /// Edge time.
+    pub now: Timestamp,
+    /// 32 random hex characters (ids, nonces).
+    pub seed: String,
+    /// Two fresh random keys, stored if the workspace has no secrets yet.
+    pub fresh_keys: (String, String),
+    /// The edge's public origin (`https://edge.example`), for links.
+    pub endpoint: &'a str,
+}
+
+/// Runs `op` on an account of `workspace_id` and returns the route's JSON answer.
+async fn run<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+    workspace_id: &str,
+    account_id: &str,
+    secrets: &CollabSecrets,
+    op: CollabOp,
+) -> Result<String, AppError> {
+    let ws = catalog.catalog(workspace_id).await?;
+    let (settings, _, _) = parse_settings(&ws.settings)
+        .map_err(|p| AppError::Internal(format!("workspace settings: {p}")))?;
+    let req = CollabRequest {
+        workspace_id: workspace_id.to_owned(),
+        account_id: account_id.to_owned(),
+        now: env.now.0,
+        seed: env.seed.clone(),
+        settings: settings.collab.unwrap_or_default().resolve(env.endpoint),
+        keys: CollabKeys {
+            token_key: secrets.token_key.clone(),
+            webhook: secrets.webhook.clone(),
+        },
+        op,
+    };
+    let result = accounts.collab(workspace_id, account_id, &req).await?;
+    if let Some(p) = result.problem {
+        return Err(AppError::Rejected(p.to_problem()));
+    }
+    result
+        .body
+        .map(|b| b.get().to_owned())
+        .ok_or_else(|| AppError::Internal("account object gave no answer".into()))
+}
+
+/// A signed route: write key, origin, identity, then `op` for the caller's account.
+pub async fn signed<C, A, T>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+    origin: Option<&str>,
+    body: &str,
+    op: impl FnOnce(String, T) -> CollabOp,
+) -> Result<String, AppError>
+where
+    C: CatalogStore,
+    A: Accounts,
+    T: DeserializeOwned + Validate,
+{
+    let req: Signed<T> = parse_signed(body)?;
+    let key = authorize(catalog, &req.write_key, origin).await?;
+    let secrets = catalog
+        .collab_secrets(&key.workspace_id, env.fresh_keys.clone())
+        .await?;
+    crypto::verify_user(
+        &secrets.identity_secret,
+        &req.user_id,
+        req.user_hash.as_deref(),
+        secrets.enforce_identity,
+    )?;
+    let account = req.account_id.clone();
+    let op = op(req.user_id, req.body);
+    run(
+        catalog,
+        accounts,
+        env,
+        &key.workspace_id,
+        &account,
+        &secrets,
+        op,
+    )
+    .await
+}
+
+/// The route names of the signed operations.
+pub fn op_for(path: &str) -> Option<SignedRoute> {
+    Some(match path {
+        "/v1/invites" => SignedRoute::Invite,
+        "/v1/invites/suggestions" => SignedRoute::Suggest,
+        "/v1/approvals" => SignedRoute::Request,
+        "/v1/approvals/approvers" => SignedRoute::Approvers,
+        "/v1/approvals/inbox" => SignedRoute::Inbox,
+        "/v1/approvals/decide" => SignedRoute::Decide,
+        _ => return None,
+    })
+}
+
+/// The signed routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedRoute {
+    /// `POST /v1/invites`.
+    Invite,
+    /// `POST /v1/invites/suggestions`.
+    Suggest,
+    /// `POST /v1/approvals`.
+    Request,
+    /// `POST /v1/approvals/approvers`.
+    Approvers,
+    /// `POST /v1/approvals/inbox`.
+    Inbox,
+    /// `POST /v1/approvals/decide`.
+    Decide,
+}
+
+/// Serves a signed route.
+pub async fn serve_signed<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+    origin: Option<&str>,
+    route: SignedRoute,
+    body: &str,
+) -> Result<String, AppError> {
+    match route {
+        SignedRoute::Invite => {
+            signed(catalog, accounts, env, origin, body, |user_id, body| {
+                CollabOp::Invite { user_id, body }
+            })
+            .await
+        }
+        SignedRoute::Suggest => {
+            signed(
+                catalog,
+                accounts,
+                env,
+                origin,
+                body,
+                |user_id, _: NoFields| CollabOp::Suggest { user_id },
+            )
+            .await
+        }
+        SignedRoute::Request => {
+            signed(catalog, accounts, env, origin, body, |user_id, body| {
+                CollabOp::RequestApproval { user_id, body }
+            })
+            .await
+        }
+        SignedRoute::Approvers => {
+            signed(catalog, accounts, env, origin, body, |_, _: NoFields| {
+                CollabOp::Approvers
+            })
+            .await
+        }
+        SignedRoute::Inbox => {
+            signed(
+                catalog,
+                accounts,
+                env,
+                origin,
+                body,
+                |user_id, _: NoFields| CollabOp::Inbox { user_id },
+            )
+            .await
+        }
+        SignedRoute::Decide => {
+            signed(catalog, accounts, env, origin, body, |user_id, body| {
+                CollabOp::Decide { user_id, body }
+            })
+            .await
+        }
+    }
+}
+
+/// Verifies a link token of `kinds` against its workspace's key.
+async fn verify_token<C: CatalogStore>(
+    catalog: &C,
+    env: &Env<'_>,
+    token: &str,
+    kinds: &[&str],
+) -> Result<(Claims, CollabSecrets), AppError> {
+    let peeked = crypto::peek(token)?;
+    if !kinds.contains(&peeked.kind.as_str()) {
+        return Err(AppError::problem(
+            ErrorCode::InvalidToken,
+            "token",
+            "this link is not valid",
+        ));
+    }
+    let secrets = catalog
+        .collab_secrets(&peeked.workspace_id, env.fresh_keys.clone())
+        .await?;
+    let claims = crypto::verify(&secrets.token_key, token, env.now.0)?;
+    Ok((claims, secrets))
+}
+
+/// `POST /v1/invites/accept`: the invitee (signed in, maybe just signed up) accepts.
+pub async fn accept<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+    origin: Option<&str>,
+    body: &str,
+) -> Result<String, AppError> {
+    let req = parse_accept(body)?;
+    let key = authorize(catalog, &req.write_key, origin).await?;
+    let (claims, secrets) = verify_token(catalog, env, &req.token, &["i"]).await?;
+    if claims.workspace_id != key.workspace_id {
+        return Err(AppError::problem(
+            ErrorCode::InvalidToken,
+            "token",
+            "this link is not valid",
+        ));
+    }
+    crypto::verify_user(
+        &secrets.identity_secret,
+        &req.user_id,
+        req.user_hash.as_deref(),
+        secrets.enforce_identity,
+    )?;
+    let op = CollabOp::Accept {
+        user_id: req.user_id,
+        invite_id: claims.id,
+        nonce: claims.nonce,
+    };
+    run(
+        catalog,
+        accounts,
+        env,
+        &claims.workspace_id,
+        &claims.account_id,
+        &secrets,
+        op,
+    )
+    .await
+}
+
+/// `POST /v1/approvals/act?token=…`: a one-click approve or reject from the email.
+pub async fn act_by_link<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+    token: &str,
+) -> Result<String, AppError> {
+    let (claims, secrets) = verify_token(catalog, env, token, &["a", "r"]).await?;
+    let decision = if claims.kind == "a" {
+        Verdict::Approve
+    } else {
+        Verdict::Reject
+    };
+    let op = CollabOp::DecideByLink {
+        approval_id: claims.id,
+        nonce: claims.nonce,
+        decision,
+    };
+    run(
+        catalog,
+        accounts,
+        env,
+        &claims.workspace_id,
+        &claims.account_id,
+        &secrets,
+        op,
+    )
+    .await
+}
+
+/// The decision a one-click token carries, after checking it (for the confirmation page).
+pub async fn link_decision<C: CatalogStore>(
+    catalog: &C,
+    env: &Env<'_>,
+    token: &str,
+) -> Result<Verdict, AppError> {
+    let (claims, _) = verify_token(catalog, env, token, &["a", "r"]).await?;
+    Ok(if claims.kind == "a" {
+        Verdict::Approve
+    } else {
+        Verdict::Reject
+    })
+}
+
+/// Admin routes on one account: target list, invitations, champions, approvals.
+pub async fn admin<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+    authorization: Option<&str>,
+    account_id: &str,
+    what: &str,
+    body: Option<&str>,
+) -> Result<String, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    protocol::v1::check_id("account_id", account_id)?;
+    let op = match (what, body) {
+        ("targets", Some(body)) => CollabOp::SetTargets(parse_targets(body)?),
+        ("invites", None) => CollabOp::ListInvites,
+        ("champions", None) => CollabOp::Champions,
+        ("approvals", None) => CollabOp::ListApprovals,
+        _ => return Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
+    };
+    let secrets = catalog
+        .collab_secrets(&workspace_id, env.fresh_keys.clone())
+        .await?;
+    run(
+        catalog,
+        accounts,
+        env,
+        &workspace_id,
+        account_id,
+        &secrets,
+        op,
+    )
+    .await
+}
+
+/// `PUT /v1/admin/webhook`: sets the endpoint and returns a new signing secret.
+pub async fn set_webhook<C: CatalogStore>(
+    catalog: &C,
+    env: &Env<'_>,
+    authorization: Option<&str>,
+    body: &str,
+    random: &[u8],
+) -> Result<String, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    let config = parse_webhook_config(body)?;
+    catalog
+        .collab_secrets(&workspace_id, env.fresh_keys.clone())
+        .await?;
+    let secret = crypto::webhook_secret(random);
+    catalog
+        .set_webhook(&workspace_id, &config.url, &secret)
+        .await?;
+    Ok(to_json(&WebhookSecret {
+        url: config.url,
+        secret,
+    }))
+}

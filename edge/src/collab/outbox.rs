@@ -1,0 +1,95 @@
+//! The webhook outbox: each event becomes a [`Delivery`] with a stable `msg_…` id, stored in
+//! the same turn as the change it announces. The account object's alarm sends due ones and
+//! records each attempt; a failed attempt is retried with exponential backoff (1 s doubling,
+//! at most 1 hour apart) until a 2xx acknowledges it, up to [`MAX_ATTEMPTS`].
+
+use protocol::v1::{
+    ApprovalRecord, ApprovalStatus, Delivery, WebhookData, WebhookPayload, to_json,
+};
+
+use super::{CollabStore, Ctx, kind, load, load_all, save};
+use crate::error::AppError;
+
+/// Attempts before a delivery is given up (about 5 hours of retries).
+pub const MAX_ATTEMPTS: u32 = 16;
+
+/// Queues webhook `event_type` about `data`, if the workspace has a webhook endpoint.
+pub(crate) fn enqueue(
+    store: &mut impl CollabStore,
+    ctx: &mut Ctx<'_>,
+    event_type: &str,
+    data: WebhookData,
+) -> Result<(), AppError> {
+    let Some((url, secret)) = ctx.req.keys.webhook.clone() else {
+        return Ok(());
+    };
+    let payload = WebhookPayload {
+        kind: event_type.to_owned(),
+        timestamp: ctx.now(),
+        data,
+    };
+    let delivery = Delivery {
+        id: ctx.id("msg"),
+        url,
+        secret,
+        body: to_json(&payload),
+        attempts: 0,
+        next_at: Some(ctx.now()),
+        delivered_at: None,
+        last_status: 0,
+    };
+    save(store, kind::DELIVERY, &delivery.id, &delivery)
+}
+
+/// Deliveries whose next attempt is due at `now`.
+pub fn due_deliveries(store: &impl CollabStore, now: i64) -> Result<Vec<Delivery>, AppError> {
+    let mut due: Vec<Delivery> = load_all::<Delivery>(store, kind::DELIVERY)?
+        .into_iter()
+        .filter(|d| d.next_at.is_some_and(|t| t <= now))
+        .collect();
+    due.sort_by(|a, b| (a.next_at, &a.id).cmp(&(b.next_at, &b.id)));
+    Ok(due)
+}
+
+/// Delay before attempt `n + 1` after `n` failed ones.
+pub fn backoff_ms(attempts: u32) -> i64 {
+    1000_i64
+        .saturating_mul(1_i64 << attempts.min(20).saturating_sub(1))
+        .min(3_600_000)
+}
+
+/// Records an attempt of delivery `id` answered with `status` (0: network error).
+pub fn attempted(
+    store: &mut impl CollabStore,
+    id: &str,
+    status: u16,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(mut d) = load::<Delivery>(store, kind::DELIVERY, id)? else {
+        return Ok(());
+    };
+    d.attempts += 1;
+    d.last_status = status;
+    if (200..300).contains(&status) {
+        d.delivered_at = Some(now);
+        d.next_at = None;
+    } else if d.attempts >= MAX_ATTEMPTS {
+        d.next_at = None;
+    } else {
+        d.next_at = Some(now + backoff_ms(d.attempts));
+    }
+    save(store, kind::DELIVERY, id, &d)
+}
+
+/// When the alarm should next fire: the earliest due delivery, reminder or expiry.
+pub fn next_wakeup(store: &impl CollabStore) -> Result<Option<i64>, AppError> {
+    let deliveries = load_all::<Delivery>(store, kind::DELIVERY)?
+        .into_iter()
+        .filter_map(|d| d.next_at);
+    let approvals = load_all::<ApprovalRecord>(store, kind::APPROVAL)?
+        .into_iter()
+        .filter(|r| r.approval.status == ApprovalStatus::Pending)
+        .flat_map(|r| [r.remind_at, Some(r.approval.expires_at)])
+        .flatten();
+    Ok(deliveries.chain(approvals).min())
+}
