@@ -362,6 +362,7 @@ fn decision_wire_shape() {
         duplicates: 1,
         rejected: vec![],
         decision: Some(dto),
+        approvals: 0,
     };
     assert_eq!(
         to_json(&resp),
@@ -513,5 +514,34 @@ fn workspace_settings_define_the_account_model() {
     check(
         r#"{"health":{"components":[],"green_at":70,"yellow_at":40}}"#,
         "invalid_value health.components",
+    );
+}
+
+#[test]
+fn signed_requests_are_the_caller_plus_the_page_fields() {
+    let body = signed_body(
+        "wk",
+        "u\"1",
+        "acme",
+        Some("ab12"),
+        r#" {"emails":["a@b.example"]} "#,
+    )
+    .expect("an object");
+    assert_eq!(
+        body,
+        r#"{"write_key":"wk","user_id":"u\"1","account_id":"acme","user_hash":"ab12","emails":["a@b.example"]}"#
+    );
+    let parsed: Signed<InviteBody> = parse_signed(&body).expect("valid");
+    assert_eq!(parsed.body.emails, ["a@b.example"]);
+    assert_eq!(
+        signed_body("wk", "u", "a", None, "{}").as_deref(),
+        Some(r#"{"write_key":"wk","user_id":"u","account_id":"a"}"#)
+    );
+    assert_eq!(signed_body("wk", "u", "a", None, "[1]"), None);
+    let bad = signed_body("wk", "u", "a", None, r#"{"emails":["x"]}"#).expect("object");
+    let err = parse_signed::<InviteBody>(&bad).expect_err("not an email");
+    assert_eq!(
+        (err.code, err.field.as_str()),
+        (ErrorCode::InvalidEmail, "emails[0]")
     );
 }

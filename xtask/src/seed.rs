@@ -128,10 +128,15 @@ pub(crate) fn sql(origins: &[String], secret_key: &str, now_ms: u128) -> Result<
 
 /// Tests only: a workspace (`wk_hostile`) whose one campaign carries markup, event handlers
 /// and `javascript:` links in every text, to prove the SDK renders them as inert text; and a
-/// workspace without campaigns (`wk_quiet`), where the SDK only tracks.
+/// workspace without campaigns (`wk_quiet`), where the SDK only tracks; one that enforces
+/// signed identities (`wk_verified`); and known collaboration secrets.
 pub(crate) fn test_sql(port: u16) -> String {
     let mut sql = String::new();
-    for (id, campaign) in [("hostile", Some(HOSTILE)), ("quiet", None)] {
+    for (id, campaign) in [
+        ("hostile", Some(HOSTILE)),
+        ("quiet", None),
+        ("verified", None),
+    ] {
         sql.push_str(&format!(
             "INSERT INTO workspaces (id, name, settings, created_at) VALUES ('{id}', '{id}', '{{}}', 0);\n\
              INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('wk_{id}', '{id}', 0);\n"
@@ -151,6 +156,14 @@ pub(crate) fn test_sql(port: u16) -> String {
                 q(&origin)
             ));
         }
+    }
+    // Known collaboration secrets, so tests can sign identities (and forge expired links);
+    // `verified` enforces signed identities.
+    for (id, enforce) in [("demo", 0), ("verified", 1)] {
+        sql.push_str(&format!(
+            "INSERT OR REPLACE INTO workspace_secrets (workspace_id, token_key, identity_secret, \
+             enforce_identity) VALUES ('{id}', 'tk_{id}_test', 'id_{id}_test', {enforce});\n"
+        ));
     }
     sql
 }

@@ -1,5 +1,6 @@
 //! The account use case: store new events exactly once, fold them into state, then decide.
 
+use crate::collab::CollabStore;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -18,7 +19,7 @@ use crate::error::AppError;
 ///
 /// Campaign documents that no longer validate are left out of the decision and returned
 /// as warnings for the caller to log; one bad document never blocks the others.
-pub fn ingest<S: AccountStore>(
+pub fn ingest<S: AccountStore + CollabStore>(
     store: &mut S,
     req: &IngestRequest,
 ) -> Result<(IngestResult, Vec<Problem>), AppError> {
@@ -76,12 +77,20 @@ pub fn ingest<S: AccountStore>(
             dto
         }
     };
+    // Approvals waiting for the user: the SDK loads its inbox when there are some.
+    let approvals = match &req.decide_for {
+        Some(subject) if !req.dry_run => {
+            crate::collab::pending_for(store, &subject.user_id, req.now)?
+        }
+        _ => 0,
+    };
     Ok((
         IngestResult {
             accepted,
             duplicates,
             decision,
             summary,
+            approvals,
         },
         warnings,
     ))

@@ -104,6 +104,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
         duplicates: 0,
         rejected: validated.rejected,
         decision: None,
+        approvals: 0,
     };
     for (account_id, events) in groups {
         let decide_for = subject.clone().filter(|s| s.account_id == account_id);
@@ -115,6 +116,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
         response.duplicates += result.duplicates;
         if result.decision.is_some() {
             response.decision = result.decision;
+            response.approvals = result.approvals;
         }
     }
     Ok(response)

@@ -12,7 +12,10 @@ mod outbox;
 
 pub use outbox::{MAX_ATTEMPTS, attempted, backoff_ms, due_deliveries, next_wakeup};
 
-use protocol::v1::{CollabOp, CollabRequest, CollabResult, record_from_json, to_json};
+use protocol::v1::{
+    ApprovalRecord, ApprovalStatus, CollabOp, CollabRequest, CollabResult, record_from_json,
+    to_json,
+};
 use protocol::{ErrorCode, Problem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -171,6 +174,18 @@ pub fn run(store: &mut impl CollabStore, req: &CollabRequest) -> Result<CollabRe
         CollabOp::Tick => approvals::tick(store, &mut ctx),
     }?;
     Ok(outcome.unwrap_or_else(|p| CollabResult::refused(&p)))
+}
+
+/// How many pending approvals wait for `user` at `now`.
+pub fn pending_for(store: &impl CollabStore, user: &str, now: i64) -> Result<u32, AppError> {
+    Ok(load_all::<ApprovalRecord>(store, kind::APPROVAL)?
+        .iter()
+        .filter(|r| {
+            r.approval.status == ApprovalStatus::Pending
+                && now <= r.approval.expires_at
+                && r.approval.approver.user_id.as_deref() == Some(user)
+        })
+        .count() as u32)
 }
 
 /// The stored request of the last operation (settings and keys for the alarm).

@@ -148,6 +148,9 @@ pub struct IngestResult {
     /// The account summary, for [`AdminOp::Summary`] and [`AdminOp::SetTraits`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<crate::v1::admin::AccountSummary>,
+    /// Pending approvals assigned to `decide_for`'s user.
+    #[serde(default)]
+    pub approvals: u32,
 }
 
 /// Account object → worker: every stored event of the account, oldest first (admin export).

@@ -193,6 +193,13 @@ pub struct EventsResponse {
     /// The current decision for the batch's user, so showing a message needs no extra round trip.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionDto>,
+    /// Approvals waiting for the batch's user (the SDK then shows its approval inbox).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub approvals: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The SDK core's view of a [`EventsResponse`]: the rejections, and the decision without its
@@ -205,6 +212,9 @@ pub struct EventsAck {
     /// The decision, when the edge sent one.
     #[serde(default)]
     pub decision: Option<DecisionHead>,
+    /// Approvals waiting for the user.
+    #[serde(default)]
+    pub approvals: u32,
 }
 
 /// Builds a batch body from already-encoded event JSON texts (used by the SDK, which

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, Problem};
-use crate::json::decode;
+use crate::json::{decode, escape_json_string};
 use crate::v1::ids::check_id;
 
 /// Most emails per invite request.
@@ -36,6 +36,40 @@ pub struct Signed<T> {
 pub trait Validate {
     /// Checks and normalises the fields, naming the bad one.
     fn validate(&mut self) -> Result<(), Problem>;
+}
+
+/// The body of a signed request, built by the SDK from the caller and the route's fields as
+/// the host page gave them (`fields_json`: a JSON object's text, e.g. `{"emails":[…]}`).
+/// `None` when `fields_json` is not an object's text. The edge validates the rest.
+pub fn signed_body(
+    write_key: &str,
+    user_id: &str,
+    account_id: &str,
+    user_hash: Option<&str>,
+    fields_json: &str,
+) -> Option<String> {
+    let inner = fields_json
+        .trim()
+        .strip_prefix('{')?
+        .strip_suffix('}')?
+        .trim();
+    let mut out = String::with_capacity(fields_json.len() + 160);
+    out.push_str("{\"write_key\":");
+    out.push_str(&escape_json_string(write_key));
+    out.push_str(",\"user_id\":");
+    out.push_str(&escape_json_string(user_id));
+    out.push_str(",\"account_id\":");
+    out.push_str(&escape_json_string(account_id));
+    if let Some(h) = user_hash {
+        out.push_str(",\"user_hash\":");
+        out.push_str(&escape_json_string(h));
+    }
+    if !inner.is_empty() {
+        out.push(',');
+        out.push_str(inner);
+    }
+    out.push('}');
+    Some(out)
 }
 
 /// Decodes and validates a signed request.

@@ -32,7 +32,7 @@ pub use campaign::{
 pub use collab::{
     AcceptRequest, ApprovalBody, ApproverDto, DecideApprovalBody, InviteBody, MAX_EMAILS, NoFields,
     ResourceDto, Signed, Validate, Verdict, email_domain, normalize_email, parse_accept,
-    parse_signed,
+    parse_signed, signed_body,
 };
 pub use collab_state::{
     AcceptResponse, ApprovalDto, ApprovalList, ApprovalRecord, ApprovalResponse, ApprovalStatus,

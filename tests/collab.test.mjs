@@ -1,0 +1,299 @@
+// Invitations and approvals against the built worker in workerd, with a local webhook
+// receiver playing the vendor's backend: it checks every Standard Webhooks signature.
+// Abuse and bad input: each refused with a clear error, and nothing changed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { fresh, post, SECRET_KEY, URL_BASE, WRITE_KEY } from './helpers.mjs';
+
+// The test database's known secrets (xtask's seed::test_sql).
+const DEMO_IDENTITY = 'id_demo_test';
+const DEMO_TOKEN_KEY = 'tk_demo_test';
+
+export const userHash = (secret, user) => createHmac('sha256', secret).update(user).digest('hex');
+
+let receiver;
+let webhookSecret;
+const hooks = []; // every delivery: { id, type, data, valid, attempt }
+const failOnce = new Set(); // webhook types whose first attempt gets a 500
+
+/** Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the
+ * base64-decoded part of `whsec_…`. */
+function verify(headers, body) {
+  const key = Buffer.from(webhookSecret.slice('whsec_'.length), 'base64');
+  const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`;
+  const expected = `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+  const fresh = Math.abs(Date.now() / 1000 - Number(headers['webhook-timestamp'])) < 300;
+  return fresh && (headers['webhook-signature'] || '').split(' ').includes(expected);
+}
+
+before(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const payload = JSON.parse(body);
+      const id = req.headers['webhook-id'];
+      const attempt = hooks.filter((h) => h.id === id).length + 1;
+      hooks.push({ id, type: payload.type, data: payload.data, valid: verify(req.headers, body), attempt });
+      const fail = failOnce.has(payload.type) && attempt === 1;
+      res.writeHead(fail ? 500 : 204).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const res = await fetch(`${URL_BASE}/v1/admin/webhook`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${receiver.address().port}/hooks` }),
+  });
+  assert.equal(res.status, 200);
+  webhookSecret = (await res.json()).secret;
+  assert.match(webhookSecret, /^whsec_[A-Za-z0-9+/]+=*$/);
+});
+
+after(() => receiver?.close());
+
+/** A request for `user` of `account`, signed like the vendor's backend would. */
+const as = (user, account, extra = {}, secret = DEMO_IDENTITY, writeKey = WRITE_KEY) => ({
+  write_key: writeKey,
+  user_id: user,
+  account_id: account,
+  user_hash: userHash(secret, user),
+  ...extra,
+});
+
+async function until(f, what, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const delivered = (type, pred = () => true) => hooks.filter((h) => h.type === type && pred(h.data));
+
+async function admin(account, what, init = {}) {
+  const res = await fetch(`${URL_BASE}/v1/admin/accounts/${encodeURIComponent(account)}/${what}`, {
+    ...init,
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+const tokenOf = (url) => new URL(url).searchParams.get('token');
+
+test('a champion invites; the webhook arrives signed, once; the invitee accepts once; attribution and champions', async () => {
+  const account = fresh('acct');
+  const emails = [`ann@${account}.example`, `bob@${account}.example`];
+  const res = await post('/v1/invites', as('champ', account, { emails: [...emails, emails[0].toUpperCase()], role: 'member', note: 'Join us' }));
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.json.results.map((r) => [r.email, r.status]), [[emails[0], 'invited'], [emails[1], 'invited']]);
+
+  const created = await until(() => delivered('invite.created', (d) => d.account_id === account).length === 2 && delivered('invite.created', (d) => d.account_id === account), 'invite.created');
+  assert.ok(created.every((h) => h.valid), 'every signature verifies');
+  assert.equal(new Set(created.map((h) => h.id)).size, 2, 'one webhook per invitation');
+  const ann = created.find((h) => h.data.invite.email === emails[0]);
+  assert.equal(ann.data.invite.note, 'Join us');
+  assert.match(ann.data.accept_url, /^http:\/\/127\.0\.0\.1:\d+\/accept\?token=/);
+
+  // Inviting again is the same invitation, sent again.
+  const again = await post('/v1/invites', as('champ', account, { emails: [emails[0]] }));
+  assert.deepEqual(again.json.results.map((r) => r.status), ['resent']);
+  assert.equal(again.json.results[0].invite_id, res.json.results[0].invite_id);
+
+  const token = tokenOf(ann.data.accept_url);
+  const accepted = await post('/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'ann', user_hash: userHash(DEMO_IDENTITY, 'ann'), token });
+  assert.equal(accepted.status, 200, accepted.text);
+  assert.equal(accepted.json.account_id, account);
+  const replay = await post('/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'mallory', token });
+  assert.equal(replay.status, 409);
+  assert.deepEqual([replay.json.error.code, replay.json.error.field], ['token_used', 'token']);
+  await until(() => delivered('invite.accepted', (d) => d.account_id === account).length === 1, 'invite.accepted');
+
+  // The invitee's first activity, then attribution and the champion list.
+  const ev = { id: crypto.randomUUID(), type: 'track', name: 'create_expense', user_id: 'ann', account_id: account, timestamp: Date.now() };
+  assert.equal((await post('/v1/events', { write_key: WRITE_KEY, sent_at: Date.now(), events: [ev] })).status, 200);
+  const invites = await admin(account, 'invites');
+  const annInvite = invites.json.invites.find((i) => i.email === emails[0]);
+  assert.equal(annInvite.status, 'accepted');
+  assert.equal(annInvite.inviter, 'champ');
+  assert.equal(annInvite.accepted_by, 'ann');
+  assert.ok(annInvite.first_activity_at >= annInvite.accepted_at);
+  const champions = await admin(account, 'champions');
+  assert.deepEqual(champions.json.champions[0], { user_id: 'champ', invites_sent: 2, invites_accepted: 1, invitees_active: 1, active_days_30: 0 });
+});
+
+test('suggestions come from the target list, without users and the invited', async () => {
+  const account = fresh('acct');
+  const people = ['cfo', 'ops', 'dev'].map((p) => ({ email: `${p}@${account}.example`, name: p.toUpperCase() }));
+  const put = await admin(account, 'targets', { method: 'PUT', body: JSON.stringify({ people }) });
+  assert.equal(put.status, 200);
+  await post('/v1/invites', as('champ', account, { emails: [people[1].email] }));
+  const s = await post('/v1/invites/suggestions', as('champ', account));
+  assert.deepEqual(s.json.suggestions.map((x) => [x.email, x.name, x.source]), [
+    [people[0].email, 'CFO', 'target_list'],
+    [people[2].email, 'DEV', 'target_list'],
+  ]);
+});
+
+test('webhooks are retried with backoff until acknowledged, with the same id', async () => {
+  const account = fresh('acct');
+  failOnce.add('approval.requested');
+  const res = await post('/v1/approvals', as('req', account, {
+    action: 'expense.reimburse',
+    resource: { id: 'exp-9', summary: 'Team dinner', amount: 1200, currency: 'USD' },
+    approver: { user_id: 'boss' },
+  }));
+  assert.equal(res.status, 200, res.text);
+  const both = await until(() => {
+    const h = delivered('approval.requested', (d) => d.account_id === account);
+    return h.length === 2 && h;
+  }, 'the retry');
+  failOnce.delete('approval.requested');
+  assert.deepEqual(both.map((h) => h.attempt), [1, 2]);
+  assert.equal(both[0].id, both[1].id, 'a retry carries the same webhook-id');
+  assert.ok(both.every((h) => h.valid));
+});
+
+test('approvals: only the approver decides, once; one-click links are signed, expiring and single use', async () => {
+  const account = fresh('acct');
+  const body = {
+    action: 'expense.reimburse',
+    resource: { id: 'exp-1', summary: 'Flight to Lisbon', amount: 1800, currency: 'EUR' },
+    approver: { email: `cfo@${account}.example` },
+  };
+  const res = await post('/v1/approvals', as('req', account, body));
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.invited, true);
+  const id = res.json.approval.id;
+  const [invite] = await until(() => delivered('invite.created', (d) => d.account_id === account).length && delivered('invite.created', (d) => d.account_id === account), 'invite');
+  assert.equal(invite.data.approval.id, id, 'the invitation carries the approval');
+  const [requested] = await until(() => delivered('approval.requested', (d) => d.account_id === account).length && delivered('approval.requested', (d) => d.account_id === account), 'approval.requested');
+  assert.ok(requested.valid);
+
+  // The CFO accepts and lands on the approval.
+  const accepted = await post('/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'cfo', user_hash: userHash(DEMO_IDENTITY, 'cfo'), token: tokenOf(invite.data.accept_url) });
+  assert.equal(accepted.json.approval_id, id);
+  const inbox = await post('/v1/approvals/inbox', as('cfo', account));
+  assert.deepEqual(inbox.json.assigned.map((a) => a.id), [id]);
+
+  // Someone else, or the CFO of another account, cannot decide it.
+  const decide = (user, acct = account, extra = {}) => post('/v1/approvals/decide', as(user, acct, { approval_id: id, decision: 'approve', ...extra }));
+  const cases = [
+    ['req', account, 403, 'not_approver', 'approval_id'],
+    ['cfo', fresh('other'), 404, 'not_found', 'approval_id'],
+  ];
+  for (const [user, acct, status, code, field] of cases) {
+    const r = await decide(user, acct);
+    assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [status, code, field], `${user}@${acct}`);
+  }
+  // The one-click page changes nothing on GET (mail scanners prefetch links).
+  const page = await fetch(requested.data.approve_url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Approve this request\?/);
+  assert.deepEqual((await post('/v1/approvals/inbox', as('cfo', account))).json.assigned.map((a) => a.id), [id]);
+
+  const ok = await decide('cfo', account, { comment: 'Fine' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.approval.status, 'approved');
+  const twice = await decide('cfo');
+  assert.deepEqual([twice.status, twice.json.error.code], [409, 'already_decided']);
+  const link = await fetch(requested.data.reject_url, { method: 'POST' });
+  assert.equal(link.status, 409);
+  assert.match(await link.text(), /already used/);
+  const decided = await until(() => delivered('approval.decided', (d) => d.account_id === account).length && delivered('approval.decided', (d) => d.account_id === account), 'approval.decided');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(delivered('approval.decided', (d) => d.account_id === account).length, 1, 'decided exactly once');
+  assert.equal(decided[0].data.approval.status, 'approved');
+  assert.ok(decided[0].valid);
+  const mine = await post('/v1/approvals/inbox', as('req', account));
+  assert.equal(mine.json.requested[0].status, 'approved');
+
+  // The audit trail.
+  const list = await admin(account, 'approvals');
+  assert.deepEqual(list.json.approvals[0].audit.map((a) => [a.actor, a.what]), [
+    ['req', 'requested'], ['req', 'invited'], ['cfo', 'assigned'], ['cfo', 'approved'],
+  ]);
+});
+
+test('a one-click link decides once', async () => {
+  const account = fresh('acct');
+  const res = await post('/v1/approvals', as('req', account, {
+    action: 'expense.reimburse', resource: { id: 'exp-2', summary: 'Hotel' }, approver: { user_id: 'boss' },
+  }));
+  const [requested] = await until(() => delivered('approval.requested', (d) => d.account_id === account).length && delivered('approval.requested', (d) => d.account_id === account), 'approval.requested');
+  const first = await fetch(requested.data.reject_url, { method: 'POST' });
+  assert.equal(first.status, 200);
+  const again = await fetch(requested.data.approve_url, { method: 'POST' });
+  assert.equal(again.status, 409);
+  const mine = await post('/v1/approvals/inbox', as('req', account));
+  assert.deepEqual(mine.json.requested.map((a) => [a.id, a.status]), [[res.json.approval.id, 'rejected']]);
+});
+
+/** A token signed with the demo workspace's key (the test knows it), for expired links. */
+function forge(kind, account, id, expiresAt, key = DEMO_TOKEN_KEY) {
+  const b = (s) => Buffer.from(s).toString('base64url');
+  const unsigned = [b(kind), b('demo'), b(account), b(id), b('nonce'), String(expiresAt)].join('.');
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+}
+
+test('abuse and bad input are refused with a clear error, and change nothing', async () => {
+  const account = fresh('acct');
+  const events = async () => (await admin(account, 'invites')).json.invites.length;
+  const verifiedHash = userHash('id_verified_test', 'alice');
+  const cases = [
+    ['malformed email', '/v1/invites', as('champ', account, { emails: ['ann@x.example', 'not-an-email'] }), 400, 'invalid_email', 'emails[1]'],
+    ['no emails', '/v1/invites', as('champ', account, { emails: [] }), 400, 'invalid_value', 'emails'],
+    ['too many emails', '/v1/invites', as('champ', account, { emails: Array.from({ length: 21 }, (_, i) => `p${i}@x.example`) }), 400, 'invalid_value', 'emails'],
+    ['forged identity', '/v1/invites', { ...as('champ', account, { emails: ['ann@x.example'] }), user_hash: userHash('wrong', 'champ') }, 401, 'identity_unverified', 'user_hash'],
+    ['unsigned, enforcement on', '/v1/invites', { write_key: 'wk_verified', user_id: 'alice', account_id: account, emails: ['ann@x.example'] }, 401, 'identity_unverified', 'user_hash'],
+    ['another user’s hash, enforcement on', '/v1/invites', { write_key: 'wk_verified', user_id: 'bob', account_id: account, user_hash: verifiedHash, emails: ['ann@x.example'] }, 401, 'identity_unverified', 'user_hash'],
+    ['approver is both', '/v1/approvals', as('req', account, { action: 'a', resource: { id: 'r', summary: 's' }, approver: { user_id: 'x', email: 'x@x.example' } }), 400, 'invalid_value', 'approver'],
+    ['negative amount', '/v1/approvals', as('req', account, { action: 'a', resource: { id: 'r', summary: 's', amount: -1 }, approver: { user_id: 'x' } }), 400, 'invalid_value', 'resource.amount'],
+    ['self-approval', '/v1/approvals', as('req', account, { action: 'a', resource: { id: 'r', summary: 's' }, approver: { user_id: 'req' } }), 400, 'invalid_value', 'approver'],
+    ['forged token', '/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'u', token: forge('i', account, 'inv_x', Date.now() + 60_000, 'guessed') }, 401, 'invalid_token', 'token'],
+    ['expired token', '/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'u', token: forge('i', account, 'inv_x', Date.now() - 1) }, 410, 'token_expired', 'token'],
+    ['garbage token', '/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'u', token: 'x.y' }, 401, 'invalid_token', 'token'],
+    ['approval link as invite', '/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'u', token: forge('a', account, 'apr_x', Date.now() + 60_000) }, 401, 'invalid_token', 'token'],
+  ];
+  for (const [what, path, body, status, code, field] of cases) {
+    const r = await post(path, body);
+    assert.deepEqual([r.status, r.json?.error?.code, r.json?.error?.field], [status, code, field], what);
+  }
+  assert.equal(await events(), 0, 'no invitation was created');
+  // Signed, enforcement on: accepted.
+  const ok = await post('/v1/invites', { write_key: 'wk_verified', user_id: 'alice', account_id: account, user_hash: verifiedHash, emails: ['ann@x.example'] });
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('caps: 30 invitations per inviter per 10 minutes, then a 429 that stores nothing', async () => {
+  const account = fresh('acct');
+  const batch = (from, n) => Array.from({ length: n }, (_, i) => `p${from + i}@${account}.example`);
+  for (const from of [0, 20]) {
+    const r = await post('/v1/invites', as('champ', account, { emails: batch(from, from === 0 ? 20 : 10) }));
+    assert.equal(r.status, 200, r.text);
+  }
+  const before = (await admin(account, 'invites')).json.invites.length;
+  const over = await post('/v1/invites', as('champ', account, { emails: batch(30, 1) }));
+  assert.deepEqual([over.status, over.json.error.code, over.json.error.field], [429, 'invite_cap_reached', 'emails']);
+  assert.equal((await admin(account, 'invites')).json.invites.length, before);
+  // Another inviter of the same account still may.
+  assert.equal((await post('/v1/invites', as('other', account, { emails: batch(30, 1) }))).status, 200);
+  // The recipient cap suppresses silently: 5 sends a day per address.
+  const target = `cfo@${account}.example`;
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await post('/v1/invites', as(`u${i}`, account, { emails: [target] }))).json.results[0].status);
+  assert.deepEqual(statuses, ['invited', 'resent', 'resent', 'resent', 'resent', 'suppressed']);
+});
+
+test('one account never reads another account’s invitations or approvals', async () => {
+  const [a, b] = [fresh('acct'), fresh('acct')];
+  await post('/v1/approvals', as('req', a, { action: 'x', resource: { id: 'r', summary: 's' }, approver: { user_id: 'boss' } }));
+  const inbox = await post('/v1/approvals/inbox', as('boss', b));
+  assert.deepEqual(inbox.json, { assigned: [], requested: [] });
+  const other = await fetch(`${URL_BASE}/v1/admin/accounts/${a}/approvals`, { headers: { authorization: 'Bearer sk_wrong' } });
+  assert.equal(other.status, 401);
+});
