@@ -297,3 +297,105 @@ test('one account never reads another account’s invitations or approvals', asy
   const other = await fetch(`${URL_BASE}/v1/admin/accounts/${a}/approvals`, { headers: { authorization: 'Bearer sk_wrong' } });
   assert.equal(other.status, 401);
 });
+
+// The demo app in headless Chromium: three people, three browser contexts.
+test('in the browser: a champion invites a colleague; a requester asks a not-yet-user CFO, who accepts, sees the approval and approves; the requester’s page updates', { timeout: 120_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  const open = async (user, account, path = '/') => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`${user}: ${e.message}`));
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
+    });
+    const sep = path.includes('?') ? '&' : '?';
+    await page.goto(`${URL_BASE}${path}${sep}user=${user}&account=${account}&flush=200&hash=${userHash(DEMO_IDENTITY, user)}`);
+    return page;
+  };
+  const dismissWelcome = async (page) => {
+    await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Escape');
+  };
+  try {
+    const account = fresh('acct');
+    const alex = await open('alex', account);
+    await dismissWelcome(alex);
+
+    // The champion opens the invite card (an event-triggered campaign) and invites a colleague.
+    await alex.click('button[data-cairn-feature="invite_teammates"]');
+    const card = alex.locator('[data-cairn-message="invite-teammates"]');
+    await card.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await card.innerText(), new RegExp(`join ${account}`), 'the account name variable');
+    const colleague = `sam@${account}.example`;
+    await card.locator('[data-cairn-emails]').fill(colleague);
+    await card.locator('[data-cairn-action="cta"]').click();
+    await card.locator('[data-cairn-status]').filter({ hasText: 'Invitations sent: 1.' }).waitFor({ timeout: 10_000 });
+    const [created] = await until(() => {
+      const h = delivered('invite.created', (d) => d.invite.email === colleague);
+      return h.length && h;
+    }, 'invite.created for the colleague');
+    assert.ok(created.valid, 'signature verifies');
+
+    // The colleague follows the link from the email.
+    const sam = await open('sam', account, new URL(created.data.accept_url).pathname + new URL(created.data.accept_url).search);
+    await sam.locator('#notice').filter({ hasText: `Welcome to ${account}!` }).waitFor({ timeout: 15_000 });
+    await until(() => delivered('invite.accepted', (d) => d.invite.email === colleague).length === 1, 'invite.accepted');
+    assert.equal(delivered('invite.created', (d) => d.invite.email === colleague).length, 1, 'invite.created exactly once');
+    const invites = (await admin(account, 'invites')).json.invites;
+    assert.deepEqual(invites.map((i) => [i.email, i.inviter, i.status, i.accepted_by]), [[colleague, 'alex', 'accepted', 'sam']]);
+
+    // Alex submits a large expense: who should approve? The CFO is not a user yet.
+    await alex.fill('input[name="description"]', 'Flight to Lisbon');
+    await alex.fill('input[name="amount"]', '1800');
+    await alex.click('button[data-cairn-feature="create_expense"]');
+    await alex.click('#expenses [data-submit]');
+    const dialog = alex.locator('[data-cairn-message="cairn:approver"]');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await dialog.innerText(), /This needs approval[\s\S]*Flight to Lisbon/);
+    const cfo = `cfo@${account}.example`;
+    await dialog.locator('[data-cairn-approver-email]').fill(cfo);
+    await dialog.locator('[data-cairn-action="ask"]').click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    const [invite] = await until(() => {
+      const h = delivered('invite.created', (d) => d.invite.email === cfo);
+      return h.length && h;
+    }, 'the CFO invitation');
+    assert.equal(invite.data.approval.resource.summary, 'Flight to Lisbon');
+    assert.ok(invite.valid);
+
+    // The CFO accepts, lands on the approval, and approves it in the product.
+    const carol = await open('carol', account, new URL(invite.data.accept_url).pathname + new URL(invite.data.accept_url).search);
+    await carol.locator('#notice').filter({ hasText: 'An approval is waiting for you.' }).waitFor({ timeout: 15_000 });
+    await dismissWelcome(carol); // a new user: the welcome modal comes first
+    const inbox = carol.locator('[data-cairn-message="cairn:approvals"]');
+    await inbox.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await inbox.innerText(), /Flight to Lisbon · 1,800 USD[\s\S]*Requested by alex/);
+    await inbox.locator('[data-cairn-note]').fill('Have a good trip');
+    await inbox.locator('[data-cairn-action="approve"]').click();
+    await inbox.locator('[data-cairn-status]').filter({ hasText: 'Approved.' }).waitFor({ timeout: 10_000 });
+
+    // The requester's page updates; the vendor's backend hears it exactly once, signed.
+    await alex.locator('#expenses [data-status="approved"]').waitFor({ timeout: 20_000 });
+    const decided = await until(() => {
+      const h = delivered('approval.decided', (d) => d.account_id === account);
+      return h.length && h;
+    }, 'approval.decided');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(delivered('approval.decided', (d) => d.account_id === account).length, 1, 'exactly once');
+    assert.ok(decided[0].valid);
+    assert.deepEqual([decided[0].data.approval.status, decided[0].data.approval.comment], ['approved', 'Have a good trip']);
+    for (const p of [alex, sam, carol]) assert.deepEqual(await p.evaluate(() => window.__csp), [], 'no CSP violation');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync('test-results', { recursive: true });
+    await alex.screenshot({ path: 'test-results/collab-requester.png' });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

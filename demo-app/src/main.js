@@ -19,6 +19,14 @@ const identity = {
 localStorage.setItem('expensely:identity', JSON.stringify(identity));
 
 const PLAN_LIMIT = 5;
+// Expenses of this amount or more need the CFO's approval, asked through Cairn.
+const APPROVAL_FROM = 1000;
+const STATUS = {
+  awaiting_approval: 'Awaiting CFO approval',
+  approved: 'Approved by the CFO',
+  rejected: 'Rejected by the CFO',
+  expired: 'Approval expired',
+};
 const storeKey = `expensely:expenses:${identity.account}`;
 const load = () => readJson(storeKey, []);
 const save = (list) => localStorage.setItem(storeKey, JSON.stringify(list));
@@ -56,7 +64,7 @@ function renderExpenses() {
       const b = el('button', { type: 'button', class: 'secondary', 'data-submit': e.id }, 'Submit for approval');
       li.append(b);
     } else {
-      li.append(el('span', { class: 'status' }, 'Awaiting CFO approval'));
+      li.append(el('span', { class: 'status', 'data-status': e.status }, STATUS[e.status] ?? 'Awaiting CFO approval'));
     }
     ul.append(li);
   }
@@ -102,6 +110,32 @@ $('expenses').addEventListener('click', (ev) => {
   save(list);
   cairn.track('submit_for_approval', { amount: e.amount, approver_role: 'cfo' });
   renderExpenses();
+  if (e.amount < APPROVAL_FROM) return;
+  // Cairn asks who should approve (the account's CFO, or anyone by email: if they are not a
+  // user yet they are invited, with the approval waiting for them).
+  cairn
+    .requestApproval({
+      action: 'expense.reimburse',
+      resource: { id: e.id, summary: e.description, amount: e.amount, currency: 'USD' },
+    })
+    .then(({ approval }) => update(e.id, { approval: approval.id }))
+    .catch(() => update(e.id, { status: 'draft' }));
+});
+
+function update(id, fields) {
+  const list = load();
+  const e = list.find((x) => x.id === id);
+  if (!e) return;
+  Object.assign(e, fields);
+  save(list);
+  renderExpenses();
+}
+
+// The approver decided: Cairn tells the requester's page.
+addEventListener('cairn:approval', (ev) => {
+  const a = ev.detail;
+  const e = load().find((x) => x.approval === a.id);
+  if (e) update(e.id, { status: a.status, comment: a.comment ?? '' });
 });
 
 // The export control is a web component with its own (open) shadow root, rendered a moment
@@ -148,6 +182,11 @@ document.addEventListener('click', (ev) => {
 addEventListener('popstate', () => route(location.pathname));
 
 $('who').textContent = `${identity.user} · ${identity.account}`;
+
+function notice(text) {
+  $('notice').textContent = text;
+  $('notice').hidden = false;
+}
 // Two themes for Cairn's messages, set with CSS custom properties (see app.css).
 if (params.get('theme') === 'night') document.documentElement.classList.add('night');
 route(location.pathname);
@@ -162,10 +201,13 @@ cairn.init({
   // `?name=` sets the first name the welcome message greets (`{{user.first_name}}`).
   user: {
     id: identity.user,
+    // Your backend signs the user id (HMAC with the workspace's identity secret); the demo
+    // takes it from `?hash=` when a test provides one.
+    ...(params.get('hash') ? { hash: params.get('hash') } : {}),
     traits: {
       name: identity.user,
       email: `${identity.user}@example.com`,
-      role: 'member',
+      role: params.get('role') || 'member',
       ...(params.get('name') ? { first_name: params.get('name') } : {}),
     },
   },
@@ -175,3 +217,18 @@ cairn.init({
 }).catch((err) => console.warn('Cairn did not start:', err));
 // With ?debug, `cairn.debug()` in the console explains every campaign's verdict.
 if (params.has('debug')) window.cairn = cairn;
+
+// The accept link of an invitation email: /accept?token=… (signed, single use). The demo has
+// no sign-up: the invitee is whoever `?user=` names.
+if (location.pathname === '/accept') {
+  const token = params.get('token') || '';
+  history.replaceState({}, '', `/${location.search.replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '')}`);
+  cairn
+    .acceptInvite({ token })
+    .then(({ account_id, approval_id }) => {
+      notice(approval_id
+        ? `Welcome to ${account_id}! An approval is waiting for you.`
+        : `Welcome to ${account_id}! You joined your team on Expensely.`);
+    })
+    .catch((err) => notice(`This invitation could not be accepted: ${err.message}`));
+}

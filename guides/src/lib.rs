@@ -5,6 +5,7 @@
 //! `pkg/src/index.js` calls `start` once with the core's report callback, then relays the
 //! core's decisions (`decision`) and route changes (`route`).
 
+mod collab;
 mod error;
 mod markup;
 mod messages;
@@ -23,11 +24,20 @@ pub use error::GuidesError;
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
-/// Starts the guides with the function that relays reports to the core:
-/// `report(kind, campaign, n, comment)` (see `browser::bridge::Report`).
+/// Starts the guides with the functions that relay to the core: reports
+/// (`report(kind, campaign, n, comment)`, see `browser::bridge::Report`) and signed requests.
+/// `request(path, fields_json)` sends a signed request through the core.
 #[wasm_bindgen]
-pub fn start(report: Function) {
-    shell::start(report);
+pub fn start(report: Function, request: Function) {
+    shell::start(report, request);
+}
+
+/// `requestApproval` without an approver: asks the user who should approve (a dialog with
+/// the account's approvers and an email field), then sends the request. Resolves with the
+/// edge's answer; rejects with `null` when cancelled.
+#[wasm_bindgen(js_name = promptApprover)]
+pub fn prompt_approver(fields_json: &str, fields: &JsValue) -> js_sys::Promise {
+    shell::prompt_approver(fields_json, fields)
 }
 
 /// A batch response body from the edge (as parsed): shows its decision's messages, their

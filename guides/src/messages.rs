@@ -29,7 +29,7 @@ fn anchor_present(anchor: &str) -> bool {
 }
 
 /// Calls `f` with the guides after `ms` milliseconds (boxed: one closure shim for every caller).
-fn later(ms: i32, f: Box<dyn FnOnce(&mut Guides)>) {
+pub(crate) fn later(ms: i32, f: Box<dyn FnOnce(&mut Guides)>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -72,15 +72,21 @@ impl Guides {
         self.render_now(&m);
     }
 
+    /// The renderer, created on first use.
+    pub(crate) fn renderer_mut(&mut self) -> Option<&mut Renderer> {
+        if self.renderer.is_none() {
+            let doc = web_sys::window().and_then(|w| w.document())?;
+            self.renderer = Renderer::new(&doc).ok();
+        }
+        self.renderer.as_mut()
+    }
+
     fn render_now(&mut self, m: &MessageDto) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        if self.renderer.is_none() {
-            match Renderer::new(&doc) {
-                Ok(renderer) => self.renderer = Some(renderer),
-                Err(_) => return,
-            }
+        if self.renderer_mut().is_none() {
+            return;
         }
         let shown = self
             .renderer
@@ -92,6 +98,9 @@ impl Guides {
                 self.page_bound.push(m.clone());
             }
             self.report(campaign, &Report::Action(MessageAction::Shown));
+            if m.surface == protocol::v1::SurfaceDto::Invite {
+                self.load_suggestions(campaign.clone());
+            }
         }
     }
 
@@ -115,7 +124,14 @@ impl Guides {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
+        let collab_panel = campaign.starts_with("cairn:");
+        let invite = self.renderer.as_ref().and_then(|r| r.surface_of(campaign))
+            == Some(protocol::v1::SurfaceDto::Invite);
         match click {
+            Click::Outcome(_) if collab_panel => self.close_panel(campaign),
+            Click::Outcome(MessageAction::Clicked) if invite => self.invite_clicked(campaign),
+            Click::Decide(id, verdict) => self.decide_clicked(id, verdict),
+            Click::Ask => self.ask_clicked(),
             Click::Outcome(action) => self.close_message(campaign, action),
             Click::Step(delta) => {
                 let moved = self

@@ -25,6 +25,12 @@ thread_local! {
 pub(crate) struct Guides {
     /// Relays reports to the core: `report(kind, campaign, n, comment)`.
     report_to: Function,
+    /// Signed requests through the core: `request(path, fields_json)` → promise.
+    pub(crate) request: Function,
+    /// The pending "who should approve?" dialog.
+    pub(crate) prompt: Option<crate::collab::Prompt>,
+    /// The approvals in the inbox on screen.
+    pub(crate) inbox_ids: Vec<String>,
     pub(crate) renderer: Option<Renderer>,
     /// Shown messages bound to a route pattern, removed when the user leaves it.
     pub(crate) page_bound: Vec<MessageDto>,
@@ -53,15 +59,21 @@ fn run(call: Call) {
     }
 }
 
-/// Starts the guides (a second call only replaces the report callback).
-pub(crate) fn start(report_to: Function) {
+/// Starts the guides (a second call only replaces the callbacks).
+pub(crate) fn start(report_to: Function, request: Function) {
     GUIDES.with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
             match slot.as_mut() {
-                Some(g) => g.report_to = report_to,
+                Some(g) => {
+                    g.report_to = report_to;
+                    g.request = request;
+                }
                 None => {
                     *slot = Some(Guides {
                         report_to,
+                        request,
+                        prompt: None,
+                        inbox_ids: Vec::new(),
                         renderer: None,
                         page_bound: Vec::new(),
                     });
@@ -82,6 +94,17 @@ pub(crate) fn decision(body: JsValue, vars: &JsValue) {
         }
         with_state(move |g| g.render(&decision.messages));
     }
+    if reply.approvals > 0 {
+        with_state(Guides::approvals_waiting);
+    }
+}
+
+/// `requestApproval` without an approver: the dialog, resolved with the edge's answer.
+pub(crate) fn prompt_approver(fields_json: &str, fields: &JsValue) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve: Function, reject: Function| {
+        let (fields_json, fields) = (fields_json.to_owned(), fields.clone());
+        with_state(move |g| g.prompt(fields_json, fields, resolve, reject));
+    })
 }
 
 /// The path changed: route-bound messages whose route was left are taken off the page.
@@ -106,9 +129,12 @@ pub(crate) fn reposition() {
     });
 }
 
-/// Esc: dismisses the top-most modal.
+/// Esc: cancels the approver dialog, or dismisses the top-most modal.
 pub(crate) fn escape() {
     with_state(|g| {
+        if g.prompt.is_some() {
+            return g.cancel_prompt();
+        }
         if let Some(campaign) = g.renderer.as_ref().and_then(Renderer::top_modal) {
             g.close_message(&campaign, MessageAction::Dismissed);
         }

@@ -17,7 +17,14 @@ export interface InitOptions {
   /** Base URL of the Cairn edge, e.g. `https://edge.example.com` (no `/v1/events`). */
   endpoint: string;
   /** The signed-in user. */
-  user: Identity;
+  user: Identity & {
+    /**
+     * Hex HMAC-SHA256 of the user id with the workspace's identity secret, computed by your
+     * backend (the secret never reaches the browser). Required for invitations and approvals
+     * when the workspace enforces signed identities.
+     */
+    hash?: string;
+  };
   /** The user's account (company, workspace, tenant). */
   account: Identity;
   /** Send as soon as this many events are queued (default 20). */
@@ -65,3 +72,64 @@ export function flush(): Promise<void>;
  * when the write key is not debug-enabled; `null` before `init`.
  */
 export function debug(): Promise<unknown>;
+
+/** An error answer of the edge: `code` is stable, `field` names the offending field. */
+export interface CairnError extends Error {
+  code?: string;
+  field?: string;
+}
+
+export interface InviteResult {
+  email: string;
+  status: 'invited' | 'resent' | 'member' | 'domain_not_allowed' | 'suppressed';
+  invite_id?: string;
+}
+
+/** Invites teammates (at most 20 addresses). Needs `user.hash` when the workspace enforces it. */
+export function invite(fields: { emails: string[]; role?: string; note?: string }): Promise<{ results: InviteResult[] }>;
+
+/** Whom to invite: the account's target list, then colleagues inactive for 30 days. */
+export function inviteSuggestions(): Promise<{
+  suggestions: { email: string; name?: string; source: 'target_list' | 'inactive_user' }[];
+}>;
+
+/** Accepts an invitation (the `token` of the accept link) as the current user. */
+export function acceptInvite(fields: { token: string }): Promise<{
+  account_id: string;
+  invite: Record<string, unknown>;
+  approval_id?: string;
+}>;
+
+export interface Approval {
+  id: string;
+  action: string;
+  resource: { id: string; summary: string; amount?: number; currency?: string };
+  requester: string;
+  approver: { user_id?: string; email?: string };
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  comment?: string;
+  created_at: number;
+  decided_at?: number;
+  expires_at: number;
+}
+
+/**
+ * Asks for an approval. Without `approver`, a dialog asks the user who should approve.
+ * The decision arrives as a `cairn:approval` event on window (`event.detail` is the
+ * approval). Rejects with `code: 'cancelled'` when the dialog is cancelled.
+ */
+export function requestApproval(fields: {
+  action: string;
+  resource: { id: string; summary: string; amount?: number; currency?: string };
+  approver?: { user_id: string } | { email: string };
+}): Promise<{ approval: Approval; invited: boolean }>;
+
+/** Approvals waiting for the current user, and the user's own requests of the last 30 days. */
+export function approvals(): Promise<{ assigned: Approval[]; requested: Approval[] }>;
+
+/** Approves or rejects (only the assigned approver may). */
+export function decideApproval(fields: {
+  approval_id: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+}): Promise<{ approval: Approval }>;

@@ -18,13 +18,16 @@ function loadGuides() {
     guides = import('./wasm/cairn_guides.js')
       .then(async (g) => {
         await g.default({ module_or_path: guidesUrl });
-        g.start((kind, campaign, n, comment) => {
-          try {
-            wasm.report(kind, campaign, n, comment);
-          } catch {
-            // Never throw into the host page.
-          }
-        });
+        g.start(
+          (kind, campaign, n, comment) => {
+            try {
+              wasm.report(kind, campaign, n, comment);
+            } catch {
+              // Never throw into the host page.
+            }
+          },
+          (path, fieldsJson) => wasm.call(path, fieldsJson),
+        );
         return g;
       })
       .catch((err) => {
@@ -130,4 +133,104 @@ export function debug() {
   } catch {
     return Promise.resolve(null);
   }
+}
+
+// Invitations and approvals. Each call is signed with `user.hash` from `init` (the vendor
+// backend's HMAC of the user id) and resolves with the edge's answer, or rejects with an
+// Error carrying the edge's `code` and `field`.
+
+function toError(body) {
+  const e = body && body.error;
+  return Object.assign(new Error((e && e.message) || 'cairn: the request did not reach the edge'), {
+    code: e && e.code,
+    field: e && e.field,
+  });
+}
+
+function signed(path, fields) {
+  if (!ready) return Promise.reject(new Error('cairn: call init() first'));
+  return ready.then(() => wasm.call(path, JSON.stringify(fields ?? {}))).catch((body) => {
+    throw body instanceof Error ? body : toError(body);
+  });
+}
+
+/** Invites teammates: `{ emails, role?, note? }` → `{ results: [{ email, status, invite_id? }] }`. */
+export function invite(fields) {
+  return signed('/v1/invites', fields);
+}
+
+/** Whom to invite: the account's target list and inactive colleagues. */
+export function inviteSuggestions() {
+  return signed('/v1/invites/suggestions', {});
+}
+
+/** Accepts an invitation for the current user: `{ token }` from the accept link. */
+export function acceptInvite(fields) {
+  return signed('/v1/invites/accept', fields).then((answer) => {
+    flush(); // the next decision brings an attached approval into the inbox
+    return answer;
+  });
+}
+
+/** Approvals waiting for the current user, and the user's own requests. */
+export function approvals() {
+  return signed('/v1/approvals/inbox', {});
+}
+
+/** Approves or rejects: `{ approval_id, decision: 'approve' | 'reject', comment? }`. */
+export function decideApproval(fields) {
+  return signed('/v1/approvals/decide', fields);
+}
+
+const POLL_MS = 3000;
+const watched = new Map(); // approval id → last status
+
+/** Polls the requester's approvals until each watched one is decided, then dispatches
+ * `cairn:approval` on window with the approval as `detail`. */
+function watch(answer) {
+  const id = answer && answer.approval && answer.approval.id;
+  if (!id) return answer;
+  const polling = watched.size > 0;
+  watched.set(id, 'pending');
+  if (!polling) {
+    const tick = () => {
+      if (watched.size === 0) return;
+      const next = () => setTimeout(tick, POLL_MS);
+      if (document.visibilityState === 'hidden') return next();
+      approvals()
+        .then(({ requested }) => {
+          for (const a of requested || []) {
+            if (watched.has(a.id) && a.status !== 'pending') {
+              watched.delete(a.id);
+              window.dispatchEvent(new CustomEvent('cairn:approval', { detail: a }));
+            }
+          }
+        })
+        .catch(() => {})
+        .finally(next);
+    };
+    setTimeout(tick, POLL_MS);
+  }
+  return answer;
+}
+
+/**
+ * Asks for an approval: `{ action, resource: { id, summary, amount?, currency? },
+ * approver?: { user_id } | { email } }`. Without `approver`, a dialog asks the user who should
+ * approve (the account's approvers, or an email: someone who is not a user yet is invited
+ * with the approval waiting for them). Resolves with `{ approval, invited }`; the decision
+ * arrives later as a `cairn:approval` event on window. Rejects when the dialog is cancelled.
+ */
+export function requestApproval(fields) {
+  if (fields && fields.approver) return signed('/v1/approvals', fields).then(watch);
+  if (!ready) return Promise.reject(new Error('cairn: call init() first'));
+  return ready
+    .then(() => loadGuides())
+    .then((g) => {
+      if (!g) throw new Error('cairn: could not load the guides module');
+      return g.promptApprover(JSON.stringify(fields ?? {}), fields ?? {});
+    })
+    .then(watch, (body) => {
+      throw body instanceof Error ? body : body ? toError(body) : Object.assign(new Error('cairn: cancelled'), { code: 'cancelled' });
+    });
 }

@@ -545,3 +545,32 @@ fn signed_requests_are_the_caller_plus_the_page_fields() {
         (ErrorCode::InvalidEmail, "emails[0]")
     );
 }
+
+#[test]
+fn sdk_request_fields() {
+    assert_eq!(
+        decide_fields("apr_1", Verdict::Reject, Some("no \"way\"")),
+        r#"{"approval_id":"apr_1","decision":"reject","comment":"no \"way\""}"#
+    );
+    assert_eq!(
+        decide_fields("a", Verdict::Approve, None),
+        r#"{"approval_id":"a","decision":"approve"}"#
+    );
+    assert_eq!(
+        invite_fields(&["a@x.example".into(), "b@x.example".into()]),
+        r#"{"emails":["a@x.example","b@x.example"]}"#
+    );
+    let with = with_approver(
+        r#"{"action":"a","resource":{"id":"r","summary":"s"}}"#,
+        None,
+        Some("cfo@x.example"),
+    );
+    let body = signed_body("wk", "u", "acme", None, &with.expect("object")).expect("object");
+    let parsed: Signed<ApprovalBody> = parse_signed(&body).expect("valid");
+    assert_eq!(parsed.body.approver.email.as_deref(), Some("cfo@x.example"));
+    assert_eq!(
+        with_approver("{}", Some("u2"), None).as_deref(),
+        Some(r#"{"approver":{"user_id":"u2"}}"#)
+    );
+    assert_eq!(with_approver("[]", Some("u2"), None), None);
+}

@@ -56,6 +56,8 @@ pub enum Surface {
     Tour,
     /// Onboarding tasks that complete themselves from tracked events.
     Checklist,
+    /// A card asking the user to invite teammates (emails, suggestions).
+    Invite,
 }
 
 impl Surface {

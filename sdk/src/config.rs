@@ -14,6 +14,8 @@ pub(crate) struct Options {
     pub(crate) events_url: String,
     pub(crate) user_id: String,
     pub(crate) user_traits: Option<JsValue>,
+    /// The vendor backend's HMAC of the user id (`user.hash`), for invites and approvals.
+    pub(crate) user_hash: Option<String>,
     pub(crate) account_id: String,
     pub(crate) account_traits: Option<JsValue>,
     pub(crate) flush_at: Option<usize>,
@@ -22,7 +24,7 @@ pub(crate) struct Options {
 }
 
 impl Options {
-    /// Reads `{ writeKey, endpoint, user: { id, traits? }, account: { id, traits? },
+    /// Reads `{ writeKey, endpoint, user: { id, traits?, hash? }, account: { id, traits? },
     /// flushAt?, flushIntervalMs?, debug? }`.
     pub(crate) fn parse(options: &JsValue) -> Result<Self, SdkError> {
         if !options.is_object() {
@@ -42,6 +44,7 @@ impl Options {
         let user_id = id(&get(&user, "id")).ok_or(SdkError::InvalidOption("user.id"))?;
         let user_traits =
             traits(&get(&user, "traits")).map_err(|_| SdkError::InvalidOption("user.traits"))?;
+        let user_hash = get(&user, "hash").as_string();
         let account = get(options, "account");
         let account_id = id(&get(&account, "id")).ok_or(SdkError::InvalidOption("account.id"))?;
         let account_traits = traits(&get(&account, "traits"))
@@ -57,6 +60,7 @@ impl Options {
             events_url,
             user_id,
             user_traits,
+            user_hash,
             account_id,
             account_traits,
             flush_at,

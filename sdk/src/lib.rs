@@ -101,6 +101,14 @@ pub fn report(kind: u32, campaign: String, n: u32, comment: Option<String>) {
     }
 }
 
+/// POSTs a signed request for the current user to `path` (`/v1/invites`, `/v1/approvals`,
+/// …) with `fields_json`, the route's fields as a JSON object's text. Resolves with the
+/// answer's JSON; rejects with the edge's error body (or `null` when unreachable).
+#[wasm_bindgen(js_name = call)]
+pub fn call(path: &str, fields_json: &str) -> js_sys::Promise {
+    shell::call(path, fields_json)
+}
+
 /// Sends what is queued now. Resolves when the queue is empty or that request has finished.
 #[wasm_bindgen(js_name = flush)]
 pub fn flush() -> js_sys::Promise {

@@ -84,3 +84,17 @@ pub(crate) fn beacon(url: &str, body: &str) -> bool {
         .and_then(|w| w.navigator().send_beacon_with_opt_str(url, Some(body)).ok())
         .unwrap_or(false)
 }
+
+/// POSTs a JSON request (as `text/plain`, so no preflight) and reads the JSON answer:
+/// `(whether the status was 2xx, the parsed body)`.
+pub(crate) async fn post_json(url: &str, body: &str) -> Result<(bool, JsValue), JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let init = js::object(&[("method", "POST"), ("body", body)]);
+    js::set(&init, "headers", &js::object(&[("Content-Type", TEXT)]));
+    let resp: HttpResponse =
+        JsFuture::from(window.fetch_with_str_and_init(url, init.unchecked_ref()))
+            .await?
+            .unchecked_into();
+    let json = JsFuture::from(resp.json()?).await?;
+    Ok((resp.ok(), json))
+}

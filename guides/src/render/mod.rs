@@ -4,6 +4,7 @@
 //! constructable stylesheet. One delegated click listener on the shadow root and one
 //! `keydown` listener on the document serve every message; they report to the shell.
 
+pub(crate) mod collab;
 mod dom;
 mod rich;
 mod style;
@@ -52,6 +53,10 @@ pub(crate) enum Click {
     Send,
     /// Checklist: go to a task.
     Go(String),
+    /// Inbox: approve or reject approval `.0`.
+    Decide(String, protocol::v1::Verdict),
+    /// Approver dialog: ask the chosen approver.
+    Ask,
 }
 
 /// A tour's move: the step now on screen, or the end of the tour.
@@ -155,6 +160,7 @@ impl Renderer {
                 (surfaces::tour_step(doc, message, step, n)?, anchor, None)
             }
             SurfaceDto::Checklist => (surfaces::checklist(doc, message, n)?, None, None),
+            SurfaceDto::Invite => (surfaces::card(doc, message, "invite", n)?, None, None),
             _ => (dom::build(doc, message, n)?, None, None),
         };
         let restore = match built.focus {
@@ -336,6 +342,73 @@ impl Renderer {
         }
     }
 
+    /// The element on screen for `campaign` (a message, or a collaboration panel).
+    pub(crate) fn root_of(&self, campaign: &str) -> Option<Element> {
+        if let Some(s) = self.shown.iter().find(|s| s.campaign == campaign) {
+            return Some(s.root.clone());
+        }
+        let selector = ["[data-cairn-message=\"", campaign, "\"]"].concat();
+        self.shadow.query_selector(&selector).ok().flatten()
+    }
+
+    /// The surface of `campaign`'s message on screen.
+    pub(crate) fn surface_of(&self, campaign: &str) -> Option<SurfaceDto> {
+        self.shown
+            .iter()
+            .find(|s| s.campaign == campaign)
+            .map(|s| s.surface)
+    }
+
+    /// Shows the approver's inbox (replacing an older one).
+    pub(crate) fn show_inbox(
+        &mut self,
+        doc: &Document,
+        approvals: &[protocol::v1::ApprovalDto],
+    ) -> Result<(), GuidesError> {
+        self.remove_panel(collab::INBOX);
+        self.attach(doc)?;
+        let panel = collab::inbox(doc, approvals)?;
+        self.shadow.append_child(&panel)?;
+        Ok(())
+    }
+
+    /// Shows the "who should approve?" dialog, modal, focus on its close button.
+    pub(crate) fn show_prompt(
+        &mut self,
+        doc: &Document,
+        resource: &protocol::v1::ResourceDto,
+        approvers: &[protocol::v1::ApproverSuggestion],
+    ) -> Result<(), GuidesError> {
+        self.remove_panel(collab::PROMPT);
+        self.attach(doc)?;
+        let (dialog, focus) = collab::prompt(doc, resource, approvers)?;
+        self.shadow.append_child(&dialog)?;
+        if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
+            d.show_modal()?;
+        }
+        let _ = focus.focus();
+        Ok(())
+    }
+
+    /// Removes a collaboration panel (and the `<dialog>` around it).
+    pub(crate) fn remove_panel(&mut self, campaign: &str) {
+        if let Some(root) = self.root_of(campaign) {
+            match root.parent_element().filter(|p| p.tag_name() == "DIALOG") {
+                Some(dialog) => dialog.remove(),
+                None => root.remove(),
+            }
+        }
+    }
+
+    fn attach(&self, doc: &Document) -> Result<(), GuidesError> {
+        if !self.host.is_connected() {
+            doc.body()
+                .ok_or(GuidesError::NoBody)?
+                .append_child(&self.host)?;
+        }
+        Ok(())
+    }
+
     /// The campaign of the modal rendered last and still open.
     pub(crate) fn top_modal(&self) -> Option<String> {
         self.shown
@@ -397,6 +470,16 @@ fn clicked(event: &Event) -> Option<(String, Click)> {
         "send" => Click::Send,
         "score" => Click::Score(button.get_attribute("data-cairn-score")?.parse().ok()?),
         "go" => Click::Go(button.get_attribute("data-cairn-url")?),
+        "approve" | "reject" => {
+            let id = button.get_attribute("data-cairn-approval")?;
+            let verdict = if button.get_attribute("data-cairn-action")? == "approve" {
+                protocol::v1::Verdict::Approve
+            } else {
+                protocol::v1::Verdict::Reject
+            };
+            Click::Decide(id, verdict)
+        }
+        "ask" => Click::Ask,
         _ => Click::Outcome(MessageAction::Dismissed),
     };
     Some((campaign, click))

@@ -33,10 +33,18 @@ color:var(--cairn-on-accent,#fff)}\
 background:transparent;color:inherit}\
 button:focus-visible{outline:2px solid var(--cairn-accent,#4f46e5);outline-offset:2px}\
 [data-cairn-surface=slideout],[data-cairn-surface=tooltip],[data-cairn-surface=tour],\
-[data-cairn-surface=checklist]{position:fixed;z-index:2147483645;width:min(20rem,calc(100vw - 1rem));\
+[data-cairn-surface=checklist],[data-cairn-surface=invite],[data-cairn-surface=inbox]{position:fixed;z-index:2147483645;width:min(20rem,calc(100vw - 1rem));\
 padding:1rem 1.25rem;background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
 border-radius:var(--cairn-radius,12px);box-shadow:0 10px 30px rgba(0,0,0,.25)}\
-[data-cairn-surface=checklist]{right:1rem;bottom:5rem}[data-cairn-surface=slideout]{left:1rem;bottom:5rem}\
+[data-cairn-surface=checklist]{right:1rem;bottom:5rem}\
+[data-cairn-surface=slideout],[data-cairn-surface=invite]{left:1rem;bottom:5rem}\
+[data-cairn-surface=inbox]{right:1rem;top:1rem;max-height:calc(100vh - 2rem);overflow:auto}\
+[data-cairn-surface=inbox]>ul{list-style:none;margin:0;padding:0}\
+[data-cairn-surface=inbox] li{padding:.5rem 0;border-top:1px solid rgba(127,127,127,.35)}\
+[data-cairn-surface=inbox] p{margin:0 0 .25rem}\
+[data-cairn-check]{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}\
+input[type=email]{display:block;width:100%;margin-top:.25rem;font:inherit;padding:.375rem}\
+[data-cairn-status]:empty{display:none}[data-cairn-status]{margin:.5rem 0}\
 [data-cairn-surface=tour]{left:50%;bottom:1.5rem;transform:translateX(-50%)}\
 [data-cairn-surface=tooltip],[data-cairn-surface=tour][style]{transform:none;bottom:auto}\
 [data-cairn-actions]{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end}\

@@ -105,6 +105,9 @@ fn card_body(
     if let Some(survey) = &content.survey {
         survey_block(doc, card, survey)?;
     }
+    if message.surface == protocol::v1::SurfaceDto::Invite {
+        super::collab::invite_block(doc, card)?;
+    }
     let actions = element(doc, "div", Some(card), &[("data-cairn-actions", "")], None)?;
     if let Some(cta) = &content.cta {
         button(doc, &actions, "cta", &cta.label)?;

@@ -77,6 +77,8 @@ pub enum SurfaceDto {
     Tour,
     /// Self-completing onboarding tasks (`content.tasks`).
     Checklist,
+    /// Invite teammates: emails and suggestions (the SDK sends the invitations).
+    Invite,
 }
 
 impl SurfaceDto {
@@ -89,6 +91,7 @@ impl SurfaceDto {
             SurfaceDto::Tooltip => Surface::Tooltip,
             SurfaceDto::Tour => Surface::Tour,
             SurfaceDto::Checklist => Surface::Checklist,
+            SurfaceDto::Invite => Surface::Invite,
         }
     }
 
@@ -101,6 +104,7 @@ impl SurfaceDto {
             Surface::Tooltip => SurfaceDto::Tooltip,
             Surface::Tour => SurfaceDto::Tour,
             Surface::Checklist => SurfaceDto::Checklist,
+            Surface::Invite => SurfaceDto::Invite,
         }
     }
 }

@@ -38,6 +38,68 @@ pub trait Validate {
     fn validate(&mut self) -> Result<(), Problem>;
 }
 
+/// The routes of invitations and approvals.
+pub mod routes {
+    /// `POST`: invite by email.
+    pub const INVITES: &str = "/v1/invites";
+    /// `POST`: whom to invite.
+    pub const INVITE_SUGGESTIONS: &str = "/v1/invites/suggestions";
+    /// `POST`: accept an invitation.
+    pub const INVITE_ACCEPT: &str = "/v1/invites/accept";
+    /// `POST`: ask for an approval.
+    pub const APPROVALS: &str = "/v1/approvals";
+    /// `POST`: who can approve.
+    pub const APPROVERS: &str = "/v1/approvals/approvers";
+    /// `POST`: approvals waiting for the caller, and the caller's requests.
+    pub const INBOX: &str = "/v1/approvals/inbox";
+    /// `POST`: approve or reject.
+    pub const DECIDE: &str = "/v1/approvals/decide";
+}
+
+/// The fields of a decision: `{"approval_id","decision","comment"?}` as JSON text.
+pub fn decide_fields(approval_id: &str, decision: Verdict, comment: Option<&str>) -> String {
+    let verdict = match decision {
+        Verdict::Approve => "approve",
+        Verdict::Reject => "reject",
+    };
+    let mut out = format!(
+        "{{\"approval_id\":{},\"decision\":\"{verdict}\"",
+        escape_json_string(approval_id)
+    );
+    if let Some(c) = comment {
+        out.push_str(",\"comment\":");
+        out.push_str(&escape_json_string(c));
+    }
+    out.push('}');
+    out
+}
+
+/// The fields of an invitation to `emails`: `{"emails":[…]}` as JSON text.
+pub fn invite_fields(emails: &[String]) -> String {
+    let list: Vec<String> = emails.iter().map(|e| escape_json_string(e)).collect();
+    format!("{{\"emails\":[{}]}}", list.join(","))
+}
+
+/// A request's fields (a JSON object's text) with `approver` set: by user id or by email.
+pub fn with_approver(
+    fields_json: &str,
+    user_id: Option<&str>,
+    email: Option<&str>,
+) -> Option<String> {
+    let inner = fields_json
+        .trim()
+        .strip_prefix('{')?
+        .strip_suffix('}')?
+        .trim();
+    let approver = match (user_id, email) {
+        (Some(u), _) => format!("{{\"user_id\":{}}}", escape_json_string(u)),
+        (None, Some(e)) => format!("{{\"email\":{}}}", escape_json_string(e)),
+        (None, None) => return None,
+    };
+    let sep = if inner.is_empty() { "" } else { "," };
+    Some(format!("{{\"approver\":{approver}{sep}{inner}}}"))
+}
+
 /// The body of a signed request, built by the SDK from the caller and the route's fields as
 /// the host page gave them (`fields_json`: a JSON object's text, e.g. `{"emails":[…]}`).
 /// `None` when `fields_json` is not an object's text. The edge validates the rest.
@@ -246,6 +308,15 @@ impl Validate for ApprovalBody {
             )),
         }
     }
+}
+
+/// What the SDK reads of a `requestApproval` call's fields to show the approver dialog.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ApprovalFields {
+    /// What the approval allows.
+    pub action: String,
+    /// What is to be approved.
+    pub resource: ResourceDto,
 }
 
 /// Approve or reject.

@@ -606,6 +606,13 @@ impl ProblemDto {
     }
 }
 
+/// The body of every refused request: `{"error":{"code","field","message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What was wrong.
+    pub error: ProblemDto,
+}
+
 /// Account object → worker: the public answer (JSON text), or a refusal.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CollabResult {

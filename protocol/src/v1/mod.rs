@@ -30,18 +30,19 @@ pub use campaign::{
     RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
 pub use collab::{
-    AcceptRequest, ApprovalBody, ApproverDto, DecideApprovalBody, InviteBody, MAX_EMAILS, NoFields,
-    ResourceDto, Signed, Validate, Verdict, email_domain, normalize_email, parse_accept,
-    parse_signed, signed_body,
+    AcceptRequest, ApprovalBody, ApprovalFields, ApproverDto, DecideApprovalBody, InviteBody,
+    MAX_EMAILS, NoFields, ResourceDto, Signed, Validate, Verdict, email_domain, normalize_email,
+    parse_accept, parse_signed, signed_body,
 };
+pub use collab::{decide_fields, invite_fields, routes, with_approver};
 pub use collab_state::{
     AcceptResponse, ApprovalDto, ApprovalList, ApprovalRecord, ApprovalResponse, ApprovalStatus,
     ApproverSuggestion, ApproversResponse, AuditEntry, Champion, ChampionsResponse, CollabKeys,
-    CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, InboxResponse, InviteDto,
-    InviteList, InviteOutcome, InviteRecord, InviteResult, InviteStatus, InvitesResponse,
-    ProblemDto, SendRecord, Suggestion, SuggestionsResponse, TargetPerson, TargetsDoc,
-    WebhookConfig, WebhookData, WebhookPayload, WebhookSecret, parse_targets, parse_webhook_config,
-    record_from_json,
+    CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, ErrorBody, InboxResponse,
+    InviteDto, InviteList, InviteOutcome, InviteRecord, InviteResult, InviteStatus,
+    InvitesResponse, ProblemDto, SendRecord, Suggestion, SuggestionsResponse, TargetPerson,
+    TargetsDoc, WebhookConfig, WebhookData, WebhookPayload, WebhookSecret, parse_targets,
+    parse_webhook_config, record_from_json,
 };
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{

@@ -2,15 +2,15 @@
 //! current page, prints one line per campaign to the console, and resolves with the decision.
 //! Verdicts are only given to debug-enabled write keys; otherwise the edge's error is printed.
 
-use browser::{decode, js};
+use browser::decode;
 use js_sys::{Function, Promise};
 use protocol::v1::{DecideHead, DecideRequest};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{Response, console};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::console;
 
 use super::{Sdk, with_sdk};
-use crate::encode;
+use crate::{encode, transport};
 
 /// The promise `debug()` returns: the decision's JSON, or the edge's error body.
 pub(crate) fn debug() -> Promise {
@@ -39,28 +39,13 @@ impl Sdk {
             page: self.engine.page().map(str::to_owned),
             locale: self.engine.locale().map(str::to_owned),
         };
-        // `events_url` is the endpoint followed by "/v1/events" (see `config`).
-        let endpoint = self
-            .events_url
-            .get(..self.events_url.len().checked_sub(10)?)?;
-        let url = [endpoint, "/v1/decide"].concat();
+        let url = [self.endpoint()?, "/v1/decide"].concat();
         Some((url, encode::to_json(&req).ok()?))
     }
 }
 
 async fn ask(url: &str, body: &str) -> Result<JsValue, JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let init = js::object(&[("method", "POST"), ("body", body)]);
-    js::set(
-        &init,
-        "headers",
-        &js::object(&[("Content-Type", "text/plain")]),
-    );
-    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, init.unchecked_ref()))
-        .await?
-        .unchecked_into();
-    let ok = resp.ok();
-    let json = JsFuture::from(resp.json()?).await?;
+    let (ok, json) = transport::post_json(url, body).await?;
     if !ok {
         console::warn_2(&JsValue::from_str("cairn: debug() refused:"), &json);
         return Ok(json);

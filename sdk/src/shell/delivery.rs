@@ -69,7 +69,8 @@ impl Sdk {
                     &r.message,
                 ]);
             }
-            if ack.decision.is_some_and(|d| !d.messages.is_empty()) {
+            // Messages to show, or approvals waiting for the user: the guides' work.
+            if ack.approvals > 0 || ack.decision.is_some_and(|d| !d.messages.is_empty()) {
                 super::hook(bridge::DECISION, &json, &self.variables());
             }
         }

@@ -15,6 +15,10 @@ impl Sdk {
     /// Queues `identify`; a new `user_id` becomes the current user.
     pub(crate) fn identify(&mut self, user_id: Option<String>, traits: Option<JsValue>) {
         if let Some(id) = user_id {
+            if id != self.who.user_id {
+                // The signed identity was for the previous user.
+                self.user_hash = None;
+            }
             self.who.user_id = id;
         }
         self.remember_traits(0, traits.as_ref());

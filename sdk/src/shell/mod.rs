@@ -23,10 +23,12 @@ use crate::error::SdkError;
 use crate::event::{self, Identity};
 use crate::storage::Store;
 
+mod call;
 mod debug;
 mod delivery;
 mod events;
 
+pub(crate) use call::call;
 pub(crate) use debug::debug;
 
 thread_local! {
@@ -42,6 +44,8 @@ pub(crate) struct Sdk {
     store: Store,
     events_url: String,
     who: Identity,
+    /// `user.hash` from `init`, while the user is the same.
+    user_hash: Option<String>,
     debug: bool,
     /// Calls `pump` when the engine's next wake-up comes.
     tick: Closure<dyn Fn()>,
@@ -120,6 +124,7 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
             user_id: opts.user_id,
             account_id: opts.account_id,
         },
+        user_hash: opts.user_hash,
         debug: opts.debug,
         tick: Closure::new(|| {
             with_state(|sdk| {
