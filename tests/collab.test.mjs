@@ -399,3 +399,15 @@ test('in the browser: a champion invites a colleague; a requester asks a not-yet
     await browser.close();
   }
 });
+
+test('the Cron Trigger runs its sweep (nothing is due yet: nothing changes)', async () => {
+  const account = fresh('acct');
+  const res = await post('/v1/approvals', as('req', account, {
+    action: 'expense.reimburse', resource: { id: 'exp-3', summary: 'Taxi' }, approver: { user_id: 'boss' },
+  }));
+  assert.equal(res.status, 200);
+  const cron = await fetch(`${URL_BASE}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+  assert.equal(cron.status, 200);
+  const list = await admin(account, 'approvals');
+  assert.deepEqual(list.json.approvals[0].audit.map((a) => a.what), ['requested'], 'not reminded before its time');
+});

@@ -31,7 +31,9 @@ pub use account::AccountObject;
 use protocol::ErrorCode;
 use protocol::v1::{MAX_BATCH_BYTES, to_json};
 use rules::Timestamp;
-use worker::{Context, Date, Env, Headers, Method, Request, Response, event};
+use worker::{
+    Context, Date, Env, Headers, Method, Request, Response, ScheduleContext, ScheduledEvent, event,
+};
 
 use crate::account::DurableAccounts;
 use crate::catalog::{CatalogStore, D1Catalog};
@@ -109,6 +111,23 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             };
             respond(status, body, cors)
         }
+    }
+}
+
+/// The Cron Trigger: the sweep of due invitation and approval work.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let now = Timestamp(Date::now().as_millis() as i64);
+    let work = async {
+        let catalog = D1Catalog::new(env.d1("DB")?);
+        let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
+        let collab = collab_env(now, "")?;
+        app::collab::sweep(&catalog, &accounts, &collab).await
+    };
+    match work.await {
+        Ok(n) if n > 0 => worker::console_log!("cron: woke {n} accounts"),
+        Ok(_) => {}
+        Err(e) => worker::console_error!("cron: {e}"),
     }
 }
 

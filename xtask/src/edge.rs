@@ -200,6 +200,8 @@ pub(crate) fn start_fresh(state: &str, extra_sql: impl Fn(u16) -> String) -> Res
         &inspector_arg,
         "--persist-to",
         &state_arg,
+        // `/__scheduled` runs the Cron Trigger on demand.
+        "--test-scheduled",
     ]);
     c.stdin(Stdio::null())
         .stdout(log)

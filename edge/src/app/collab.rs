@@ -55,6 +55,9 @@ async fn run<C: CatalogStore, A: Accounts>(
         op,
     };
     let result = accounts.collab(workspace_id, account_id, &req).await?;
+    catalog
+        .set_collab_due(workspace_id, account_id, result.wake_at)
+        .await?;
     if let Some(p) = result.problem {
         return Err(AppError::Rejected(p.to_problem()));
     }
@@ -331,6 +334,35 @@ pub async fn admin<C: CatalogStore, A: Accounts>(
         op,
     )
     .await
+}
+
+/// Accounts woken per cron run.
+const SWEEP_LIMIT: u32 = 200;
+
+/// The Cron Trigger: wakes the objects of accounts whose webhook retries, reminders or
+/// expiries are due (a sweep behind each object's own alarm). Returns how many it woke.
+pub async fn sweep<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    env: &Env<'_>,
+) -> Result<usize, AppError> {
+    let due = catalog.collab_due(env.now.0, SWEEP_LIMIT).await?;
+    for (workspace_id, account_id) in &due {
+        let secrets = catalog
+            .collab_secrets(workspace_id, env.fresh_keys.clone())
+            .await?;
+        run(
+            catalog,
+            accounts,
+            env,
+            workspace_id,
+            account_id,
+            &secrets,
+            CollabOp::Tick,
+        )
+        .await?;
+    }
+    Ok(due.len())
 }
 
 /// `PUT /v1/admin/webhook`: sets the endpoint and returns a new signing secret.

@@ -289,3 +289,60 @@ fn customer_success_traits_need_the_secret_key_and_feed_the_summary() {
     assert_eq!(again, summary);
     assert_eq!(again.lifecycle_stage.as_deref(), Some("onboarding"));
 }
+
+fn collab_env(now: Timestamp) -> collab::Env<'static> {
+    collab::Env {
+        now,
+        seed: format!("seed{}", now.0),
+        fresh_keys: ("tk".into(), "idk".into()),
+        endpoint: "https://edge.example",
+    }
+}
+
+#[test]
+fn the_cron_sweep_reminds_and_expires_due_approvals() {
+    let (c, a) = world();
+    let body = r#"{"write_key":"wk","user_id":"req","account_id":"acme","action":"expense.reimburse",
+        "resource":{"id":"e1","summary":"Flight"},"approver":{"user_id":"boss"}}"#;
+    let env = collab_env(NOW);
+    let route = collab::op_for("/v1/approvals").expect("route");
+    block_on(collab::serve_signed(&c, &a, &env, None, route, body)).expect("requested");
+    // No webhook endpoint here: the next work is the reminder, 4 hours later.
+    let hour = 3_600_000;
+    let due = |at: i64| block_on(c.collab_due(at, 10)).expect("due");
+    assert_eq!(due(NOW.0 + 4 * hour - 1), []);
+    assert_eq!(
+        due(NOW.0 + 4 * hour),
+        [("ws".to_owned(), "acme".to_owned())]
+    );
+    let trail = |now: Timestamp| {
+        let list = block_on(collab::admin(
+            &c,
+            &a,
+            &collab_env(now),
+            Some("Bearer sk"),
+            "acme",
+            "approvals",
+            None,
+        ))
+        .expect("list");
+        let list: protocol::v1::ApprovalList = protocol::v1::record_from_json(&list).expect("json");
+        list.approvals[0]
+            .audit
+            .iter()
+            .map(|e| e.what.clone())
+            .collect::<Vec<_>>()
+    };
+    for (at, expect) in [
+        (NOW.0 + 5 * hour, vec!["requested", "reminded"]),
+        (NOW.0 + 9 * hour, vec!["requested", "reminded", "escalated"]),
+        (
+            NOW.0 + 25 * hour,
+            vec!["requested", "reminded", "escalated", "expired"],
+        ),
+    ] {
+        let woke = block_on(collab::sweep(&c, &a, &collab_env(Timestamp(at)))).expect("sweep");
+        assert_eq!(woke, 1);
+        assert_eq!(trail(Timestamp(at)), expect);
+    }
+}

@@ -162,6 +162,58 @@ impl CatalogStore for D1Catalog {
         })
     }
 
+    async fn set_collab_due(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        due_at: Option<i64>,
+    ) -> Result<(), AppError> {
+        let (ws, account) = (
+            JsValue::from_str(workspace_id),
+            JsValue::from_str(account_id),
+        );
+        let stmt = match due_at {
+            Some(at) => self
+                .db
+                .prepare(
+                    "INSERT INTO collab_due (workspace_id, account_id, due_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (workspace_id, account_id) DO UPDATE SET due_at = excluded.due_at",
+                )
+                .bind(&[ws, account, JsValue::from_f64(at as f64)])?,
+            None => self
+                .db
+                .prepare("DELETE FROM collab_due WHERE workspace_id = ?1 AND account_id = ?2")
+                .bind(&[ws, account])?,
+        };
+        stmt.run().await?;
+        Ok(())
+    }
+
+    async fn collab_due(&self, now: i64, limit: u32) -> Result<Vec<(String, String)>, AppError> {
+        #[derive(Deserialize)]
+        struct Due {
+            workspace_id: String,
+            account_id: String,
+        }
+        let rows: Vec<Due> = self
+            .db
+            .prepare(
+                "SELECT workspace_id, account_id FROM collab_due WHERE due_at <= ?1
+                 ORDER BY due_at LIMIT ?2",
+            )
+            .bind(&[
+                JsValue::from_f64(now as f64),
+                JsValue::from_f64(f64::from(limit)),
+            ])?
+            .all()
+            .await?
+            .results()?;
+        Ok(rows
+            .into_iter()
+            .map(|d| (d.workspace_id, d.account_id))
+            .collect())
+    }
+
     async fn set_webhook(
         &self,
         workspace_id: &str,

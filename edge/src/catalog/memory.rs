@@ -18,6 +18,8 @@ pub struct MemoryCatalog {
     pub catalogs: HashMap<String, WorkspaceCatalog>,
     /// Workspace → collaboration secrets.
     pub secrets: std::cell::RefCell<HashMap<String, CollabSecrets>>,
+    /// (workspace, account) → when collaboration work is due.
+    pub due: std::cell::RefCell<HashMap<(String, String), i64>>,
 }
 
 impl CatalogStore for MemoryCatalog {
@@ -58,6 +60,37 @@ impl CatalogStore for MemoryCatalog {
                 ..CollabSecrets::default()
             })
             .clone())
+    }
+
+    async fn set_collab_due(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        due_at: Option<i64>,
+    ) -> Result<(), AppError> {
+        let key = (workspace_id.to_owned(), account_id.to_owned());
+        let mut due = self.due.borrow_mut();
+        match due_at {
+            Some(at) => due.insert(key, at),
+            None => due.remove(&key),
+        };
+        Ok(())
+    }
+
+    async fn collab_due(&self, now: i64, limit: u32) -> Result<Vec<(String, String)>, AppError> {
+        let mut due: Vec<(i64, (String, String))> = self
+            .due
+            .borrow()
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(k, at)| (*at, k.clone()))
+            .collect();
+        due.sort();
+        Ok(due
+            .into_iter()
+            .take(limit as usize)
+            .map(|(_, k)| k)
+            .collect())
     }
 
     async fn set_webhook(

@@ -61,6 +61,15 @@ pub trait CatalogStore {
         workspace_id: &str,
         fresh: (String, String),
     ) -> Result<CollabSecrets, AppError>;
+    /// Records when an account's collaboration work is next due (`None`: nothing due).
+    async fn set_collab_due(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        due_at: Option<i64>,
+    ) -> Result<(), AppError>;
+    /// Accounts whose collaboration work is due at `now` (at most `limit`).
+    async fn collab_due(&self, now: i64, limit: u32) -> Result<Vec<(String, String)>, AppError>;
     /// Sets the workspace's webhook endpoint and signing secret.
     async fn set_webhook(
         &self,

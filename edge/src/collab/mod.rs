@@ -143,11 +143,26 @@ pub(crate) type Outcome = Result<Result<CollabResult, Problem>, AppError>;
 
 /// Runs one operation.
 pub fn run(store: &mut impl CollabStore, req: &CollabRequest) -> Result<CollabResult, AppError> {
+    // The alarm and the cron sweep have no request of their own: they work with the settings
+    // and keys of the last one (their own time and seed).
+    let last;
+    let req = match (&req.op, last_config(store)?) {
+        (CollabOp::Tick, Some(config)) => {
+            last = CollabRequest {
+                now: req.now,
+                seed: req.seed.clone(),
+                op: CollabOp::Tick,
+                ..config
+            };
+            &last
+        }
+        (CollabOp::Tick, None) => req,
+        _ => {
+            save(store, kind::CONFIG, "config", req)?;
+            req
+        }
+    };
     let mut ctx = Ctx::new(req);
-    // The alarm has no request: it works with the settings and keys of the last one.
-    if !matches!(req.op, CollabOp::Tick) {
-        save(store, kind::CONFIG, "config", req)?;
-    }
     let outcome = match &req.op {
         CollabOp::Invite { user_id, body } => invites::invite(store, &mut ctx, user_id, body),
         CollabOp::Suggest { user_id } => invites::suggest(store, &ctx, user_id),
@@ -173,7 +188,9 @@ pub fn run(store: &mut impl CollabStore, req: &CollabRequest) -> Result<CollabRe
         CollabOp::ListApprovals => approvals::list(store),
         CollabOp::Tick => approvals::tick(store, &mut ctx),
     }?;
-    Ok(outcome.unwrap_or_else(|p| CollabResult::refused(&p)))
+    let mut result = outcome.unwrap_or_else(|p| CollabResult::refused(&p));
+    result.wake_at = next_wakeup(store)?;
+    Ok(result)
 }
 
 /// How many pending approvals wait for `user` at `now`.

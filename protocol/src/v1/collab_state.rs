@@ -622,6 +622,9 @@ pub struct CollabResult {
     /// Why the request was refused; nothing was changed.
     #[serde(default)]
     pub problem: Option<ProblemDto>,
+    /// When the account's next webhook retry, reminder or expiry is due.
+    #[serde(default)]
+    pub wake_at: Option<i64>,
 }
 
 impl CollabResult {
@@ -635,6 +638,7 @@ impl CollabResult {
         Self {
             body: RawValue::from_string(crate::v1::to_json(value)).ok(),
             problem: None,
+            wake_at: None,
         }
     }
 
@@ -643,6 +647,7 @@ impl CollabResult {
         Self {
             body: None,
             problem: Some(p.into()),
+            wake_at: None,
         }
     }
 }
