@@ -126,6 +126,33 @@ test('a champion invites; the webhook arrives signed, once; the invitee accepts 
   assert.deepEqual(champions.json.champions[0], { user_id: 'champ', invites_sent: 2, invites_accepted: 1, invitees_active: 1, active_days_30: 0 });
 });
 
+test('admins revoke a pending invitation, and read the webhook delivery log', async () => {
+  const account = fresh('acct');
+  const email = `zoe@${account}.example`;
+  await post('/v1/invites', as('champ', account, { emails: [email] }));
+  const [created] = await until(() => {
+    const h = delivered('invite.created', (d) => d.invite.email === email);
+    return h.length && h;
+  }, 'invite.created');
+  const revoke = (e) => fetch(`${URL_BASE}/v1/admin/accounts/${account}/revoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: e }),
+  });
+  assert.equal((await revoke(email)).status, 200);
+  const r = await post('/v1/invites/accept', { write_key: WRITE_KEY, user_id: 'zoe', token: tokenOf(created.data.accept_url) });
+  assert.deepEqual([r.status, r.json.error.code], [409, 'token_used']);
+  const unknown = await revoke(`nobody@${account}.example`);
+  assert.equal(unknown.status, 404);
+  const log = await until(async () => {
+    const l = (await admin(account, 'webhooks')).json.deliveries;
+    return l.length && l[0].delivered_at && l;
+  }, 'the delivery to be acknowledged');
+  assert.deepEqual([log[0].type, log[0].attempts, log[0].last_status], ['invite.created', 1, 204]);
+  assert.equal(JSON.parse(log[0].body).data.invite.email, email);
+  assert.ok(!JSON.stringify(log).includes('whsec_'), 'the signing secret is never shown');
+});
+
 test('suggestions come from the target list, without users and the invited', async () => {
   const account = fresh('acct');
   const people = ['cfo', 'ops', 'dev'].map((p) => ({ email: `${p}@${account}.example`, name: p.toUpperCase() }));
@@ -410,4 +437,61 @@ test('the Cron Trigger runs its sweep (nothing is due yet: nothing changes)', as
   assert.equal(cron.status, 200);
   const list = await admin(account, 'approvals');
   assert.deepEqual(list.json.approvals[0].audit.map((a) => a.what), ['requested'], 'not reminded before its time');
+});
+
+test('axe-core finds no WCAG 2.2 A/AA violation on the invite card, the approver dialog and the inbox', { timeout: 120_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const { readFileSync } = await import('node:fs');
+  const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // axe is injected by the test: these contexts bypass the demo's CSP (checked elsewhere).
+  const open = async (user, account, extra = '') => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200${extra}`);
+    await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await page.addScriptTag({ content: axeSource });
+    return page;
+  };
+  const audit = async (page, surface) => {
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run({ include: [['[data-cairn-root]']] }, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      });
+      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+    });
+    assert.deepEqual(violations, [], `${surface}: ${violations.join('\n')}`);
+  };
+  try {
+    const account = fresh('acct');
+    const boss = await open('boss', account, '&role=cfo');
+    const alex = await open('alex', account);
+    await alex.click('button[data-cairn-feature="invite_teammates"]');
+    await alex.locator('[data-cairn-message="invite-teammates"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await audit(alex, 'invite card');
+
+    await alex.fill('input[name="description"]', 'Conference');
+    await alex.fill('input[name="amount"]', '1500');
+    await alex.click('button[data-cairn-feature="create_expense"]');
+    await alex.click('#expenses [data-submit]');
+    const dialog = alex.locator('[data-cairn-message="cairn:approver"]');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await dialog.innerText(), /boss \(cfo\)/, 'the account’s approver is suggested');
+    await audit(alex, 'approver dialog');
+    await dialog.locator('[data-cairn-action="ask"]').click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+
+    await boss.reload();
+    await boss.addScriptTag({ content: axeSource });
+    const inbox = boss.locator('[data-cairn-message="cairn:approvals"]');
+    await inbox.waitFor({ state: 'visible', timeout: 15_000 });
+    await audit(boss, 'inbox');
+    await boss.screenshot({ path: 'test-results/collab-inbox.png' });
+  } finally {
+    await browser.close();
+  }
 });

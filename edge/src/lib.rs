@@ -14,7 +14,8 @@
 //! - `GET` / `POST /v1/approvals/act?token=…` — the one-click link of an approval email: a
 //!   confirmation page, then the decision (HTML).
 //! - `PUT /v1/admin/webhook` — the webhook endpoint; answers with its signing secret.
-//! - `PUT /v1/admin/accounts/{id}/targets`, `GET …/invites`, `…/champions`, `…/approvals`.
+//! - `PUT /v1/admin/accounts/{id}/targets`, `POST …/revoke`, `GET …/invites`, `…/champions`,
+//!   `…/approvals`, `…/webhooks` (the delivery log).
 //! - `GET /v1/health`.
 //!
 //! Everything else is the demo app, served from static assets.
@@ -250,7 +251,12 @@ async fn route(
                     app::collab::admin(catalog, accounts, env, auth, &account, what, Some(&body))
                         .await
                 }
-                ("invites" | "champions" | "approvals", Method::Get) => {
+                ("revoke", Method::Post) => {
+                    let body = read_body(req).await?;
+                    app::collab::admin(catalog, accounts, env, auth, &account, what, Some(&body))
+                        .await
+                }
+                ("invites" | "champions" | "approvals" | "webhooks", Method::Get) => {
                     app::collab::admin(catalog, accounts, env, auth, &account, what, None).await
                 }
                 ("events" | "summary" | "traits", _) => Err(AppError::problem(

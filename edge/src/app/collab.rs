@@ -5,7 +5,8 @@
 use protocol::ErrorCode;
 use protocol::v1::{
     CollabKeys, CollabOp, CollabRequest, NoFields, Signed, Validate, Verdict, WebhookSecret,
-    parse_accept, parse_settings, parse_signed, parse_targets, parse_webhook_config, to_json,
+    parse_accept, parse_revoke, parse_settings, parse_signed, parse_targets, parse_webhook_config,
+    to_json,
 };
 use rules::Timestamp;
 use serde::de::DeserializeOwned;
@@ -319,6 +320,8 @@ pub async fn admin<C: CatalogStore, A: Accounts>(
         ("invites", None) => CollabOp::ListInvites,
         ("champions", None) => CollabOp::Champions,
         ("approvals", None) => CollabOp::ListApprovals,
+        ("webhooks", None) => CollabOp::ListDeliveries,
+        ("revoke", Some(body)) => CollabOp::Revoke(parse_revoke(body)?),
         _ => return Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
     };
     let secrets = catalog

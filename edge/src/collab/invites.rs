@@ -427,3 +427,24 @@ pub(crate) fn champions(store: &impl CollabStore, ctx: &Ctx<'_>) -> Outcome {
     });
     Ok(Ok(CollabResult::ok(&ChampionsResponse { champions })))
 }
+
+/// Admin: withdraws a pending invitation; its accept link answers `token_used`.
+pub(crate) fn revoke(store: &mut impl CollabStore, email: &str) -> Outcome {
+    let Some(mut record) = load::<InviteRecord>(store, kind::INVITE, email)? else {
+        return refuse(
+            ErrorCode::NotFound,
+            "email",
+            "no invitation to this address",
+        );
+    };
+    if record.invite.status != InviteStatus::Pending {
+        return refuse(
+            ErrorCode::InvalidValue,
+            "email",
+            "only a pending invitation can be revoked",
+        );
+    }
+    record.invite.status = InviteStatus::Revoked;
+    save(store, kind::INVITE, email, &record)?;
+    Ok(Ok(CollabResult::ok(&record.invite)))
+}

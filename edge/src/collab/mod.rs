@@ -186,6 +186,8 @@ pub fn run(store: &mut impl CollabStore, req: &CollabRequest) -> Result<CollabRe
             decision,
         } => approvals::decide_by_link(store, &mut ctx, approval_id, nonce, *decision),
         CollabOp::ListApprovals => approvals::list(store),
+        CollabOp::Revoke(doc) => invites::revoke(store, &doc.email),
+        CollabOp::ListDeliveries => outbox::list(store),
         CollabOp::Tick => approvals::tick(store, &mut ctx),
     }?;
     let mut result = outcome.unwrap_or_else(|p| CollabResult::refused(&p));

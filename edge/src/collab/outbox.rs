@@ -4,10 +4,11 @@
 //! at most 1 hour apart) until a 2xx acknowledges it, up to [`MAX_ATTEMPTS`].
 
 use protocol::v1::{
-    ApprovalRecord, ApprovalStatus, Delivery, WebhookData, WebhookPayload, to_json,
+    ApprovalRecord, ApprovalStatus, CollabResult, Delivery, DeliveryList, DeliveryView,
+    WebhookData, WebhookPayload, record_from_json, to_json,
 };
 
-use super::{CollabStore, Ctx, kind, load, load_all, save};
+use super::{CollabStore, Ctx, Outcome, kind, load, load_all, save};
 use crate::error::AppError;
 
 /// Attempts before a delivery is given up (about 5 hours of retries).
@@ -92,4 +93,27 @@ pub fn next_wakeup(store: &impl CollabStore) -> Result<Option<i64>, AppError> {
         .flat_map(|r| [r.remind_at, Some(r.approval.expires_at)])
         .flatten();
     Ok(deliveries.chain(approvals).min())
+}
+
+/// Admin: the deliveries, newest first (at most 100), without their secrets.
+pub(crate) fn list(store: &impl CollabStore) -> Outcome {
+    let mut deliveries: Vec<DeliveryView> = load_all::<Delivery>(store, kind::DELIVERY)?
+        .into_iter()
+        .map(|d| {
+            let payload = record_from_json::<WebhookPayload>(&d.body).ok();
+            DeliveryView {
+                kind: payload.as_ref().map(|p| p.kind.clone()).unwrap_or_default(),
+                created_at: payload.map_or(0, |p| p.timestamp),
+                id: d.id,
+                attempts: d.attempts,
+                last_status: d.last_status,
+                delivered_at: d.delivered_at,
+                next_at: d.next_at,
+                body: d.body,
+            }
+        })
+        .collect();
+    deliveries.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    deliveries.truncate(100);
+    Ok(Ok(CollabResult::ok(&DeliveryList { deliveries })))
 }

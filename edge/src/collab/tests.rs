@@ -456,3 +456,30 @@ fn deliveries_back_off_until_acknowledged() {
     );
     assert_eq!(super::backoff_ms(40), 3_600_000);
 }
+
+#[test]
+fn a_revoked_invitation_cannot_be_accepted_and_the_delivery_log_hides_secrets() {
+    let mut s = MemoryAccountStore::default();
+    ok::<InvitesResponse>(check_run(&mut s, T0, invite(&["ann@acme.com"])));
+    let claims = token_of(webhooks(&s)[0].data.accept_url.as_deref().expect("url"));
+    let revoke = || {
+        CollabOp::Revoke(protocol::v1::RevokeDoc {
+            email: "ann@acme.com".into(),
+        })
+    };
+    ok::<protocol::v1::InviteDto>(check_run(&mut s, T0 + 1, revoke()));
+    assert_eq!(
+        check_run(&mut s, T0 + 2, revoke()),
+        Err(ErrorCode::InvalidValue)
+    );
+    let accept = CollabOp::Accept {
+        user_id: "ann".into(),
+        invite_id: claims.id,
+        nonce: claims.nonce,
+    };
+    assert_eq!(check_run(&mut s, T0 + 3, accept), Err(ErrorCode::TokenUsed));
+    let log = check_run(&mut s, T0 + 4, CollabOp::ListDeliveries).expect("log");
+    let list: protocol::v1::DeliveryList = record_from_json(&log).expect("json");
+    assert_eq!(list.deliveries[0].kind, "invite.created");
+    assert!(!log.contains("whsec_"), "no signing secret in the log");
+}

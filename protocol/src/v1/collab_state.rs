@@ -314,6 +314,52 @@ pub struct ApprovalList {
     pub approvals: Vec<ApprovalDto>,
 }
 
+/// `POST /v1/admin/accounts/{id}/revoke`: `{"email"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeDoc {
+    /// The invitee's address.
+    pub email: String,
+}
+
+/// Decodes a revocation.
+pub fn parse_revoke(text: &str) -> Result<RevokeDoc, Problem> {
+    let mut doc: RevokeDoc = decode(text)?;
+    doc.email = crate::v1::collab::normalize_email("email", &doc.email)?;
+    Ok(doc)
+}
+
+/// A webhook delivery as the admin API shows it (without the signing secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    /// `webhook-id`.
+    pub id: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When the event happened.
+    pub created_at: i64,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// The last answer's status (0: no answer).
+    pub last_status: u16,
+    /// Acknowledged then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<i64>,
+    /// The next attempt, while not delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_at: Option<i64>,
+    /// The JSON body sent.
+    pub body: String,
+}
+
+/// Admin: the account's webhook deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryList {
+    /// Newest first, at most 100.
+    pub deliveries: Vec<DeliveryView>,
+}
+
 /// `PUT /v1/admin/webhook`: where the workspace's webhooks go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -544,6 +590,10 @@ pub enum CollabOp {
     Champions,
     /// Admin: the approvals with their audit trails.
     ListApprovals,
+    /// Admin: withdraw a pending invitation (its link stops working).
+    Revoke(RevokeDoc),
+    /// Admin: the webhook deliveries, newest first.
+    ListDeliveries,
     /// The object's alarm: deliver due webhooks, remind, expire.
     Tick,
 }

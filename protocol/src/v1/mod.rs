@@ -38,11 +38,11 @@ pub use collab::{decide_fields, invite_fields, routes, with_approver};
 pub use collab_state::{
     AcceptResponse, ApprovalDto, ApprovalList, ApprovalRecord, ApprovalResponse, ApprovalStatus,
     ApproverSuggestion, ApproversResponse, AuditEntry, Champion, ChampionsResponse, CollabKeys,
-    CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, ErrorBody, InboxResponse,
-    InviteDto, InviteList, InviteOutcome, InviteRecord, InviteResult, InviteStatus,
-    InvitesResponse, ProblemDto, SendRecord, Suggestion, SuggestionsResponse, TargetPerson,
-    TargetsDoc, WebhookConfig, WebhookData, WebhookPayload, WebhookSecret, parse_targets,
-    parse_webhook_config, record_from_json,
+    CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, DeliveryList, DeliveryView,
+    ErrorBody, InboxResponse, InviteDto, InviteList, InviteOutcome, InviteRecord, InviteResult,
+    InviteStatus, InvitesResponse, ProblemDto, RevokeDoc, SendRecord, Suggestion,
+    SuggestionsResponse, TargetPerson, TargetsDoc, WebhookConfig, WebhookData, WebhookPayload,
+    WebhookSecret, parse_revoke, parse_targets, parse_webhook_config, record_from_json,
 };
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
