@@ -86,11 +86,7 @@ pub fn with_approver(
     user_id: Option<&str>,
     email: Option<&str>,
 ) -> Option<String> {
-    let inner = fields_json
-        .trim()
-        .strip_prefix('{')?
-        .strip_suffix('}')?
-        .trim();
+    let inner = object_members(fields_json)?;
     let approver = match (user_id, email) {
         (Some(u), _) => format!("{{\"user_id\":{}}}", escape_json_string(u)),
         (None, Some(e)) => format!("{{\"email\":{}}}", escape_json_string(e)),
@@ -98,6 +94,11 @@ pub fn with_approver(
     };
     let sep = if inner.is_empty() { "" } else { "," };
     Some(format!("{{\"approver\":{approver}{sep}{inner}}}"))
+}
+
+/// The members of a JSON object's text, without its braces; `None` if it is not an object.
+fn object_members(json: &str) -> Option<&str> {
+    Some(json.trim().strip_prefix('{')?.strip_suffix('}')?.trim())
 }
 
 /// The body of a signed request, built by the SDK from the caller and the route's fields as
@@ -110,11 +111,7 @@ pub fn signed_body(
     user_hash: Option<&str>,
     fields_json: &str,
 ) -> Option<String> {
-    let inner = fields_json
-        .trim()
-        .strip_prefix('{')?
-        .strip_suffix('}')?
-        .trim();
+    let inner = object_members(fields_json)?;
     let mut out = String::with_capacity(fields_json.len() + 160);
     out.push_str("{\"write_key\":");
     out.push_str(&escape_json_string(write_key));
