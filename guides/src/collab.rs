@@ -54,8 +54,12 @@ impl Guides {
         });
     }
 
-    /// Approvals wait for the user: fetch them and show the inbox.
-    pub(crate) fn approvals_waiting(&mut self) {
+    /// `count` approvals wait for the user: fetch them and show the inbox, unless it already
+    /// shows them or the user closed it with nothing new since.
+    pub(crate) fn approvals_waiting(&mut self, count: u32) {
+        if self.inbox_ids.len() == count as usize {
+            return;
+        }
         self.call(
             routes::INBOX,
             "{}",
@@ -66,6 +70,11 @@ impl Guides {
                 };
                 let ids: Vec<String> = inbox.assigned.iter().map(|a| a.id.clone()).collect();
                 if ids == g.inbox_ids {
+                    return;
+                }
+                if ids.iter().all(|id| g.inbox_closed.contains(id)) {
+                    // Closed by the user, nothing new: remember the count, show nothing.
+                    g.inbox_ids = ids;
                     return;
                 }
                 if let (Some(doc), Some(r)) = (document(), g.renderer_mut())
@@ -263,8 +272,12 @@ impl Guides {
     /// Closes a collaboration panel (the inbox's close button, the dialog's Cancel).
     pub(crate) fn close_panel(&mut self, campaign: &str) {
         if campaign == PROMPT {
-            self.cancel_prompt();
-        } else if let Some(r) = self.renderer.as_mut() {
+            return self.cancel_prompt();
+        }
+        if campaign == INBOX {
+            self.inbox_closed.extend(self.inbox_ids.iter().cloned());
+        }
+        if let Some(r) = self.renderer.as_mut() {
             r.remove_panel(campaign);
         }
     }

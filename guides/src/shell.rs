@@ -31,6 +31,8 @@ pub(crate) struct Guides {
     pub(crate) prompt: Option<crate::collab::Prompt>,
     /// The approvals in the inbox on screen.
     pub(crate) inbox_ids: Vec<String>,
+    /// Approvals whose inbox the user closed in this page session.
+    pub(crate) inbox_closed: Vec<String>,
     pub(crate) renderer: Option<Renderer>,
     /// Shown messages bound to a route pattern, removed when the user leaves it.
     pub(crate) page_bound: Vec<MessageDto>,
@@ -74,6 +76,7 @@ pub(crate) fn start(report_to: Function, request: Function) {
                         request,
                         prompt: None,
                         inbox_ids: Vec::new(),
+                        inbox_closed: Vec::new(),
                         renderer: None,
                         page_bound: Vec::new(),
                     });
@@ -95,7 +98,8 @@ pub(crate) fn decision(body: JsValue, vars: &JsValue) {
         with_state(move |g| g.render(&decision.messages));
     }
     if reply.approvals > 0 {
-        with_state(Guides::approvals_waiting);
+        let count = reply.approvals;
+        with_state(move |g| g.approvals_waiting(count));
     }
 }
 

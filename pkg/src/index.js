@@ -135,16 +135,11 @@ export function debug() {
   }
 }
 
-// Invitations and approvals. Each call is signed with `user.hash` from `init` (the vendor
-// backend's HMAC of the user id) and resolves with the edge's answer, or rejects with an
-// Error carrying the edge's `code` and `field`.
-
+// Invitations and approvals (documented in index.d.ts): signed with `user.hash`, resolved
+// with the edge's answer, rejected with an Error carrying the edge's `code` and `field`.
 function toError(body) {
-  const e = body && body.error;
-  return Object.assign(new Error((e && e.message) || 'cairn: the request did not reach the edge'), {
-    code: e && e.code,
-    field: e && e.field,
-  });
+  const e = (body && body.error) || {};
+  return Object.assign(new Error(e.message || 'cairn: the request did not reach the edge'), { code: e.code, field: e.field });
 }
 
 function signed(path, fields) {
@@ -154,48 +149,25 @@ function signed(path, fields) {
   });
 }
 
-/** Invites teammates: `{ emails, role?, note? }` → `{ results: [{ email, status, invite_id? }] }`. */
-export function invite(fields) {
-  return signed('/v1/invites', fields);
-}
+export const invite = (fields) => signed('/v1/invites', fields);
+export const inviteSuggestions = () => signed('/v1/invites/suggestions', {});
+export const approvals = () => signed('/v1/approvals/inbox', {});
+export const decideApproval = (fields) => signed('/v1/approvals/decide', fields);
+// After accepting, a flush brings an attached approval into the inbox.
+export const acceptInvite = (fields) => signed('/v1/invites/accept', fields).then((a) => (flush(), a));
 
-/** Whom to invite: the account's target list and inactive colleagues. */
-export function inviteSuggestions() {
-  return signed('/v1/invites/suggestions', {});
-}
-
-/** Accepts an invitation for the current user: `{ token }` from the accept link. */
-export function acceptInvite(fields) {
-  return signed('/v1/invites/accept', fields).then((answer) => {
-    flush(); // the next decision brings an attached approval into the inbox
-    return answer;
-  });
-}
-
-/** Approvals waiting for the current user, and the user's own requests. */
-export function approvals() {
-  return signed('/v1/approvals/inbox', {});
-}
-
-/** Approves or rejects: `{ approval_id, decision: 'approve' | 'reject', comment? }`. */
-export function decideApproval(fields) {
-  return signed('/v1/approvals/decide', fields);
-}
-
-const POLL_MS = 3000;
-const watched = new Map(); // approval id → last status
-
-/** Polls the requester's approvals until each watched one is decided, then dispatches
- * `cairn:approval` on window with the approval as `detail`. */
+// A requested approval is polled (every 3 s, backing off to 30 s) until decided; then
+// `cairn:approval` is dispatched on window with the approval as `detail`.
+const watched = new Set();
 function watch(answer) {
   const id = answer && answer.approval && answer.approval.id;
-  if (!id) return answer;
-  const polling = watched.size > 0;
-  watched.set(id, 'pending');
-  if (!polling) {
+  if (!id || watched.has(id)) return answer;
+  watched.add(id);
+  if (watched.size === 1) {
+    let wait = 3000;
     const tick = () => {
       if (watched.size === 0) return;
-      const next = () => setTimeout(tick, POLL_MS);
+      const next = () => setTimeout(tick, (wait = Math.min(30000, wait * 1.5)));
       if (document.visibilityState === 'hidden') return next();
       approvals()
         .then(({ requested }) => {
@@ -209,23 +181,17 @@ function watch(answer) {
         .catch(() => {})
         .finally(next);
     };
-    setTimeout(tick, POLL_MS);
+    setTimeout(tick, wait);
   }
   return answer;
 }
 
-/**
- * Asks for an approval: `{ action, resource: { id, summary, amount?, currency? },
- * approver?: { user_id } | { email } }`. Without `approver`, a dialog asks the user who should
- * approve (the account's approvers, or an email: someone who is not a user yet is invited
- * with the approval waiting for them). Resolves with `{ approval, invited }`; the decision
- * arrives later as a `cairn:approval` event on window. Rejects when the dialog is cancelled.
- */
+// Without `approver`, the guides ask the user who should approve; cancelling rejects.
 export function requestApproval(fields) {
   if (fields && fields.approver) return signed('/v1/approvals', fields).then(watch);
   if (!ready) return Promise.reject(new Error('cairn: call init() first'));
   return ready
-    .then(() => loadGuides())
+    .then(loadGuides)
     .then((g) => {
       if (!g) throw new Error('cairn: could not load the guides module');
       return g.promptApprover(JSON.stringify(fields ?? {}), fields ?? {});
