@@ -95,11 +95,15 @@ pub(crate) fn dev() -> Result {
          \n             on the 2nd, an NPS survey on the 4th, the upgrade banner on the 6th: the\
          \n             Starter plan allows 5 a month); submit one of $1,000+; open Reports;\
          \n             press \"Take the tour\". Add ?debug and run cairn.debug() in the console.\
-         \n             Use ?user=<id>&account=<id> for a fresh identity.\
+         \n             Use ?user=<id>&account=<id> for a fresh identity. Press \"Invite teammates\", or\
+         \n             submit an expense of $1,000+ and name an approver by email: the invitation's\
+         \n             accept_url is in the webhook log below; open it with &user=<new id>&account=acme.\
          \n  API        POST /v1/events, POST /v1/decide (write key {key})\
          \n  Why-not    curl -s -X POST http://127.0.0.1:{DEV_PORT}/v1/decide -H 'content-type: application/json' \\\
          \n               -d '{{\"write_key\":\"{key}\",\"user_id\":\"demo-user\",\"account_id\":\"acme\",\"debug\":true}}'\
-         \n  Events     curl -s http://127.0.0.1:{DEV_PORT}/v1/admin/accounts/acme/events -H 'authorization: Bearer {secret}'\n",
+         \n  Events     curl -s http://127.0.0.1:{DEV_PORT}/v1/admin/accounts/acme/events -H 'authorization: Bearer {secret}'\
+         \n  Webhooks   curl -s http://127.0.0.1:{DEV_PORT}/v1/admin/accounts/acme/webhooks -H 'authorization: Bearer {secret}'\
+         \n             (set a receiver: PUT /v1/admin/webhook {{\"url\":\"http://127.0.0.1:<port>/…\"}})\n",
         key = seed::DEMO_WRITE_KEY,
     );
     let persist_arg = persist.to_string_lossy().into_owned();

@@ -14,16 +14,16 @@ use crate::error::AppError;
 /// Attempts before a delivery is given up (about 5 hours of retries).
 pub const MAX_ATTEMPTS: u32 = 16;
 
-/// Queues webhook `event_type` about `data`, if the workspace has a webhook endpoint.
+/// Queues webhook `event_type` about `data`. Without a webhook endpoint it is only logged
+/// (never attempted), so the admin API's delivery log still shows what would have gone.
 pub(crate) fn enqueue(
     store: &mut impl CollabStore,
     ctx: &mut Ctx<'_>,
     event_type: &str,
     data: WebhookData,
 ) -> Result<(), AppError> {
-    let Some((url, secret)) = ctx.req.keys.webhook.clone() else {
-        return Ok(());
-    };
+    let (url, secret) = ctx.req.keys.webhook.clone().unwrap_or_default();
+    let next_at = (!url.is_empty()).then(|| ctx.now());
     let payload = WebhookPayload {
         kind: event_type.to_owned(),
         timestamp: ctx.now(),
@@ -35,7 +35,7 @@ pub(crate) fn enqueue(
         secret,
         body: to_json(&payload),
         attempts: 0,
-        next_at: Some(ctx.now()),
+        next_at,
         delivered_at: None,
         last_status: 0,
     };

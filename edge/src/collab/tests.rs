@@ -483,3 +483,22 @@ fn a_revoked_invitation_cannot_be_accepted_and_the_delivery_log_hides_secrets() 
     assert_eq!(list.deliveries[0].kind, "invite.created");
     assert!(!log.contains("whsec_"), "no signing secret in the log");
 }
+
+#[test]
+fn without_a_webhook_endpoint_events_are_logged_not_sent() {
+    let mut s = MemoryAccountStore::default();
+    let mut r = req(T0, invite(&["ann@acme.com"]));
+    r.keys.webhook = None;
+    let result = run(&mut s, &r).expect("runs");
+    assert!(result.problem.is_none());
+    assert!(
+        super::due_deliveries(&s, T0 + HOUR)
+            .expect("due")
+            .is_empty()
+    );
+    assert_eq!(super::next_wakeup(&s).expect("wake"), None);
+    let log = check_run(&mut s, T0, CollabOp::ListDeliveries).expect("log");
+    let list: protocol::v1::DeliveryList = record_from_json(&log).expect("json");
+    assert_eq!((list.deliveries.len(), list.deliveries[0].attempts), (1, 0));
+    assert!(list.deliveries[0].body.contains("accept_url"));
+}
