@@ -495,3 +495,30 @@ test('axe-core finds no WCAG 2.2 A/AA violation on the invite card, the approver
     await browser.close();
   }
 });
+
+test('admins read the identity secret and turn enforcement on and off', async () => {
+  const identity = async (body) => {
+    const res = await fetch(`${URL_BASE}/v1/admin/identity`, {
+      method: body ? 'PUT' : 'GET',
+      headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  assert.deepEqual((await identity()).json, { secret: DEMO_IDENTITY, enforce: false });
+  const account = fresh('acct');
+  const unsigned = () => post('/v1/invites', { write_key: WRITE_KEY, user_id: 'champ', account_id: account, emails: [`a@${account}.example`] });
+  try {
+    assert.deepEqual((await identity({ enforce: true })).json, { secret: DEMO_IDENTITY, enforce: true });
+    const refused = await unsigned();
+    assert.deepEqual([refused.status, refused.json.error.code], [401, 'identity_unverified']);
+    assert.equal((await post('/v1/invites', as('champ', account, { emails: [`a@${account}.example`] }))).status, 200);
+  } finally {
+    await identity({ enforce: false });
+  }
+  assert.equal((await unsigned()).status, 200);
+  const bad = await identity({ enforce: 'yes' });
+  assert.deepEqual([bad.status, bad.json.error.code, bad.json.error.field], [400, 'invalid_type', 'enforce']);
+  const anon = await fetch(`${URL_BASE}/v1/admin/identity`);
+  assert.equal(anon.status, 401);
+});

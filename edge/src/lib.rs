@@ -14,6 +14,7 @@
 //! - `GET` / `POST /v1/approvals/act?token=…` — the one-click link of an approval email: a
 //!   confirmation page, then the decision (HTML).
 //! - `PUT /v1/admin/webhook` — the webhook endpoint; answers with its signing secret.
+//! - `GET` / `PUT /v1/admin/identity` — the identity secret for `user_hash`, and enforcement.
 //! - `PUT /v1/admin/accounts/{id}/targets`, `POST …/revoke`, `GET …/invites`, `…/champions`,
 //!   `…/approvals`, `…/webhooks` (the delivery log).
 //! - `GET /v1/health`.
@@ -149,6 +150,21 @@ async fn route(
     if path == "/v1/invites/accept" {
         let body = read_post(req, &method).await?;
         return app::collab::accept(catalog, accounts, env, origin, &body).await;
+    }
+    if path == "/v1/admin/identity" {
+        let auth = req.headers().get("Authorization")?;
+        let body = match method {
+            Method::Get => None,
+            Method::Put => Some(read_body(req).await?),
+            _ => {
+                return Err(AppError::problem(
+                    ErrorCode::MethodNotAllowed,
+                    "",
+                    "GET or PUT",
+                ));
+            }
+        };
+        return app::collab::identity(catalog, env, auth.as_deref(), body.as_deref()).await;
     }
     if path == "/v1/admin/webhook" {
         if method != Method::Put {

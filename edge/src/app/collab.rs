@@ -4,9 +4,9 @@
 
 use protocol::ErrorCode;
 use protocol::v1::{
-    CollabKeys, CollabOp, CollabRequest, NoFields, Signed, Validate, Verdict, WebhookSecret,
-    parse_accept, parse_revoke, parse_settings, parse_signed, parse_targets, parse_webhook_config,
-    to_json,
+    CollabKeys, CollabOp, CollabRequest, IdentitySecret, NoFields, Signed, Validate, Verdict,
+    WebhookSecret, parse_accept, parse_identity_config, parse_revoke, parse_settings, parse_signed,
+    parse_targets, parse_webhook_config, to_json,
 };
 use rules::Timestamp;
 use serde::de::DeserializeOwned;
@@ -366,6 +366,33 @@ pub async fn sweep<C: CatalogStore, A: Accounts>(
         .await?;
     }
     Ok(due.len())
+}
+
+/// `GET /v1/admin/identity` (body `None`) or `PUT` (`{"enforce"}`): the identity secret the
+/// vendor's backend signs user ids with, and whether signatures are required.
+pub async fn identity<C: CatalogStore>(
+    catalog: &C,
+    env: &Env<'_>,
+    authorization: Option<&str>,
+    body: Option<&str>,
+) -> Result<String, AppError> {
+    let workspace_id = authorize_secret(catalog, authorization).await?;
+    if let Some(body) = body {
+        let config = parse_identity_config(body)?;
+        catalog
+            .collab_secrets(&workspace_id, env.fresh_keys.clone())
+            .await?;
+        catalog
+            .set_enforce_identity(&workspace_id, config.enforce)
+            .await?;
+    }
+    let secrets = catalog
+        .collab_secrets(&workspace_id, env.fresh_keys.clone())
+        .await?;
+    Ok(to_json(&IdentitySecret {
+        secret: secrets.identity_secret,
+        enforce: secrets.enforce_identity,
+    }))
 }
 
 /// `PUT /v1/admin/webhook`: sets the endpoint and returns a new signing secret.

@@ -214,6 +214,22 @@ impl CatalogStore for D1Catalog {
             .collect())
     }
 
+    async fn set_enforce_identity(
+        &self,
+        workspace_id: &str,
+        enforce: bool,
+    ) -> Result<(), AppError> {
+        self.db
+            .prepare("UPDATE workspace_secrets SET enforce_identity = ?2 WHERE workspace_id = ?1")
+            .bind(&[
+                JsValue::from_str(workspace_id),
+                JsValue::from_f64(if enforce { 1.0 } else { 0.0 }),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
     async fn set_webhook(
         &self,
         workspace_id: &str,

@@ -93,6 +93,17 @@ impl CatalogStore for MemoryCatalog {
             .collect())
     }
 
+    async fn set_enforce_identity(
+        &self,
+        workspace_id: &str,
+        enforce: bool,
+    ) -> Result<(), AppError> {
+        if let Some(s) = self.secrets.borrow_mut().get_mut(workspace_id) {
+            s.enforce_identity = enforce;
+        }
+        Ok(())
+    }
+
     async fn set_webhook(
         &self,
         workspace_id: &str,

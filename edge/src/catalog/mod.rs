@@ -70,6 +70,9 @@ pub trait CatalogStore {
     ) -> Result<(), AppError>;
     /// Accounts whose collaboration work is due at `now` (at most `limit`).
     async fn collab_due(&self, now: i64, limit: u32) -> Result<Vec<(String, String)>, AppError>;
+    /// Turns the enforcement of signed identities on or off.
+    async fn set_enforce_identity(&self, workspace_id: &str, enforce: bool)
+    -> Result<(), AppError>;
     /// Sets the workspace's webhook endpoint and signing secret.
     async fn set_webhook(
         &self,

@@ -360,6 +360,30 @@ pub struct DeliveryList {
     pub deliveries: Vec<DeliveryView>,
 }
 
+/// `PUT /v1/admin/identity`: `{"enforce": true}` requires a valid `user_hash` on every
+/// invitation and approval call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// Refuse unsigned identities (401 `identity_unverified`).
+    pub enforce: bool,
+}
+
+/// Decodes an identity setting.
+pub fn parse_identity_config(text: &str) -> Result<IdentityConfig, Problem> {
+    decode(text)
+}
+
+/// The answer of `GET` / `PUT /v1/admin/identity`: the secret the vendor's backend signs user
+/// ids with (HMAC-SHA256, hex), and whether signatures are required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySecret {
+    /// Keep it on your servers.
+    pub secret: String,
+    /// Whether unsigned identities are refused.
+    pub enforce: bool,
+}
+
 /// `PUT /v1/admin/webhook`: where the workspace's webhooks go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

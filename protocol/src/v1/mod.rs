@@ -39,10 +39,11 @@ pub use collab_state::{
     AcceptResponse, ApprovalDto, ApprovalList, ApprovalRecord, ApprovalResponse, ApprovalStatus,
     ApproverSuggestion, ApproversResponse, AuditEntry, Champion, ChampionsResponse, CollabKeys,
     CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, DeliveryList, DeliveryView,
-    ErrorBody, InboxResponse, InviteDto, InviteList, InviteOutcome, InviteRecord, InviteResult,
-    InviteStatus, InvitesResponse, ProblemDto, RevokeDoc, SendRecord, Suggestion,
-    SuggestionsResponse, TargetPerson, TargetsDoc, WebhookConfig, WebhookData, WebhookPayload,
-    WebhookSecret, parse_revoke, parse_targets, parse_webhook_config, record_from_json,
+    ErrorBody, IdentityConfig, IdentitySecret, InboxResponse, InviteDto, InviteList, InviteOutcome,
+    InviteRecord, InviteResult, InviteStatus, InvitesResponse, ProblemDto, RevokeDoc, SendRecord,
+    Suggestion, SuggestionsResponse, TargetPerson, TargetsDoc, WebhookConfig, WebhookData,
+    WebhookPayload, WebhookSecret, parse_identity_config, parse_revoke, parse_targets,
+    parse_webhook_config, record_from_json,
 };
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
