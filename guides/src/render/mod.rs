@@ -77,6 +77,8 @@ pub(crate) struct Renderer {
     /// Campaigns dismissed or clicked in this page session: not shown again.
     closed: Vec<String>,
     next_id: u32,
+    /// What had focus before the approver dialog took it.
+    prompt_restore: Option<HtmlElement>,
 }
 
 impl Renderer {
@@ -95,6 +97,7 @@ impl Renderer {
             shown: Vec::new(),
             closed: Vec::new(),
             next_id: 0,
+            prompt_restore: None,
         })
     }
 
@@ -382,6 +385,9 @@ impl Renderer {
         self.remove_panel(collab::PROMPT);
         self.attach(doc)?;
         let (dialog, focus) = collab::prompt(doc, resource, approvers)?;
+        self.prompt_restore = doc
+            .active_element()
+            .map(|e| e.unchecked_into::<HtmlElement>());
         self.shadow.append_child(&dialog)?;
         if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
             d.show_modal()?;
@@ -397,6 +403,12 @@ impl Renderer {
                 Some(dialog) => dialog.remove(),
                 None => root.remove(),
             }
+        }
+        // Focus returns to what opened the dialog, when it is still on the page.
+        if campaign == collab::PROMPT
+            && let Some(el) = self.prompt_restore.take().filter(|e| e.is_connected())
+        {
+            let _ = el.focus();
         }
     }
 
