@@ -90,6 +90,29 @@ test('checklist completes its tasks from tracked events; the tooltip points at i
     const [a2, t2] = [await box(anchor), await box(tip)];
     return Math.abs(t2.y - (a2.y + a2.height + 12)) <= 2 || t2.y + t2.height <= a2.y;
   }, 'the tooltip to follow its anchor');
+  // The anchor moves without a scroll or resize (content inserted above it): it follows.
+  await page.evaluate(() => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '150px';
+    document.getElementById('new').before(spacer);
+  });
+  await until(async () => {
+    const [a3, t3] = [await box(anchor), await box(tip)];
+    return Math.abs(t3.y - (a3.y + a3.height + 12)) <= 2 || t3.y + t3.height <= a3.y;
+  }, 'the tooltip to follow its moved anchor');
+
+  // A host overlay with the highest z-index cannot bury the tooltip: it is in the top layer.
+  const onTop = await page.evaluate(() => {
+    const overlay = document.createElement('div');
+    Object.assign(overlay.style, { position: 'fixed', inset: '0', zIndex: '2147483647' });
+    document.body.append(overlay);
+    const card = document.querySelector('[data-cairn-root]').shadowRoot.querySelector('[data-cairn-message="receipt-tip"]');
+    const r = card.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    overlay.remove();
+    return { popover: card.matches(':popover-open'), hit: hit && hit.hasAttribute('data-cairn-root') };
+  });
+  assert.deepEqual(onTop, { popover: true, hit: true });
   await tip.locator('[data-cairn-action="dismiss"]').click();
   await tip.waitFor({ state: 'detached', timeout: 5_000 });
   await finish();

@@ -183,8 +183,14 @@ impl Renderer {
         if let Some(dialog) = built.root.dyn_ref::<web_sys::HtmlDialogElement>() {
             dialog.show_modal()?;
         }
+        // Tooltips and tour steps go to the top layer too (manual popovers: no light
+        // dismiss), so no host z-index can bury them.
+        if matches!(message.surface, SurfaceDto::Tooltip | SurfaceDto::Tour) {
+            top_layer(&built.root);
+        }
         if let Some(dot) = &hotspot {
             self.shadow.append_child(dot)?;
+            top_layer(dot);
         }
         if let Some(anchor) = &anchor {
             surfaces::place(&built.root, hotspot.as_ref(), anchor);
@@ -431,6 +437,17 @@ impl Renderer {
     }
 }
 
+/// Shows `el` as a manual popover: in the browser's top layer, above any host z-index.
+/// Browsers without the Popover API keep it as a fixed element with a high z-index.
+fn top_layer(el: &Element) {
+    if el.set_attribute("popover", "manual").is_ok()
+        && let Some(el) = el.dyn_ref::<HtmlElement>()
+        && el.show_popover().is_err()
+    {
+        let _ = el.remove_attribute("popover");
+    }
+}
+
 /// Whether `lang`'s script runs right to left (Arabic, Hebrew, Persian, Urdu).
 fn is_rtl(lang: &str) -> bool {
     let primary = lang.split('-').next().unwrap_or_default();
@@ -455,11 +472,20 @@ fn listen(doc: &Document, shadow: &ShadowRoot) -> Result<(), GuidesError> {
     js::listen(doc, "keydown", on_key.as_ref(), false)?;
     on_key.forget();
 
-    // Anchored cards follow their anchors: scrolls anywhere (capture) and resizes.
+    // Anchored cards follow their anchors: scrolls anywhere (capture), resizes, and changes
+    // of the host's DOM that move them (our own shadow tree is not observed).
     let on_move = Closure::<dyn Fn()>::new(shell::reposition);
     if let Some(window) = web_sys::window() {
         js::listen(&window, "scroll", on_move.as_ref(), true)?;
         js::listen(&window, "resize", on_move.as_ref(), false)?;
+    }
+    let observer = web_sys::MutationObserver::new(on_move.as_ref().unchecked_ref())?;
+    if let Some(root) = doc.document_element() {
+        let options = web_sys::MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        options.set_attributes(true);
+        observer.observe_with_options(&root, &options)?;
     }
     on_move.forget();
     Ok(())

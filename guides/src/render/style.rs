@@ -32,6 +32,7 @@ color:var(--cairn-on-accent,#fff)}\
 [data-cairn-action=close]{position:absolute;top:.5rem;right:.5rem;padding:.25rem .5rem;\
 background:transparent;color:inherit}\
 button:focus-visible{outline:2px solid var(--cairn-accent,#4f46e5);outline-offset:2px}\
+[popover]{inset:auto;margin:0;border:0;padding:0;overflow:visible;height:auto;max-width:none}\
 [data-cairn-surface=slideout],[data-cairn-surface=tooltip],[data-cairn-surface=tour],\
 [data-cairn-surface=checklist],[data-cairn-surface=invite],[data-cairn-surface=inbox]{position:fixed;z-index:2147483645;width:min(20rem,calc(100vw - 1rem));\
 padding:1rem 1.25rem;background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\

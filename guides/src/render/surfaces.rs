@@ -52,6 +52,22 @@ fn shadow_roots(list: Option<NodeList>) -> Vec<ShadowRoot> {
 /// a strict CSP (only `style` attributes in markup are not).
 pub(super) fn place(card: &Element, hotspot: Option<&Element>, anchor: &Element) {
     let r = anchor.get_bounding_client_rect();
+    // An anchor that is not rendered (a hidden view, `display: none`): the card waits,
+    // invisible, instead of jumping to the corner of the page.
+    let shown = r.width() > 0.0 || r.height() > 0.0;
+    for el in std::iter::once(card).chain(hotspot) {
+        if let Some(el) = el.dyn_ref::<HtmlElement>() {
+            let style = el.style();
+            let _ = if shown {
+                style.remove_property("visibility").map(drop)
+            } else {
+                style.set_property("visibility", "hidden")
+            };
+        }
+    }
+    if !shown {
+        return;
+    }
     let (w, h) = web_sys::window()
         .map(|w| {
             let num = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
