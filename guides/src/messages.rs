@@ -10,13 +10,23 @@ use wasm_bindgen::closure::Closure;
 use crate::render::{self, Click, Renderer, TourMove};
 use crate::shell::{Guides, path, with_state};
 
-/// How often, and how many times, to look for a message's anchor element (10 s in all).
-const ANCHOR_POLL_MS: i32 = 200;
-const ANCHOR_POLLS: u32 = 50;
+/// How long a message waits for its anchor element.
+const ANCHOR_WAIT_MS: f64 = 10_000.0;
+/// Changes of the host's DOM are observed (see `render::listen`); this slower poll also
+/// catches anchors rendered later inside shadow roots, which no document observer sees.
+const ANCHOR_POLL_MS: i32 = 500;
 
 /// Whether the current page matches a message's route pattern (no pattern: every page).
 fn on_its_page(m: &MessageDto, path: &str) -> bool {
     m.page.as_deref().is_none_or(|p| route_matches(p, path))
+}
+
+/// Whether a message's anchors (its `wait_for` element, its tooltip or tour step anchor)
+/// are on the page.
+fn ready(m: &MessageDto) -> bool {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let anchors_ready = doc.is_some_and(|d| Renderer::anchor_ready(&d, m));
+    anchors_ready && m.wait_for.as_deref().is_none_or(anchor_present)
 }
 
 fn anchor_present(anchor: &str) -> bool {
@@ -46,30 +56,51 @@ impl Guides {
             if delay_ms > 0 {
                 let m = m.clone();
                 let ms = i32::try_from(delay_ms).unwrap_or(i32::MAX);
-                later(ms, Box::new(move |sdk| sdk.render_when_ready(m, 0)));
+                later(ms, Box::new(move |sdk| sdk.render_when_ready(m)));
             } else {
-                self.render_when_ready(m.clone(), 0);
+                self.render_when_ready(m.clone());
             }
         }
     }
 
-    /// Renders `m` if its anchor is present and its page still matches; polls for the anchor.
-    fn render_when_ready(&mut self, m: MessageDto, polls: u32) {
+    /// Renders `m` if its page matches and its anchor is present; otherwise it waits for
+    /// the anchor (at most [`ANCHOR_WAIT_MS`]).
+    fn render_when_ready(&mut self, m: MessageDto) {
         if !on_its_page(&m, &path()) {
             return;
         }
-        let doc = web_sys::window().and_then(|w| w.document());
-        let anchors_ready = doc.is_some_and(|d| Renderer::anchor_ready(&d, &m));
-        if m.wait_for.as_deref().is_some_and(|a| !anchor_present(a)) || !anchors_ready {
-            if polls < ANCHOR_POLLS {
-                later(
-                    ANCHOR_POLL_MS,
-                    Box::new(move |sdk| sdk.render_when_ready(m, polls + 1)),
-                );
-            }
+        if ready(&m) {
+            return self.render_now(&m);
+        }
+        if self.waiting.iter().any(|(w, _)| w.campaign == m.campaign) {
             return;
         }
-        self.render_now(&m);
+        // The renderer observes the page's DOM: a new anchor is seen at once.
+        let _ = self.renderer_mut();
+        self.waiting.push((m, js_sys::Date::now() + ANCHOR_WAIT_MS));
+        if self.waiting.len() == 1 {
+            later(ANCHOR_POLL_MS, Box::new(|g| g.retry_waiting(true)));
+        }
+    }
+
+    /// Renders the waiting messages whose anchor appeared; drops those past their wait.
+    /// `polling`: called by the poll, which goes on while some still wait.
+    pub(crate) fn retry_waiting(&mut self, polling: bool) {
+        let now = js_sys::Date::now();
+        let path = path();
+        for (m, until) in std::mem::take(&mut self.waiting) {
+            if now > until {
+                continue;
+            }
+            if on_its_page(&m, &path) && ready(&m) {
+                self.render_now(&m);
+            } else {
+                self.waiting.push((m, until));
+            }
+        }
+        if polling && !self.waiting.is_empty() {
+            later(ANCHOR_POLL_MS, Box::new(|g| g.retry_waiting(true)));
+        }
     }
 
     /// The renderer, created on first use.

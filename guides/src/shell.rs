@@ -36,6 +36,10 @@ pub(crate) struct Guides {
     pub(crate) renderer: Option<Renderer>,
     /// Shown messages bound to a route pattern, removed when the user leaves it.
     pub(crate) page_bound: Vec<MessageDto>,
+    /// Messages waiting for their anchor element, and until when (ms since the epoch).
+    pub(crate) waiting: Vec<(MessageDto, f64)>,
+    /// When the waiting messages were last looked at after a DOM change.
+    pub(crate) last_retry: f64,
 }
 
 type Call = Box<dyn FnOnce(&mut Guides)>;
@@ -79,6 +83,8 @@ pub(crate) fn start(report_to: Function, request: Function) {
                         inbox_closed: Vec::new(),
                         renderer: None,
                         page_bound: Vec::new(),
+                        waiting: Vec::new(),
+                        last_retry: 0.0,
                     });
                 }
             }
@@ -121,9 +127,16 @@ pub(crate) fn message_click(campaign: String, click: Click) {
     with_state(move |g| g.on_click(&campaign, click));
 }
 
-/// Scroll or resize: anchored cards follow their anchors.
+/// Scroll, resize or a change of the page's DOM: anchored cards follow their anchors, and
+/// messages waiting for an anchor look again.
 pub(crate) fn reposition() {
     with_state(|g| {
+        // At most every 100 ms: a busy page mutates its DOM far more often.
+        let now = js_sys::Date::now();
+        if !g.waiting.is_empty() && now - g.last_retry >= 100.0 {
+            g.last_retry = now;
+            g.retry_waiting(false);
+        }
         if let (Some(r), Some(doc)) = (
             g.renderer.as_mut(),
             web_sys::window().and_then(|w| w.document()),
