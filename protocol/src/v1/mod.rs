@@ -5,7 +5,9 @@ mod admin;
 mod batch;
 mod campaign;
 mod collab;
-mod collab_state;
+mod collab_admin;
+mod collab_answers;
+mod collab_object;
 mod content;
 mod decide;
 mod event;
@@ -35,16 +37,9 @@ pub use collab::{
     parse_accept, parse_signed, signed_body,
 };
 pub use collab::{decide_fields, invite_fields, routes, with_approver};
-pub use collab_state::{
-    AcceptResponse, ApprovalDto, ApprovalList, ApprovalRecord, ApprovalResponse, ApprovalStatus,
-    ApproverSuggestion, ApproversResponse, AuditEntry, Champion, ChampionsResponse, CollabKeys,
-    CollabOp, CollabRequest, CollabResult, CollabSettings, Delivery, DeliveryList, DeliveryView,
-    ErrorBody, IdentityConfig, IdentitySecret, InboxResponse, InviteDto, InviteList, InviteOutcome,
-    InviteRecord, InviteResult, InviteStatus, InvitesResponse, ProblemDto, RevokeDoc, SendRecord,
-    Suggestion, SuggestionsResponse, TargetPerson, TargetsDoc, WebhookConfig, WebhookData,
-    WebhookPayload, WebhookSecret, parse_identity_config, parse_revoke, parse_targets,
-    parse_webhook_config, record_from_json,
-};
+pub use collab_admin::*;
+pub use collab_answers::*;
+pub use collab_object::*;
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
     DecideHead, DecideRequest, DecideResponse, DecisionDto, DecisionHead, MessageDto, VerdictDto,
