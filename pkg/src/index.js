@@ -39,8 +39,8 @@ function loadGuides() {
   return guides;
 }
 
-// The core's hook: 0 = a response whose decision carries messages (with the values of the
-// messages' {{user.…}} variables), 1 = the path changed.
+// The core's hook: 0 = a response with messages to show or approvals waiting for the user
+// (with the values of the messages' {{user.…}} variables), 1 = the path changed.
 function fromCore(kind, value, vars) {
   if (kind === 0) loadGuides().then((g) => g?.decision(value, vars));
   else guides?.then((g) => g?.route());
