@@ -25,7 +25,13 @@ impl AppError {
             AppError::AllRejected(rejected) => {
                 let first = rejected.first().map_or_else(
                     || Problem::new(ErrorCode::InvalidValue, "events", "no event was accepted"),
-                    |r| Problem::new(code_from_str(&r.code), r.field.clone(), r.message.clone()),
+                    |r| {
+                        Problem::new(
+                            ErrorCode::parse(&r.code),
+                            r.field.clone(),
+                            r.message.clone(),
+                        )
+                    },
                 );
                 (400, first.to_body_with(rejected))
             }
@@ -45,10 +51,6 @@ impl AppError {
     pub fn problem(code: ErrorCode, field: &str, message: &str) -> Self {
         AppError::Rejected(Problem::new(code, field, message))
     }
-}
-
-fn code_from_str(code: &str) -> ErrorCode {
-    ErrorCode::parse(code)
 }
 
 impl From<worker::Error> for AppError {

@@ -54,13 +54,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let now = Timestamp(Date::now().as_millis() as i64);
     let method = req.method();
     let endpoint = req.url()?.origin().ascii_serialization();
-    let env = match collab_env(now, &endpoint) {
-        Ok(env) => env,
-        Err(e) => {
-            worker::console_error!("randomness: {e}");
-            return Response::error("internal error", 500);
-        }
-    };
+    let env = collab_env(now, &endpoint);
     if path == "/v1/approvals/act" {
         return one_click::serve(&req, method, &catalog, &accounts, &env).await;
     }
@@ -124,7 +118,7 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let work = async {
         let catalog = D1Catalog::new(env.d1("DB")?);
         let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
-        let collab = collab_env(now, "")?;
+        let collab = collab_env(now, "");
         app::collab::sweep(&catalog, &accounts, &collab).await
     };
     match work.await {
@@ -288,14 +282,13 @@ async fn route(
     }
 }
 
-/// The time, randomness and public origin the collaboration use cases need.
-fn collab_env(now: Timestamp, endpoint: &str) -> Result<app::collab::Env<'_>, AppError> {
-    Ok(app::collab::Env {
+/// The time, public origin and randomness (drawn when used) of the collaboration use cases.
+fn collab_env(now: Timestamp, endpoint: &str) -> app::collab::Env<'_> {
+    app::collab::Env {
         now,
-        seed: random::hex16()?,
-        fresh_keys: (random::hex16()?, random::hex16()?),
         endpoint,
-    })
+        random: random::hex16,
+    }
 }
 
 /// A POST body (other methods are refused).

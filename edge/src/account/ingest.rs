@@ -77,9 +77,10 @@ pub fn ingest<S: AccountStore + CollabStore>(
             dto
         }
     };
-    // Approvals waiting for the user: the SDK loads its inbox when there are some.
+    // Approvals waiting for the user, answered to batches only (`/v1/decide` does not carry
+    // them): the SDK loads its inbox when there are some.
     let approvals = match &req.decide_for {
-        Some(subject) if !req.dry_run => {
+        Some(subject) if !req.dry_run && !req.events.is_empty() => {
             crate::collab::pending_for(store, &subject.user_id, req.now)?
         }
         _ => 0,

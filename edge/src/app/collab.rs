@@ -17,17 +17,16 @@ use crate::catalog::{CatalogStore, CollabSecrets};
 use crate::collab::crypto::{self, Claims};
 use crate::error::AppError;
 
-/// What the worker brings to every operation: the time, randomness and its public origin.
+/// What the worker brings to every operation: the time, its public origin, and randomness
+/// (drawn only when an operation needs it: ids and nonces, or a new workspace's keys).
 #[derive(Debug, Clone)]
 pub struct Env<'a> {
     /// Edge time.
     pub now: Timestamp,
-    /// 32 random hex characters (ids, nonces).
-    pub seed: String,
-    /// Two fresh random keys, stored if the workspace has no secrets yet.
-    pub fresh_keys: (String, String),
     /// The edge's public origin (`https://edge.example`), for links.
     pub endpoint: &'a str,
+    /// 32 random hex characters per call.
+    pub random: fn() -> Result<String, AppError>,
 }
 
 /// Runs `op` on an account of `workspace_id` and returns the route's JSON answer.
@@ -47,7 +46,7 @@ async fn run<C: CatalogStore, A: Accounts>(
         workspace_id: workspace_id.to_owned(),
         account_id: account_id.to_owned(),
         now: env.now.0,
-        seed: env.seed.clone(),
+        seed: (env.random)()?,
         settings: settings.collab.unwrap_or_default().resolve(env.endpoint),
         keys: CollabKeys {
             token_key: secrets.token_key.clone(),
@@ -85,7 +84,7 @@ where
     let req: Signed<T> = parse_signed(body)?;
     let key = authorize(catalog, &req.write_key, origin).await?;
     let secrets = catalog
-        .collab_secrets(&key.workspace_id, env.fresh_keys.clone())
+        .collab_secrets(&key.workspace_id, env.random)
         .await?;
     crypto::verify_user(
         &secrets.identity_secret,
@@ -212,7 +211,7 @@ async fn verify_token<C: CatalogStore>(
         ));
     }
     let secrets = catalog
-        .collab_secrets(&peeked.workspace_id, env.fresh_keys.clone())
+        .collab_secrets(&peeked.workspace_id, env.random)
         .await?;
     let claims = crypto::verify(&secrets.token_key, token, env.now.0)?;
     Ok((claims, secrets))
@@ -324,9 +323,7 @@ pub async fn admin<C: CatalogStore, A: Accounts>(
         ("revoke", Some(body)) => CollabOp::Revoke(parse_revoke(body)?),
         _ => return Err(AppError::problem(ErrorCode::NotFound, "", "no such route")),
     };
-    let secrets = catalog
-        .collab_secrets(&workspace_id, env.fresh_keys.clone())
-        .await?;
+    let secrets = catalog.collab_secrets(&workspace_id, env.random).await?;
     run(
         catalog,
         accounts,
@@ -351,9 +348,7 @@ pub async fn sweep<C: CatalogStore, A: Accounts>(
 ) -> Result<usize, AppError> {
     let due = catalog.collab_due(env.now.0, SWEEP_LIMIT).await?;
     for (workspace_id, account_id) in &due {
-        let secrets = catalog
-            .collab_secrets(workspace_id, env.fresh_keys.clone())
-            .await?;
+        let secrets = catalog.collab_secrets(workspace_id, env.random).await?;
         run(
             catalog,
             accounts,
@@ -379,16 +374,12 @@ pub async fn identity<C: CatalogStore>(
     let workspace_id = authorize_secret(catalog, authorization).await?;
     if let Some(body) = body {
         let config = parse_identity_config(body)?;
-        catalog
-            .collab_secrets(&workspace_id, env.fresh_keys.clone())
-            .await?;
+        catalog.collab_secrets(&workspace_id, env.random).await?;
         catalog
             .set_enforce_identity(&workspace_id, config.enforce)
             .await?;
     }
-    let secrets = catalog
-        .collab_secrets(&workspace_id, env.fresh_keys.clone())
-        .await?;
+    let secrets = catalog.collab_secrets(&workspace_id, env.random).await?;
     Ok(to_json(&IdentitySecret {
         secret: secrets.identity_secret,
         enforce: secrets.enforce_identity,
@@ -405,9 +396,7 @@ pub async fn set_webhook<C: CatalogStore>(
 ) -> Result<String, AppError> {
     let workspace_id = authorize_secret(catalog, authorization).await?;
     let config = parse_webhook_config(body)?;
-    catalog
-        .collab_secrets(&workspace_id, env.fresh_keys.clone())
-        .await?;
+    catalog.collab_secrets(&workspace_id, env.random).await?;
     let secret = crypto::webhook_secret(random);
     catalog
         .set_webhook(&workspace_id, &config.url, &secret)

@@ -290,12 +290,18 @@ fn customer_success_traits_need_the_secret_key_and_feed_the_summary() {
     assert_eq!(again.lifecycle_stage.as_deref(), Some("onboarding"));
 }
 
+/// Distinct hex per call, like the worker's randomness (deterministic here).
+fn counter() -> Result<String, AppError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    Ok(format!("{:032x}", N.fetch_add(1, Ordering::Relaxed)))
+}
+
 fn collab_env(now: Timestamp) -> collab::Env<'static> {
     collab::Env {
         now,
-        seed: format!("seed{}", now.0),
-        fresh_keys: ("tk".into(), "idk".into()),
         endpoint: "https://edge.example",
+        random: counter,
     }
 }
 

@@ -129,31 +129,38 @@ impl CatalogStore for D1Catalog {
     async fn collab_secrets(
         &self,
         workspace_id: &str,
-        fresh: (String, String),
+        new_key: fn() -> Result<String, AppError>,
     ) -> Result<CollabSecrets, AppError> {
         let ws = JsValue::from_str(workspace_id);
-        self.db
-            .prepare(
-                "INSERT OR IGNORE INTO workspace_secrets (workspace_id, token_key, identity_secret)
-                 VALUES (?1, ?2, ?3)",
-            )
-            .bind(&[
-                ws.clone(),
-                JsValue::from_str(&fresh.0),
-                JsValue::from_str(&fresh.1),
-            ])?
-            .run()
-            .await?;
-        let row: Option<SecretsRow> = self
-            .db
-            .prepare(
-                "SELECT token_key, identity_secret, enforce_identity, webhook_url, webhook_secret
-                 FROM workspace_secrets WHERE workspace_id = ?1",
-            )
-            .bind(&[ws])?
-            .first(None)
-            .await?;
-        let row = row.ok_or_else(|| AppError::Internal("workspace secrets missing".into()))?;
+        let read = || async {
+            let row: Option<SecretsRow> = self
+                .db
+                .prepare(
+                    "SELECT token_key, identity_secret, enforce_identity, webhook_url, webhook_secret
+                     FROM workspace_secrets WHERE workspace_id = ?1",
+                )
+                .bind(std::slice::from_ref(&ws))?
+                .first(None)
+                .await?;
+            Ok::<_, AppError>(row)
+        };
+        // Read first: a write only for a workspace's first collaboration call.
+        let row = match read().await? {
+            Some(row) => row,
+            None => {
+                self.db
+                    .prepare(
+                        "INSERT OR IGNORE INTO workspace_secrets (workspace_id, token_key, identity_secret)
+                         VALUES (?1, ?2, ?3)",
+                    )
+                    .bind(&[ws.clone(), JsValue::from_str(&new_key()?), JsValue::from_str(&new_key()?)])?
+                    .run()
+                    .await?;
+                read()
+                    .await?
+                    .ok_or_else(|| AppError::Internal("workspace secrets missing".into()))?
+            }
+        };
         Ok(CollabSecrets {
             token_key: row.token_key,
             identity_secret: row.identity_secret,

@@ -49,17 +49,19 @@ impl CatalogStore for MemoryCatalog {
     async fn collab_secrets(
         &self,
         workspace_id: &str,
-        fresh: (String, String),
+        new_key: fn() -> Result<String, AppError>,
     ) -> Result<CollabSecrets, AppError> {
         let mut secrets = self.secrets.borrow_mut();
-        Ok(secrets
-            .entry(workspace_id.to_owned())
-            .or_insert_with(|| CollabSecrets {
-                token_key: fresh.0,
-                identity_secret: fresh.1,
-                ..CollabSecrets::default()
-            })
-            .clone())
+        if let Some(s) = secrets.get(workspace_id) {
+            return Ok(s.clone());
+        }
+        let fresh = CollabSecrets {
+            token_key: new_key()?,
+            identity_secret: new_key()?,
+            ..CollabSecrets::default()
+        };
+        secrets.insert(workspace_id.to_owned(), fresh.clone());
+        Ok(fresh)
     }
 
     async fn set_collab_due(

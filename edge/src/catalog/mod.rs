@@ -54,12 +54,12 @@ pub trait CatalogStore {
     ) -> Result<bool, AppError>;
     /// The workspace's campaigns and settings.
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError>;
-    /// The workspace's collaboration secrets; `fresh` (two random keys) are stored first if
+    /// The workspace's collaboration secrets; two keys from `new_key` are stored first if
     /// the workspace has none yet.
     async fn collab_secrets(
         &self,
         workspace_id: &str,
-        fresh: (String, String),
+        new_key: fn() -> Result<String, AppError>,
     ) -> Result<CollabSecrets, AppError>;
     /// Records when an account's collaboration work is next due (`None`: nothing due).
     async fn set_collab_due(

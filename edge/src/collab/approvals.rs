@@ -10,7 +10,7 @@ use protocol::v1::{
 use protocol::{ErrorCode, Problem};
 
 use super::crypto::{Claims, sign};
-use super::invites::{check_caps, public, send};
+use super::invites::{check_caps, public, send, sends};
 use super::{CollabStore, Ctx, Outcome, kind, load, load_all, outbox, refuse, save};
 use crate::error::AppError;
 
@@ -115,7 +115,7 @@ pub(crate) fn request(
                 "invitations to this domain are not allowed for this account",
             );
         }
-        if let Err(p) = check_caps(store, ctx, requester, 1)? {
+        if let Err(p) = check_caps(&sends(store)?, ctx, requester, 1) {
             return Ok(Err(Problem {
                 field: "approver.email".into(),
                 ..p

@@ -133,15 +133,19 @@ pub(crate) fn public(a: &protocol::v1::ApprovalDto) -> protocol::v1::ApprovalDto
     }
 }
 
+/// The account's sends of invitations (what the caps count).
+pub(crate) fn sends(store: &impl CollabStore) -> Result<Vec<SendRecord>, AppError> {
+    load_all(store, kind::SEND)
+}
+
 /// Checks the inviter's and the account's caps for `needed` more sends.
 pub(crate) fn check_caps(
-    store: &impl CollabStore,
+    sends: &[SendRecord],
     ctx: &Ctx<'_>,
     inviter: &str,
     needed: u32,
-) -> Result<Result<(), Problem>, AppError> {
+) -> Result<(), Problem> {
     let now = ctx.now();
-    let sends: Vec<SendRecord> = load_all(store, kind::SEND)?;
     let by_inviter = sends
         .iter()
         .filter(|s| s.inviter == inviter && s.at > now - INVITER_WINDOW_MS)
@@ -149,7 +153,7 @@ pub(crate) fn check_caps(
     let by_account = sends.iter().filter(|s| s.at > now - DAY_MS).count();
     let s = &ctx.req.settings;
     let over = |count: usize, cap: u32| count + needed as usize > cap as usize;
-    Ok(if over(by_inviter, s.per_inviter) {
+    if over(by_inviter, s.per_inviter) {
         Err(Problem::new(
             ErrorCode::InviteCapReached,
             "emails",
@@ -166,15 +170,15 @@ pub(crate) fn check_caps(
         ))
     } else {
         Ok(())
-    })
+    }
 }
 
 /// Sends today to `email`.
-fn sends_to(store: &impl CollabStore, email: &str, now: i64) -> Result<u32, AppError> {
-    Ok(load_all::<SendRecord>(store, kind::SEND)?
+fn sends_to(sends: &[SendRecord], email: &str, now: i64) -> u32 {
+    sends
         .iter()
         .filter(|s| s.email == email && s.at > now - DAY_MS)
-        .count() as u32)
+        .count() as u32
 }
 
 fn targets(store: &impl CollabStore) -> Result<TargetsDoc, AppError> {
@@ -198,12 +202,13 @@ pub(crate) fn invite(
         }
     }
     // Decide every email first, so a refusal changes nothing.
+    let sent = sends(store)?;
     let mut plan = Vec::new();
     for email in emails {
         let existing = load::<InviteRecord>(store, kind::INVITE, email)?;
         let outcome = match classify(email, existing.as_ref(), &members, &domains) {
             Some(o) => Some(o),
-            None if sends_to(store, email, now)? >= ctx.req.settings.per_recipient => {
+            None if sends_to(&sent, email, now) >= ctx.req.settings.per_recipient => {
                 Some(InviteOutcome::Suppressed)
             }
             None => None,
@@ -211,7 +216,7 @@ pub(crate) fn invite(
         plan.push((email, outcome, existing));
     }
     let needed = plan.iter().filter(|(_, o, _)| o.is_none()).count() as u32;
-    if let Err(p) = check_caps(store, ctx, inviter, needed)? {
+    if let Err(p) = check_caps(&sent, ctx, inviter, needed) {
         return Ok(Err(p));
     }
     let mut results = Vec::new();

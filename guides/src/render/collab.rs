@@ -6,7 +6,7 @@ use protocol::v1::{ApprovalDto, ApproverSuggestion, ResourceDto, Suggestion};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
-use super::dom::{button, close_button, element};
+use super::dom::{button, close_button, element, region};
 use crate::error::GuidesError;
 
 /// The pseudo-campaign of the inbox panel (never reported as a message).
@@ -139,25 +139,11 @@ fn resource_line(doc: &Document, parent: &Element, r: &ResourceDto) -> Result<()
 
 /// The approver's inbox: each pending approval with a comment box, Approve and Reject.
 pub(super) fn inbox(doc: &Document, approvals: &[ApprovalDto]) -> Result<Element, GuidesError> {
-    let panel = element(
+    let panel = region(
         doc,
-        "div",
-        None,
-        &[
-            ("data-cairn-message", INBOX),
-            ("data-cairn-surface", "inbox"),
-            ("role", "region"),
-            ("aria-labelledby", "cairn-inbox-title"),
-        ],
-        None,
-    )?;
-    close_button(doc, &panel)?;
-    element(
-        doc,
-        "h2",
-        Some(&panel),
-        &[("id", "cairn-inbox-title")],
-        Some("Waiting for your approval"),
+        (INBOX, "inbox"),
+        "cairn-inbox-title",
+        "Waiting for your approval",
     )?;
     let list = element(doc, "ul", Some(&panel), &[], None)?;
     for a in approvals {

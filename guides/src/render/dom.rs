@@ -118,6 +118,31 @@ fn banner(doc: &Document, message: &MessageDto) -> Result<Built, GuidesError> {
     })
 }
 
+/// A non-modal panel (`role=region`) for `(campaign, surface)`, labelled by its `<h2>`
+/// `title` (id `title_id`), with a close button.
+pub(super) fn region(
+    doc: &Document,
+    (campaign, surface): (&str, &str),
+    title_id: &str,
+    title: &str,
+) -> Result<Element, GuidesError> {
+    let panel = element(
+        doc,
+        "div",
+        None,
+        &[
+            ("data-cairn-message", campaign),
+            ("data-cairn-surface", surface),
+            ("role", "region"),
+            ("aria-labelledby", title_id),
+        ],
+        None,
+    )?;
+    close_button(doc, &panel)?;
+    element(doc, "h2", Some(&panel), &[("id", title_id)], Some(title))?;
+    Ok(panel)
+}
+
 pub(super) fn close_button(doc: &Document, parent: &Element) -> Result<Element, GuidesError> {
     let close = button(doc, parent, "close", "\u{2715}")?;
     close.set_attribute("aria-label", "Close")?;

@@ -5,7 +5,7 @@ use protocol::v1::{Anchor, Content, MessageDto, Survey};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, NodeList, ShadowRoot};
 
-use super::dom::{Built, button, close_button, element};
+use super::dom::{Built, button, close_button, element, region};
 use super::rich;
 use crate::error::GuidesError;
 
@@ -299,25 +299,11 @@ pub(super) fn checklist(
     n: u32,
 ) -> Result<Built, GuidesError> {
     let (title_id, body_id) = ids(n);
-    let panel = element(
+    let panel = region(
         doc,
-        "div",
-        None,
-        &[
-            ("data-cairn-message", &message.campaign),
-            ("data-cairn-surface", "checklist"),
-            ("role", "region"),
-            ("aria-labelledby", &title_id),
-        ],
-        None,
-    )?;
-    close_button(doc, &panel)?;
-    element(
-        doc,
-        "h2",
-        Some(&panel),
-        &[("id", &title_id)],
-        Some(&message.content.title),
+        (&message.campaign, "checklist"),
+        &title_id,
+        &message.content.title,
     )?;
     let tasks = &message.content.tasks;
     let done = |i: usize| message.done.get(i).copied().unwrap_or(false);
