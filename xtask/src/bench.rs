@@ -7,12 +7,11 @@
 //! account Durable Object → SQLite facts → `decide` → JSON), next to `GET /v1/health` as the
 //! floor of an empty request. Medians and p99 over sequential requests; no timed assertion.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::edge;
-use crate::run::{Result, check, cmd};
+use crate::http;
+use crate::run::{Result, check, cmd, root};
 use crate::seed;
 
 const CAMPAIGNS: usize = 200;
@@ -21,10 +20,7 @@ const USERS: usize = 5;
 const DAYS: i64 = 90;
 const RUNS: usize = 300;
 const DAY_MS: i64 = 86_400_000;
-const WRITE_KEY: &str = "wk_bench";
 const REPEAT: u32 = 50;
-/// The bench workspace's secret key (a local, throw-away state).
-const SECRET: &str = "sk_bench_local";
 
 /// Campaign `i` of the synthetic catalog: every surface, category, trigger kind and the
 /// computed facts that read 90 days (trends, health), like a busy workspace.
@@ -85,86 +81,37 @@ fn campaign(i: usize) -> String {
     )
 }
 
-/// SQL for the `bench` workspace: its write key, the demo's settings and 200 campaigns.
-fn workspace_sql() -> Result<String> {
-    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    let mut sql = format!(
-        "INSERT INTO workspaces (id, name, settings, created_at) VALUES ('bench', 'Benchmark', {}, 0);\n\
-         INSERT OR REPLACE INTO write_keys (key, workspace_id, debug) VALUES ('{WRITE_KEY}', 'bench', 0);\n\
-         INSERT OR REPLACE INTO secret_keys (key_hash, workspace_id, label) VALUES ('{}', 'bench', 'bench');\n",
-        q(&seed::settings()?),
-        seed::sha256_hex(SECRET.as_bytes())
-    );
-    for i in 0..CAMPAIGNS {
-        let doc = campaign(i);
-        protocol::v1::parse_campaign(&doc).map_err(|p| format!("bench campaign {i}: {p}"))?;
-        sql.push_str(&format!(
-            "INSERT INTO campaigns (workspace_id, id, definition, updated_at) VALUES ('bench', 'bench-{i}', {}, 0);\n",
-            q(&doc)
-        ));
-    }
-    Ok(sql)
+/// The `bench` workspace for the bootstrap (`CAIRN_EXTRA_WORKSPACES`): the demo's settings,
+/// a secret key and 200 campaigns, each drafted, approved and published through the API.
+fn workspace_file() -> Result<String> {
+    let settings: serde_json::Value =
+        serde_json::from_str(&seed::settings()?).map_err(|e| e.to_string())?;
+    let campaigns = (0..CAMPAIGNS)
+        .map(|i| {
+            let doc = campaign(i);
+            protocol::v1::parse_campaign(&doc).map_err(|p| format!("bench campaign {i}: {p}"))?;
+            serde_json::from_str(&doc).map_err(|e| format!("bench campaign {i}: {e}"))
+        })
+        .collect::<Result<Vec<serde_json::Value>>>()?;
+    Ok(serde_json::json!({
+        "bench": {
+            "name": "Benchmark",
+            "secret_key": "bench",
+            "settings": settings,
+            "campaigns": campaigns,
+        }
+    })
+    .to_string())
 }
 
-/// `(status, body)` of one request on a fresh connection, with optional extra headers. The body is read by its
-/// Content-Length: the dev server keeps connections open despite `Connection: close`.
+/// `(status, body)` of one request on a fresh connection.
 fn request(port: u16, method: &str, path: &str, body: &str) -> Result<(u16, String)> {
-    request_with(port, method, path, body, "")
+    http::request(port, method, path, body, "")
 }
 
-fn request_with(
-    port: u16,
-    method: &str,
-    path: &str,
-    body: &str,
-    headers: &str,
-) -> Result<(u16, String)> {
-    let s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
-    (&s).write_all(
-        format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             {headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
-    )
-    .map_err(|e| e.to_string())?;
-    let mut reader = BufReader::new(&s);
-    let mut line = String::new();
-    reader.read_line(&mut line).map_err(|e| e.to_string())?;
-    let status = line
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let mut length = 0;
-    loop {
-        line.clear();
-        reader.read_line(&mut line).map_err(|e| e.to_string())?;
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut buf = vec![0; length];
-    reader.read_exact(&mut buf).map_err(|e| e.to_string())?;
-    Ok((status, String::from_utf8_lossy(&buf).into_owned()))
-}
-
-/// 90 days of tracked use by five users of one account, sent in batches of 1000 events.
-fn load_history(port: u16, now_ms: i64) -> Result<usize> {
-    load_history_for(port, now_ms, WRITE_KEY)
-}
-
-/// [`load_history`] into the workspace of `write_key`.
-fn load_history_for(port: u16, now_ms: i64, write_key: &str) -> Result<usize> {
+/// 90 days of tracked use by five users of one account of the workspace of `write_key`, sent
+/// in batches of 1000 events.
+fn load_history(port: u16, now_ms: i64, write_key: &str) -> Result<usize> {
     let mut events = Vec::new();
     for d in 0..DAYS {
         for f in 0..FEATURES {
@@ -210,9 +157,19 @@ pub(crate) fn run() -> Result {
     check(cmd("cargo", &["bench", "-p", "rules", "--bench", "decide"]))?;
     crate::setup::ensure(false)?;
     crate::build::edge()?;
-    let sql = workspace_sql()?;
-    let server = edge::start_fresh("cairn-bench-state", |_| sql.clone())?;
+    let file = root().join("target/cairn-bench-workspaces.json");
+    std::fs::write(&file, workspace_file()?).map_err(|e| format!("{}: {e}", file.display()))?;
+    let server = edge::start_fresh(
+        "cairn-bench-state",
+        edge::Extra {
+            test_fixtures: false,
+            workspaces_file: Some(&file),
+        },
+    )?;
     let port = server.port;
+    let write_key = server.fixtures.workspace("bench", "write_key")?;
+    let secret = server.fixtures.workspace("bench", "secret_key")?;
+    let demo_key = server.fixtures.workspace("demo", "write_key")?;
     let now_ms = i64::try_from(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -220,9 +177,9 @@ pub(crate) fn run() -> Result {
             .unwrap_or(0),
     )
     .unwrap_or(0);
-    let events = load_history(port, now_ms)?;
+    let events = load_history(port, now_ms, write_key)?;
     let decide = format!(
-        r#"{{"write_key":"{WRITE_KEY}","user_id":"user-1","account_id":"acme","page":"/reports/q3"}}"#
+        r#"{{"write_key":"{write_key}","user_id":"user-1","account_id":"acme","page":"/reports/q3"}}"#
     );
     let call = |method: &'static str, path: &'static str, body: &str| {
         let body = body.to_owned();
@@ -241,17 +198,17 @@ pub(crate) fn run() -> Result {
     let (p50, p99) = time(RUNS, call("POST", "/v1/decide", &decide))?;
     // The same account history under the demo workspace's handful of campaigns: what the
     // catalog's size costs.
-    let small = decide.replace(WRITE_KEY, seed::DEMO_WRITE_KEY);
-    load_history_for(port, now_ms, seed::DEMO_WRITE_KEY)?;
+    let small = decide.replace(write_key, demo_key);
+    load_history(port, now_ms, demo_key)?;
     let (small_p50, small_p99) = time(RUNS, call("POST", "/v1/decide", &small))?;
     // The decision alone, inside the account object: a why-not dry run repeated N times
     // (catalog parse, SQLite facts and history, decide, JSON) against the same request once.
-    let auth = format!("Authorization: Bearer {SECRET}\r\n");
+    let auth = format!("Authorization: Bearer {secret}\r\n");
     let why = |n: u32| {
         let path = format!("/v1/debug/why?user=user-1&account=acme&page=/reports/q3&repeat={n}");
         let auth = auth.clone();
         move || -> Result<()> {
-            let (status, text) = request_with(port, "GET", &path, "", &auth)?;
+            let (status, text) = http::request(port, "GET", &path, "", &auth)?;
             if status == 200 {
                 Ok(())
             } else {

@@ -1,17 +1,32 @@
-//! Local edge runtime: D1 migrations and seed, and `wrangler dev` (workerd with local D1 and
-//! Durable Objects) for the `dev` command and for the JavaScript test suites.
+//! Local edge runtime: D1 migrations, `wrangler dev` (workerd with local D1 and Durable
+//! Objects) and the bootstrap of its console users, workspaces, keys and campaigns through the
+//! control-plane API (`xtask/js/bootstrap.mjs`), for the `dev` command, the JavaScript test
+//! suites and the benchmark. Nothing is written into D1 by hand-written SQL.
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use serde_json::Value;
+
+use crate::http;
 use crate::run::{Result, check, cmd, root, step};
 use crate::seed;
 
 const DEV_PORT: u16 = 8787;
+/// The bootstrap script (Node), run from the repository root.
+const BOOTSTRAP: &str = "xtask/js/bootstrap.mjs";
+/// The worker's variable holding the control key: it mints console setup links, and the
+/// worker derives each workspace's link-token key from it.
+const CONTROL_KEY_VAR: &str = "CAIRN_CONTROL_KEY";
+/// The served demo app; `dev` writes its `demo-config.json` there.
+const DEMO_DIST: &str = "demo-app/dist";
+/// Where the demo app finds its write key (`{"write_key":…}`), next to its assets.
+const DEMO_CONFIG: &str = "demo-config.json";
 
 fn wrangler(args: &[&str]) -> Command {
     let mut c = cmd("node_modules/.bin/wrangler", args);
@@ -19,21 +34,13 @@ fn wrangler(args: &[&str]) -> Command {
     c
 }
 
-fn origins(port: u16) -> Vec<String> {
-    vec![
-        format!("http://127.0.0.1:{port}"),
-        format!("http://localhost:{port}"),
-    ]
+fn path_arg(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
 }
 
-/// Applies the D1 migrations and the demo seed to the local database under `persist`.
-fn prepare_db(persist: &Path, port: u16, secret: &str) -> Result {
-    prepare_db_with(persist, port, secret, "")
-}
-
-/// [`prepare_db`], then `extra` SQL (the benchmark's workspace).
-fn prepare_db_with(persist: &Path, port: u16, secret: &str, extra: &str) -> Result {
-    let persist_arg = persist.to_string_lossy().into_owned();
+/// Applies the D1 migrations (the schema only) to the local database under `persist`.
+fn migrate(persist: &Path) -> Result {
+    std::fs::create_dir_all(persist).map_err(|e| format!("{}: {e}", persist.display()))?;
     check(wrangler(&[
         "d1",
         "migrations",
@@ -41,28 +48,258 @@ fn prepare_db_with(persist: &Path, port: u16, secret: &str, extra: &str) -> Resu
         "DB",
         "--local",
         "--persist-to",
-        &persist_arg,
-    ]))?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    let mut sql = seed::sql(&origins(port), secret, now)?;
-    sql.push_str(extra);
-    let file = persist.join("seed.sql");
-    std::fs::create_dir_all(persist).map_err(|e| format!("{}: {e}", persist.display()))?;
-    std::fs::write(&file, sql).map_err(|e| format!("{}: {e}", file.display()))?;
-    let file_arg = file.to_string_lossy().into_owned();
-    check(wrangler(&[
-        "d1",
-        "execute",
-        "DB",
-        "--local",
-        "--persist-to",
-        &persist_arg,
-        "--file",
-        &file_arg,
+        &path_arg(persist),
     ]))
+}
+
+/// What the bootstrap created: its one line of JSON,
+/// `{"owner":{"email","password"},"approver":{…},"workspaces":{"demo":{"id","write_key",…},…}}`.
+#[derive(Debug)]
+pub(crate) struct Fixtures {
+    /// The line itself (handed to the test suites as `CAIRN_FIXTURES`).
+    pub(crate) json: String,
+    value: Value,
+}
+
+impl Fixtures {
+    fn parse(json: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(json.trim())
+            .map_err(|e| format!("the bootstrap's output is not JSON ({e}): {json}"))?;
+        Ok(Self {
+            json: json.trim().to_owned(),
+            value,
+        })
+    }
+
+    fn field(&self, pointer: &str) -> Result<&str> {
+        self.value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("the bootstrap's output has no {pointer}"))
+    }
+
+    /// A field (`id`, `write_key`, `secret_key`, `identity_secret`) of a workspace.
+    pub(crate) fn workspace(&self, name: &str, field: &str) -> Result<&str> {
+        self.field(&format!("/workspaces/{name}/{field}"))
+    }
+
+    /// `(email, password)` of `owner` or `approver`.
+    fn user(&self, who: &str) -> Result<(&str, &str)> {
+        Ok((
+            self.field(&format!("/{who}/email"))?,
+            self.field(&format!("/{who}/password"))?,
+        ))
+    }
+}
+
+/// What a bootstrap creates besides the demo and the other vendor's workspace.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Extra<'a> {
+    /// The test suites' workspaces: hostile, quiet, verified (`CAIRN_FIXTURES=test`).
+    pub(crate) test_fixtures: bool,
+    /// A JSON file of further workspaces (`CAIRN_EXTRA_WORKSPACES`, see the script).
+    pub(crate) workspaces_file: Option<&'a Path>,
+}
+
+/// Runs the bootstrap against the worker on `port`; its progress goes to stderr.
+fn bootstrap(port: u16, control_key: &str, extra: Extra<'_>) -> Result<Fixtures> {
+    let mut c = cmd("node", &[BOOTSTRAP]);
+    c.env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
+        .env(CONTROL_KEY_VAR, control_key)
+        .env("CAIRN_OWNER_PASSWORD", seed::random_hex(12)?)
+        .env("CAIRN_APPROVER_PASSWORD", seed::random_hex(12)?)
+        .env_remove("CAIRN_FIXTURES")
+        .env_remove("CAIRN_EXTRA_WORKSPACES")
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit());
+    if extra.test_fixtures {
+        c.env("CAIRN_FIXTURES", "test");
+    }
+    if let Some(file) = extra.workspaces_file {
+        c.env("CAIRN_EXTRA_WORKSPACES", file);
+    }
+    let out = c
+        .output()
+        .map_err(|e| format!("could not start node {BOOTSTRAP}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("node {BOOTSTRAP} failed ({})", out.status));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    Fixtures::parse(line)
+}
+
+/// Writes the demo app's `demo-config.json` into the served `assets` and waits until
+/// `wrangler dev` serves it (it watches the assets directory and reloads on a change).
+fn write_demo_config(assets: &Path, port: u16, write_key: &str) -> Result {
+    let file = assets.join(DEMO_CONFIG);
+    let text = format!("{}\n", serde_json::json!({ "write_key": write_key }));
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok((200, body)) = http::request(port, "GET", &format!("/{DEMO_CONFIG}"), "", "")
+            && serde_json::from_str::<Value>(&body)
+                .ok()
+                .is_some_and(|v| v["write_key"] == write_key)
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "wrangler dev did not serve /{DEMO_CONFIG} within 30 s of writing {}",
+                file.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A new console setup link (for a new owner), minted with the control key.
+fn setup_link(port: u16, control_key: &str) -> Result<String> {
+    let headers =
+        format!("Authorization: Bearer {control_key}\r\nOrigin: http://127.0.0.1:{port}\r\n");
+    let (status, body) = http::request(port, "POST", "/console/api/setup-link", "{}", &headers)?;
+    if status != 201 {
+        return Err(format!(
+            "POST /console/api/setup-link answered {status}: {body}"
+        ));
+    }
+    serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|v| v["url"].as_str().map(str::to_owned))
+        .ok_or_else(|| format!("POST /console/api/setup-link answered without a url: {body}"))
+}
+
+/// The dev server's control key, in `edge/.dev.vars` (git-ignored; `wrangler dev` reads it):
+/// generated on the first run, kept afterwards.
+fn dev_control_key() -> Result<String> {
+    let file = root().join("edge/.dev.vars");
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let prefix = format!("{CONTROL_KEY_VAR}=");
+    if let Some(key) = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(&prefix))
+        .map(|v| v.trim().trim_matches('"'))
+        .find(|v| !v.is_empty())
+    {
+        return Ok(key.to_owned());
+    }
+    let key = seed::random_hex(32)?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&file)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    writeln!(f, "{sep}{prefix}{key}").map_err(|e| format!("{}: {e}", file.display()))?;
+    println!("generated the dev control key into edge/.dev.vars");
+    Ok(key)
+}
+
+/// A `wrangler dev` process, stopped when dropped (unless it already ended).
+struct Server {
+    child: Child,
+    /// It leads its own process group (stopped as a group), else it shares ours (so Ctrl-C
+    /// reaches it).
+    group: bool,
+    ended: bool,
+}
+
+impl Server {
+    fn spawn(mut c: Command, group: bool) -> Result<Self> {
+        if group {
+            c.process_group(0);
+        }
+        let child = c.spawn().map_err(|e| format!("wrangler dev: {e}"))?;
+        Ok(Self {
+            child,
+            group,
+            ended: false,
+        })
+    }
+
+    /// Waits until it answers `GET /v1/health` with 200.
+    fn wait_ready(&mut self, port: u16, log: Option<&Path>) -> Result {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let log_tail = || log.map(|l| format!("; its log:\n{}", tail(l, 40)));
+        while http::status(port, "/v1/health") != Some(200) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.ended = true;
+                return Err(format!(
+                    "wrangler dev exited ({status}){}",
+                    log_tail().unwrap_or_default()
+                ));
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "wrangler dev did not become ready{}",
+                    log_tail().unwrap_or_default()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Ok(())
+    }
+
+    /// Runs until it exits by itself (Ctrl-C).
+    fn wait(mut self) -> Result {
+        let status = self.child.wait().map_err(|e| e.to_string())?;
+        self.ended = true;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("wrangler dev exited ({status})"))
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.ended {
+            return;
+        }
+        let target = if self.group {
+            format!("-{}", self.child.id())
+        } else {
+            self.child.id().to_string()
+        };
+        let _ = Command::new("kill").args(["-TERM", "--", &target]).status();
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &target])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The demo recorded by an earlier `dev` run, if the local state still knows its secret key.
+fn recorded_demo(record: &Path, port: u16) -> Option<Fixtures> {
+    let fixtures = Fixtures::parse(&std::fs::read_to_string(record).ok()?).ok()?;
+    let secret = fixtures.workspace("demo", "secret_key").ok()?;
+    let auth = format!("Authorization: Bearer {secret}\r\n");
+    let (status, _) = http::request(port, "GET", "/v1/admin/identity", "", &auth).ok()?;
+    (status == 200).then_some(fixtures)
 }
 
 /// The `dev` command.
@@ -72,25 +309,64 @@ pub(crate) fn dev() -> Result {
     crate::setup::ensure(false)?;
     step(start, "build SDK, edge worker and demo app");
     crate::build::all()?;
+    seed::validate()?;
     step(
         start,
-        "apply D1 migrations and seed the demo workspace (local state in .wrangler/)",
+        "apply D1 migrations (local state in .wrangler/) and start wrangler dev",
     );
     let persist = root().join(".wrangler/state");
-    let secret_file = root().join(".wrangler/cairn-secret-key");
-    let secret = match std::fs::read_to_string(&secret_file) {
-        Ok(s) if s.starts_with("sk_") => s.trim().to_owned(),
-        _ => {
-            let s = seed::new_secret()?;
-            std::fs::create_dir_all(root().join(".wrangler")).map_err(|e| e.to_string())?;
-            std::fs::write(&secret_file, &s).map_err(|e| e.to_string())?;
-            s
-        }
+    migrate(&persist)?;
+    let control_key = dev_control_key()?;
+    let port = DEV_PORT.to_string();
+    let mut server = Server::spawn(
+        wrangler(&[
+            "dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--persist-to",
+            &path_arg(&persist),
+        ]),
+        false,
+    )?;
+    server.wait_ready(DEV_PORT, None)?;
+
+    // The first run creates the demo through the control-plane API; later runs reuse it (the
+    // state persists in .wrangler/state).
+    let record = root().join(".wrangler/cairn-demo.json");
+    let demo = if let Some(demo) = recorded_demo(&record, DEV_PORT) {
+        demo
+    } else {
+        step(
+            start,
+            "bootstrap the demo through the control-plane API (first run)",
+        );
+        let demo = bootstrap(DEV_PORT, &control_key, Extra::default()).map_err(|e| {
+            format!(
+                "{e}\n(if the local state already has the demo but {} is missing or stale, \
+                 start over: rm -rf .wrangler)",
+                record.display()
+            )
+        })?;
+        std::fs::write(&record, format!("{}\n", demo.json))
+            .map_err(|e| format!("{}: {e}", record.display()))?;
+        demo
     };
-    prepare_db(&persist, DEV_PORT, &secret)?;
+    let key = demo.workspace("demo", "write_key")?;
+    let secret = demo.workspace("demo", "secret_key")?;
+    write_demo_config(&root().join(DEMO_DIST), DEV_PORT, key)?;
+    let link = setup_link(DEV_PORT, &control_key)?;
+    let (owner, owner_password) = demo.user("owner")?;
+    let (approver, approver_password) = demo.user("approver")?;
     println!(
-        "\nCairn is starting on http://127.0.0.1:{DEV_PORT}\n\
+        "\nCairn is running on http://127.0.0.1:{DEV_PORT}\n\
          \n  Demo app   http://127.0.0.1:{DEV_PORT}/            (Expensely, using the SDK from pkg/)\
+         \n  Console    http://127.0.0.1:{DEV_PORT}/console/\
+         \n             demo owner     {owner}  password {owner_password}\
+         \n             demo approver  {approver}  password {approver_password}\
+         \n             a new owner:   {link}\
+         \n             (single use; a new link on every `cargo xtask dev`)\
          \n  Try        the welcome modal (Esc closes it) and the checklist; create expenses (a tooltip\
          \n             on the 2nd, an NPS survey on the 4th, the upgrade banner on the 6th: the\
          \n             Starter plan allows 5 a month); submit one of $1,000+; open Reports;\
@@ -103,97 +379,66 @@ pub(crate) fn dev() -> Result {
          \n               -d '{{\"write_key\":\"{key}\",\"user_id\":\"demo-user\",\"account_id\":\"acme\",\"debug\":true}}'\
          \n  Events     curl -s http://127.0.0.1:{DEV_PORT}/v1/admin/accounts/acme/events -H 'authorization: Bearer {secret}'\
          \n  Webhooks   curl -s http://127.0.0.1:{DEV_PORT}/v1/admin/accounts/acme/webhooks -H 'authorization: Bearer {secret}'\
-         \n             (set a receiver: PUT /v1/admin/webhook {{\"url\":\"http://127.0.0.1:<port>/…\"}})\n",
-        key = seed::DEMO_WRITE_KEY,
+         \n             (set a receiver: PUT /v1/admin/webhook {{\"url\":\"http://127.0.0.1:<port>/…\"}})\
+         \n  Start over rm -rf .wrangler  (the demo is created again on the next run)\n",
     );
-    let persist_arg = persist.to_string_lossy().into_owned();
-    let port = DEV_PORT.to_string();
-    check(wrangler(&[
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--persist-to",
-        &persist_arg,
-    ]))
+    server.wait()
 }
 
-/// A `wrangler dev` process group, stopped when dropped.
-struct Server {
-    child: Child,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        std::thread::sleep(Duration::from_millis(500));
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<u16> {
-    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
-}
-
-/// Status code of `GET path` on 127.0.0.1:`port`, if it answers.
-fn http_status(port: u16, path: &str) -> Option<u16> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut buf = [0u8; 32];
-    let n = s.read(&mut buf).ok()?;
-    std::str::from_utf8(&buf[..n])
-        .ok()?
-        .split(' ')
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn tail(path: &PathBuf, lines: usize) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// A fresh `wrangler dev` on free ports, with its local state in `target/<state>`.
+/// A fresh `wrangler dev` on free ports, with its local state in `target/<state>` and a copy
+/// of the demo app in `target/<state>-assets`, bootstrapped through the control-plane API.
 pub(crate) struct Fresh {
     _server: Server,
     /// Its HTTP port on 127.0.0.1.
     pub(crate) port: u16,
-    /// The demo workspace's secret key.
-    pub(crate) secret: String,
+    /// Its control key (passed with `--var`).
+    pub(crate) control_key: String,
+    /// What the bootstrap created.
+    pub(crate) fixtures: Fixtures,
     /// Where its output goes.
     pub(crate) log_path: PathBuf,
 }
 
-/// Migrates and seeds a fresh local state (plus `extra_sql(port)`), starts `wrangler dev` on it and
-/// waits until it answers.
-pub(crate) fn start_fresh(state: &str, extra_sql: impl Fn(u16) -> String) -> Result<Fresh> {
-    let state = root().join("target").join(state);
-    let _ = std::fs::remove_dir_all(&state);
-    let port = free_port()?;
-    let secret = seed::new_secret()?;
-    prepare_db_with(&state, port, &secret, &extra_sql(port))?;
+/// Copies the files of `from` (the built demo app, if any) into a new `to`.
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
 
-    let log_path = state.with_extension("log");
+/// Migrates a fresh local state, starts `wrangler dev` on it with a new control key, waits
+/// until it answers, and runs the bootstrap (plus `extra`).
+pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
+    let state_dir = root().join("target").join(state);
+    let _ = std::fs::remove_dir_all(&state_dir);
+    // The suites' own copy of the demo app: their demo-config.json never touches a dev
+    // server's, and a rebuild of demo-app/dist does not pull it from under them.
+    let assets = root().join("target").join(format!("{state}-assets"));
+    copy_dir(&root().join(DEMO_DIST), &assets)?;
+    let port = free_port()?;
+    let control_key = seed::random_hex(32)?;
+    migrate(&state_dir)?;
+
+    let log_path = state_dir.with_extension("log");
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
     let log2 = log.try_clone().map_err(|e| e.to_string())?;
-    let state_arg = state.to_string_lossy().into_owned();
     let port_arg = port.to_string();
     // A free inspector port too, so several checkouts can run their suites at once.
     let inspector_arg = free_port()?.to_string();
+    let var = format!("{CONTROL_KEY_VAR}:{control_key}");
     let mut c = wrangler(&[
         "dev",
         "--ip",
@@ -203,46 +448,78 @@ pub(crate) fn start_fresh(state: &str, extra_sql: impl Fn(u16) -> String) -> Res
         "--inspector-port",
         &inspector_arg,
         "--persist-to",
-        &state_arg,
+        &path_arg(&state_dir),
+        "--assets",
+        &path_arg(&assets),
+        // Wins over a control key in edge/.dev.vars (the dev server's).
+        "--var",
+        &var,
         // `/__scheduled` runs the Cron Trigger on demand.
         "--test-scheduled",
     ]);
-    c.stdin(Stdio::null())
-        .stdout(log)
-        .stderr(log2)
-        .process_group(0);
-    let server = Server {
-        child: c.spawn().map_err(|e| format!("wrangler dev: {e}"))?,
+    c.stdin(Stdio::null()).stdout(log).stderr(log2);
+    let mut server = Server::spawn(c, true)?;
+    server.wait_ready(port, Some(&log_path))?;
+    let with_log = |e: String| {
+        format!(
+            "{e}\nlast lines of {}:\n{}",
+            log_path.display(),
+            tail(&log_path, 40)
+        )
     };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while http_status(port, "/v1/health") != Some(200) {
-        if Instant::now() > deadline {
-            return Err(format!(
-                "wrangler dev did not become ready; its log:\n{}",
-                tail(&log_path, 40)
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    let fixtures = bootstrap(port, &control_key, extra).map_err(with_log)?;
+    write_demo_config(&assets, port, fixtures.workspace("demo", "write_key")?).map_err(with_log)?;
     Ok(Fresh {
         _server: server,
         port,
-        secret,
+        control_key,
+        fixtures,
         log_path,
     })
 }
 
-/// Starts a fresh `wrangler dev` on a free port and runs `tests/*.test.mjs` against it.
-pub(crate) fn run_js_tests(start: Instant) -> Result {
-    let fresh = start_fresh("cairn-test-state", seed::test_sql)?;
-    let (port, secret, log_path) = (fresh.port, fresh.secret.clone(), fresh.log_path.clone());
-    let mut suites: Vec<String> = std::fs::read_dir(root().join("tests"))
-        .map_err(|e| format!("tests/: {e}"))?
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".test.mjs"))
-        .map(|name| format!("tests/{name}"))
-        .collect();
-    suites.sort();
+/// The suites to run: `tests/*.test.mjs` when none is named; a name may omit `tests/` and
+/// `.test.mjs`.
+fn suites(named: &[String]) -> Result<Vec<String>> {
+    if named.is_empty() {
+        let mut all: Vec<String> = std::fs::read_dir(root().join("tests"))
+            .map_err(|e| format!("tests/: {e}"))?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".test.mjs"))
+            .map(|name| format!("tests/{name}"))
+            .collect();
+        all.sort();
+        return Ok(all);
+    }
+    named
+        .iter()
+        .map(|n| {
+            [
+                n.clone(),
+                format!("tests/{n}"),
+                format!("tests/{n}.test.mjs"),
+            ]
+            .into_iter()
+            .find(|p| root().join(p).is_file())
+            .ok_or_else(|| format!("no test suite {n} (try tests/<name>.test.mjs)"))
+        })
+        .collect()
+}
+
+/// Starts a fresh, bootstrapped `wrangler dev` on a free port and runs `tests/*.test.mjs`
+/// (or only the `named` suites) against it.
+pub(crate) fn run_js_tests(start: Instant, named: &[String]) -> Result {
+    let suites = suites(named)?;
+    seed::validate()?;
+    let fresh = start_fresh(
+        "cairn-test-state",
+        Extra {
+            test_fixtures: true,
+            workspaces_file: None,
+        },
+    )?;
+    let port = fresh.port;
+    let f = &fresh.fixtures;
     step(
         start,
         &format!(
@@ -253,10 +530,13 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
     let mut t = cmd("node", &["--test", "--test-concurrency=1"]);
     t.args(&suites);
     t.env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
-        .env("CAIRN_WRITE_KEY", seed::DEMO_WRITE_KEY)
-        .env("CAIRN_OTHER_WRITE_KEY", seed::OTHER_WRITE_KEY)
-        .env("CAIRN_SECRET_KEY", &secret);
+        .env("CAIRN_WRITE_KEY", f.workspace("demo", "write_key")?)
+        .env("CAIRN_OTHER_WRITE_KEY", f.workspace("other", "write_key")?)
+        .env("CAIRN_SECRET_KEY", f.workspace("demo", "secret_key")?)
+        .env(CONTROL_KEY_VAR, &fresh.control_key)
+        .env("CAIRN_FIXTURES", &f.json);
     let result = check(t);
+    let log_path = fresh.log_path.clone();
     drop(fresh);
     result.map_err(|e| {
         format!(
@@ -265,4 +545,57 @@ pub(crate) fn run_js_tests(start: Instant) -> Result {
             tail(&log_path, 40)
         )
     })
+}
+
+/// `cargo xtask js [suite …]`: the JavaScript suites only, against what `cargo xtask build`
+/// built last (nothing is built here).
+pub(crate) fn js(named: &[String]) -> Result {
+    for (built, what) in [
+        ("edge/build/index.js", "the edge worker"),
+        ("demo-app/dist/index.html", "the demo app"),
+        ("pkg/src/wasm/cairn_sdk_bg.wasm", "the SDK"),
+    ] {
+        if !root().join(built).is_file() {
+            return Err(format!(
+                "{what} is not built ({built} is missing): run `cargo xtask build` first"
+            ));
+        }
+    }
+    run_js_tests(Instant::now(), named)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_bootstrap_output() {
+        let f = Fixtures::parse(
+            "{\"owner\":{\"email\":\"o@x\",\"password\":\"p\"},\"workspaces\":\
+             {\"demo\":{\"id\":\"ws_1\",\"write_key\":\"wk_1\"}}}\n",
+        )
+        .expect("JSON");
+        assert_eq!(f.workspace("demo", "write_key"), Ok("wk_1"));
+        assert_eq!(f.user("owner"), Ok(("o@x", "p")));
+        assert!(f.workspace("demo", "secret_key").is_err());
+        assert!(f.user("approver").is_err());
+        assert!(!f.json.ends_with('\n'));
+        assert!(Fixtures::parse("bootstrap: oops").is_err());
+    }
+
+    #[test]
+    fn names_suites_with_or_without_their_folder_and_suffix() {
+        let all = suites(&[]).expect("tests/");
+        assert!(all.contains(&"tests/edge.test.mjs".to_owned()));
+        let named = ["edge", "tests/e2e.test.mjs", "guides.test.mjs"].map(str::to_owned);
+        assert_eq!(
+            suites(&named).expect("found"),
+            [
+                "tests/edge.test.mjs",
+                "tests/e2e.test.mjs",
+                "tests/guides.test.mjs"
+            ]
+        );
+        assert!(suites(&["nope".to_owned()]).is_err());
+    }
 }

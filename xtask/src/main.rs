@@ -6,6 +6,7 @@
 mod bench;
 mod build;
 mod edge;
+mod http;
 mod run;
 mod schema;
 mod seed;
@@ -16,10 +17,13 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
-  dev     set up, build, migrate and seed, then serve edge + demo app on http://127.0.0.1:8787
+  dev     set up, build, migrate, then serve edge + demo app + console on http://127.0.0.1:8787
+          (the demo's workspaces and campaigns are created through the control-plane API)
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
   build   build the SDK (pkg/), the edge worker and the demo app
-  js      run only tests/*.test.mjs against a fresh wrangler dev (after `build`)
+  js [suite …]
+          run only tests/*.test.mjs (or the named suites, e.g. tests/edge.test.mjs) against a
+          fresh wrangler dev; builds nothing (run `build` first)
   size    report gzipped sizes of the SDK and the edge worker
   bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
           (200 campaigns, 90 days of history)
@@ -32,9 +36,7 @@ fn main() -> ExitCode {
         Some("dev") => edge::dev(),
         Some("test") => run::test_all(),
         Some("build") => setup::ensure(false).and_then(|()| build::all()),
-        Some("js") => {
-            setup::ensure(true).and_then(|()| edge::run_js_tests(std::time::Instant::now()))
-        }
+        Some("js") => setup::ensure_js().and_then(|()| edge::js(&args[1..])),
         Some("size") => size::report().map(|_| ()),
         Some("bench") => bench::run(),
         Some("setup") => setup::ensure(true),

@@ -139,7 +139,7 @@ pub(crate) fn test_all() -> Result {
         start,
         "edge integration and browser end-to-end tests against wrangler dev (workerd, local D1 + Durable Objects)",
     );
-    crate::edge::run_js_tests(start)?;
+    crate::edge::run_js_tests(start, &[])?;
     passed += 1;
 
     println!(

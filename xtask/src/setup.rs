@@ -30,6 +30,12 @@ pub(crate) fn ensure(browser: bool) -> Result {
     Ok(())
 }
 
+/// What the JavaScript suites alone need (`cargo xtask js`): the npm packages and Chromium.
+pub(crate) fn ensure_js() -> Result {
+    npm_packages()?;
+    chromium()
+}
+
 fn wasm_target() -> Result {
     let installed = probe(cmd("rustup", &["target", "list", "--installed"])).unwrap_or_default();
     if installed
