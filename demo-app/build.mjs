@@ -3,7 +3,7 @@
 // files are copied next to the bundle, where `init({ wasmUrl })` loads the core and the SDK
 // fetches the guides (`cairn_guides_bg.wasm`, next to it) when a message is to be shown.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,8 +11,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
 const pkg = join(here, '..', 'pkg');
 
+// demo-config.json (the demo's write key, written by `cargo xtask dev` after it created the
+// workspace through the control-plane API) outlives a rebuild under a running dev server.
+const config = join(dist, 'demo-config.json');
+const kept = existsSync(config) ? readFileSync(config) : null;
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
+if (kept) writeFileSync(config, kept);
 await build({
   entryPoints: [join(here, 'src', 'main.js')],
   bundle: true,

@@ -192,10 +192,24 @@ if (params.get('theme') === 'night') document.documentElement.classList.add('nig
 route(location.pathname);
 renderExpenses();
 
+// The demo workspace's write key is created through the control-plane API when `cargo xtask`
+// bootstraps the edge, which writes it into /demo-config.json next to the app. `?key=` lets
+// a local test point the demo at another workspace.
+async function demoWriteKey() {
+  try {
+    const res = await fetch('/demo-config.json', { cache: 'no-store' });
+    if (res.ok) return (await res.json()).write_key || '';
+  } catch {
+    // Reported below.
+  }
+  return '';
+}
+const writeKey = params.get('key') || (await demoWriteKey());
+if (!writeKey) notice('No write key: start the demo with `cargo xtask dev`, or add ?key=<write key>.');
+
 const flush = Number(params.get('flush'));
 cairn.init({
-  // `?key=` lets a local test point the demo at another workspace.
-  writeKey: params.get('key') || 'wk_demo_public',
+  writeKey,
   endpoint: location.origin,
   wasmUrl: '/cairn_sdk_bg.wasm',
   // `?name=` sets the first name the welcome message greets (`{{user.first_name}}`).
