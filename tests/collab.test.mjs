@@ -5,11 +5,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { fresh, post, SECRET_KEY, URL_BASE, WRITE_KEY } from './helpers.mjs';
+import { fresh, IDENTITY, KEYS, post, SECRET_KEY, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY } from './helpers.mjs';
 
-// The test database's known secrets (xtask's seed::test_sql).
-const DEMO_IDENTITY = 'id_demo_test';
-const DEMO_TOKEN_KEY = 'tk_demo_test';
+// The demo workspace's secrets: its identity secret (rotated by the bootstrap, which printed
+// it), and its link-token key (derived from the control key, which the suites are given).
+const DEMO_IDENTITY = IDENTITY.demo;
+const DEMO_TOKEN_KEY = tokenKey(WORKSPACE.demo);
 
 export const userHash = (secret, user) => createHmac('sha256', secret).update(user).digest('hex');
 
@@ -263,21 +264,21 @@ test('a one-click link decides once', async () => {
 /** A token signed with the demo workspace's key (the test knows it), for expired links. */
 function forge(kind, account, id, expiresAt, key = DEMO_TOKEN_KEY) {
   const b = (s) => Buffer.from(s).toString('base64url');
-  const unsigned = [b(kind), b('demo'), b(account), b(id), b('nonce'), String(expiresAt)].join('.');
+  const unsigned = [b(kind), b(WORKSPACE.demo), b(account), b(id), b('nonce'), String(expiresAt)].join('.');
   return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
 }
 
 test('abuse and bad input are refused with a clear error, and change nothing', async () => {
   const account = fresh('acct');
   const events = async () => (await admin(account, 'invites')).json.invites.length;
-  const verifiedHash = userHash('id_verified_test', 'alice');
+  const verifiedHash = userHash(IDENTITY.verified, 'alice');
   const cases = [
     ['malformed email', '/v1/invites', as('champ', account, { emails: ['ann@x.example', 'not-an-email'] }), 400, 'invalid_email', 'emails[1]'],
     ['no emails', '/v1/invites', as('champ', account, { emails: [] }), 400, 'invalid_value', 'emails'],
     ['too many emails', '/v1/invites', as('champ', account, { emails: Array.from({ length: 21 }, (_, i) => `p${i}@x.example`) }), 400, 'invalid_value', 'emails'],
     ['forged identity', '/v1/invites', { ...as('champ', account, { emails: ['ann@x.example'] }), user_hash: userHash('wrong', 'champ') }, 401, 'identity_unverified', 'user_hash'],
-    ['unsigned, enforcement on', '/v1/invites', { write_key: 'wk_verified', user_id: 'alice', account_id: account, emails: ['ann@x.example'] }, 401, 'identity_unverified', 'user_hash'],
-    ['another user’s hash, enforcement on', '/v1/invites', { write_key: 'wk_verified', user_id: 'bob', account_id: account, user_hash: verifiedHash, emails: ['ann@x.example'] }, 401, 'identity_unverified', 'user_hash'],
+    ['unsigned, enforcement on', '/v1/invites', { write_key: KEYS.verified, user_id: 'alice', account_id: account, emails: ['ann@x.example'] }, 401, 'identity_unverified', 'user_hash'],
+    ['another user’s hash, enforcement on', '/v1/invites', { write_key: KEYS.verified, user_id: 'bob', account_id: account, user_hash: verifiedHash, emails: ['ann@x.example'] }, 401, 'identity_unverified', 'user_hash'],
     ['approver is both', '/v1/approvals', as('req', account, { action: 'a', resource: { id: 'r', summary: 's' }, approver: { user_id: 'x', email: 'x@x.example' } }), 400, 'invalid_value', 'approver'],
     ['negative amount', '/v1/approvals', as('req', account, { action: 'a', resource: { id: 'r', summary: 's', amount: -1 }, approver: { user_id: 'x' } }), 400, 'invalid_value', 'resource.amount'],
     ['self-approval', '/v1/approvals', as('req', account, { action: 'a', resource: { id: 'r', summary: 's' }, approver: { user_id: 'req' } }), 400, 'invalid_value', 'approver'],
@@ -292,7 +293,7 @@ test('abuse and bad input are refused with a clear error, and change nothing', a
   }
   assert.equal(await events(), 0, 'no invitation was created');
   // Signed, enforcement on: accepted.
-  const ok = await post('/v1/invites', { write_key: 'wk_verified', user_id: 'alice', account_id: account, user_hash: verifiedHash, emails: ['ann@x.example'] });
+  const ok = await post('/v1/invites', { write_key: KEYS.verified, user_id: 'alice', account_id: account, user_hash: verifiedHash, emails: ['ann@x.example'] });
   assert.equal(ok.status, 200, ok.text);
 });
 

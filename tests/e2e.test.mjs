@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { fresh, SECRET_KEY, stored, URL_BASE } from './helpers.mjs';
+import { fresh, KEYS, SECRET_KEY, stored, URL_BASE } from './helpers.mjs';
 
 let browser;
 
@@ -224,7 +224,7 @@ test('the guides module is fetched only once a decision carries a message', { ti
     const decided = page.waitForResponse((r) => r.url().endsWith('/v1/events') && r.ok(), { timeout: 15_000 });
     await page.goto(`${URL_BASE}/?key=${key}&user=${fresh('user')}&account=${fresh('acct')}&flush=300`);
     await decided;
-    if (key === 'wk_demo_public') {
+    if (key === KEYS.demo) {
       await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
     } else {
       await page.waitForTimeout(1000);
@@ -234,6 +234,6 @@ test('the guides module is fetched only once a decision carries a message', { ti
     return wasm;
   };
   // A workspace without campaigns: tracking only, the rendering module is never fetched.
-  assert.deepEqual(await wasmFetched('wk_quiet'), ['/cairn_sdk_bg.wasm']);
-  assert.deepEqual(await wasmFetched('wk_demo_public'), ['/cairn_sdk_bg.wasm', '/cairn_guides_bg.wasm']);
+  assert.deepEqual(await wasmFetched(KEYS.quiet), ['/cairn_sdk_bg.wasm']);
+  assert.deepEqual(await wasmFetched(KEYS.demo), ['/cairn_sdk_bg.wasm', '/cairn_guides_bg.wasm']);
 });

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { fresh, SECRET_KEY, stored, URL_BASE } from './helpers.mjs';
+import { fresh, KEYS, SECRET_KEY, stored, URL_BASE } from './helpers.mjs';
 
 let browser;
 
@@ -189,8 +189,9 @@ test('hostile strings in every text of a message render as inert text', { timeou
     problems.push(`dialog: ${d.message()}`);
     d.dismiss();
   });
-  // The `hostile` workspace exists in the test database only (xtask's seed::test_sql).
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&key=wk_hostile&flush=200`);
+  // The `hostile` workspace exists for the suites only (xtask/js/bootstrap.mjs with
+  // CAIRN_FIXTURES=test; its campaign is tests/fixtures/hostile.json).
+  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&key=${KEYS.hostile}&flush=200`);
   const modal = page.locator('[data-cairn-message="hostile"]');
   await modal.waitFor({ state: 'visible', timeout: 15_000 });
   const rendered = await page.evaluate(() => {

@@ -1,5 +1,8 @@
 // Shared helpers of the JavaScript suites: configuration from the environment, and events.
-import { randomUUID } from 'node:crypto';
+// `cargo xtask test` (or `cargo xtask js`) starts a fresh worker and creates its console
+// users, workspaces, keys and campaigns through the control-plane API
+// (xtask/js/bootstrap.mjs); what it created arrives as JSON in CAIRN_FIXTURES.
+import { createHmac, randomUUID } from 'node:crypto';
 
 function env(name) {
   const value = process.env[name];
@@ -11,6 +14,24 @@ export const URL_BASE = env('CAIRN_URL');
 export const WRITE_KEY = env('CAIRN_WRITE_KEY');
 export const OTHER_WRITE_KEY = env('CAIRN_OTHER_WRITE_KEY');
 export const SECRET_KEY = env('CAIRN_SECRET_KEY');
+/** The worker's control key: it mints console setup links and derives the link-token keys. */
+export const CONTROL_KEY = env('CAIRN_CONTROL_KEY');
+/** The bootstrap's output: `{owner, approver, workspaces: {demo: {id, write_key, …}, …}}`. */
+export const FIXTURES = JSON.parse(env('CAIRN_FIXTURES'));
+
+const workspaces = Object.entries(FIXTURES.workspaces);
+/** Workspace ids by fixture name (`demo`, `other`, `hostile`, `quiet`, `verified`). */
+export const WORKSPACE = Object.fromEntries(workspaces.map(([name, w]) => [name, w.id]));
+/** Write keys by fixture name. */
+export const KEYS = Object.fromEntries(workspaces.map(([name, w]) => [name, w.write_key]));
+/** Identity secrets (the HMAC key of `user_hash`) of `demo` and `verified`. */
+export const IDENTITY = Object.fromEntries(workspaces.filter(([, w]) => w.identity_secret).map(([name, w]) => [name, w.identity_secret]));
+/** Console users: `{email, password}` of the demo owner and of the approver (approver + executor). */
+export const OWNER = FIXTURES.owner;
+export const APPROVER = FIXTURES.approver;
+
+/** A workspace's link-token key, as the worker derives it from the control key. */
+export const tokenKey = (workspaceId) => createHmac('sha256', CONTROL_KEY).update(`token-key/${workspaceId}`).digest('hex');
 
 export const fresh = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
