@@ -25,11 +25,13 @@ pub mod account;
 pub mod app;
 pub mod catalog;
 pub mod collab;
+pub mod control;
 pub mod error;
 mod one_click;
 pub mod random;
 
 pub use account::AccountObject;
+pub use control::Limiter;
 
 use protocol::ErrorCode;
 use protocol::v1::{MAX_BATCH_BYTES, to_json};
@@ -45,11 +47,15 @@ use crate::error::AppError;
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let path = req.path();
+    if path == "/console" || path.starts_with("/console/") {
+        let now = Date::now().as_millis() as i64;
+        return control::serve(&mut req, &env, &path, now).await;
+    }
     if !path.starts_with("/v1/") {
         return Response::error("Not found", 404);
     }
     let origin = req.headers().get("Origin")?;
-    let catalog = D1Catalog::new(env.d1("DB")?);
+    let catalog = D1Catalog::new(env.d1("DB")?).with_token_root(control_key(&env));
     let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
     let now = Timestamp(Date::now().as_millis() as i64);
     let method = req.method();
@@ -116,7 +122,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = Timestamp(Date::now().as_millis() as i64);
     let work = async {
-        let catalog = D1Catalog::new(env.d1("DB")?);
+        let catalog = D1Catalog::new(env.d1("DB")?).with_token_root(control_key(&env));
         let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
         let collab = collab_env(now, "");
         app::collab::sweep(&catalog, &accounts, &collab).await
@@ -339,8 +345,16 @@ async fn read_body(req: &mut Request) -> Result<String, AppError> {
         .map_err(|_| AppError::problem(ErrorCode::MalformedJson, "", "body is not UTF-8"))
 }
 
+/// The install's control key (`CAIRN_CONTROL_KEY`, a secret or a var), if set.
+pub(crate) fn control_key(env: &Env) -> Option<String> {
+    env.secret("CAIRN_CONTROL_KEY")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("CAIRN_CONTROL_KEY").map(|s| s.to_string()))
+        .ok()
+}
+
 /// Decodes `%XX` escapes of a path segment (account ids may hold any character).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -56,10 +56,48 @@ pub enum ErrorCode {
     AlreadyDecided,
     /// The inviter's or the account's invitation cap is reached.
     InviteCapReached,
+    /// No console session, or it expired or was signed out.
+    Unauthenticated,
+    /// Wrong email or password (never says which).
+    InvalidCredentials,
+    /// Too many failed sign-ins for this email or client.
+    TooManyAttempts,
+    /// A state-changing console request that is not same-origin.
+    CsrfRejected,
+    /// The caller's roles do not allow the action.
+    ForbiddenRole,
+    /// An author approving their own revision while the policy forbids it.
+    SelfApproval,
+    /// No such workspace, or the caller is not a member.
+    UnknownWorkspace,
+    /// No such campaign in this workspace.
+    UnknownCampaign,
+    /// No such revision, invitation, member or key.
+    UnknownRevision,
+    /// The password is too short, too long or too common.
+    WeakPassword,
+    /// A console user already has this email.
+    EmailTaken,
+    /// The hash is not the working revision's.
+    StaleHash,
+    /// The document changed since the version the change is based on.
+    StaleVersion,
+    /// The action does not apply in the current state.
+    InvalidState,
+    /// The revision cannot be edited in its state.
+    NotEditable,
+    /// The policy's approvals are missing.
+    NotApproved,
+    /// The workspace would have no owner left.
+    LastOwner,
+    /// A campaign with this id exists already.
+    CampaignExists,
+    /// The workspace changed while the request was checked; nothing was written.
+    Conflict,
 }
 
 /// Every code, for parsing.
-const ALL: [ErrorCode; 25] = [
+const ALL: [ErrorCode; 44] = [
     ErrorCode::MalformedJson,
     ErrorCode::InvalidType,
     ErrorCode::MissingField,
@@ -85,6 +123,25 @@ const ALL: [ErrorCode; 25] = [
     ErrorCode::NotApprover,
     ErrorCode::AlreadyDecided,
     ErrorCode::InviteCapReached,
+    ErrorCode::Unauthenticated,
+    ErrorCode::InvalidCredentials,
+    ErrorCode::TooManyAttempts,
+    ErrorCode::CsrfRejected,
+    ErrorCode::ForbiddenRole,
+    ErrorCode::SelfApproval,
+    ErrorCode::UnknownWorkspace,
+    ErrorCode::UnknownCampaign,
+    ErrorCode::UnknownRevision,
+    ErrorCode::WeakPassword,
+    ErrorCode::EmailTaken,
+    ErrorCode::StaleHash,
+    ErrorCode::StaleVersion,
+    ErrorCode::InvalidState,
+    ErrorCode::NotEditable,
+    ErrorCode::NotApproved,
+    ErrorCode::LastOwner,
+    ErrorCode::CampaignExists,
+    ErrorCode::Conflict,
 ];
 
 impl ErrorCode {
@@ -116,6 +173,25 @@ impl ErrorCode {
             ErrorCode::NotApprover => "not_approver",
             ErrorCode::AlreadyDecided => "already_decided",
             ErrorCode::InviteCapReached => "invite_cap_reached",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::CsrfRejected => "csrf_rejected",
+            ErrorCode::ForbiddenRole => "forbidden_role",
+            ErrorCode::SelfApproval => "self_approval",
+            ErrorCode::UnknownWorkspace => "unknown_workspace",
+            ErrorCode::UnknownCampaign => "unknown_campaign",
+            ErrorCode::UnknownRevision => "unknown_revision",
+            ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::EmailTaken => "email_taken",
+            ErrorCode::StaleHash => "stale_hash",
+            ErrorCode::StaleVersion => "stale_version",
+            ErrorCode::InvalidState => "invalid_state",
+            ErrorCode::NotEditable => "not_editable",
+            ErrorCode::NotApproved => "not_approved",
+            ErrorCode::LastOwner => "last_owner",
+            ErrorCode::CampaignExists => "campaign_exists",
+            ErrorCode::Conflict => "conflict",
         }
     }
 
@@ -140,6 +216,21 @@ impl ErrorCode {
             ErrorCode::TokenUsed | ErrorCode::AlreadyDecided => 409,
             ErrorCode::TokenExpired => 410,
             ErrorCode::InviteCapReached => 429,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::CsrfRejected | ErrorCode::ForbiddenRole | ErrorCode::SelfApproval => 403,
+            ErrorCode::UnknownWorkspace
+            | ErrorCode::UnknownCampaign
+            | ErrorCode::UnknownRevision => 404,
+            ErrorCode::EmailTaken
+            | ErrorCode::StaleHash
+            | ErrorCode::StaleVersion
+            | ErrorCode::InvalidState
+            | ErrorCode::NotEditable
+            | ErrorCode::NotApproved
+            | ErrorCode::LastOwner
+            | ErrorCode::CampaignExists
+            | ErrorCode::Conflict => 409,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,

@@ -12,6 +12,7 @@ mod sql;
 
 pub use ingest::ingest;
 pub use memory::{MemoryAccountStore, MemoryAccounts};
+pub(crate) use object::deliver;
 pub use object::{AccountObject, DurableAccounts};
 
 use std::collections::BTreeSet;

@@ -124,7 +124,7 @@ impl AccountObject {
 }
 
 /// POSTs a webhook, signed the Standard Webhooks way; the answer's status (0: no answer).
-async fn deliver(d: &Delivery) -> u16 {
+pub(crate) async fn deliver(d: &Delivery) -> u16 {
     let now = Date::now().as_millis() as i64;
     let send = async {
         let headers = Headers::new();

@@ -11,12 +11,23 @@ use crate::error::AppError;
 #[derive(Debug)]
 pub struct D1Catalog {
     db: D1Database,
+    /// The install's control key: each workspace's link-token key is derived from it.
+    token_root: Option<String>,
 }
 
 impl D1Catalog {
     /// Wraps the D1 binding.
     pub fn new(db: D1Database) -> Self {
-        Self { db }
+        Self {
+            db,
+            token_root: None,
+        }
+    }
+
+    /// Derives link-token keys from the install's control key (see [`super::token_key`]).
+    pub fn with_token_root(mut self, root: Option<String>) -> Self {
+        self.token_root = root;
+        self
     }
 }
 
@@ -54,7 +65,10 @@ impl CatalogStore for D1Catalog {
     async fn write_key(&self, key: &str) -> Result<Option<WriteKey>, AppError> {
         let row: Option<KeyRow> = self
             .db
-            .prepare("SELECT workspace_id, debug FROM write_keys WHERE key = ?1 AND revoked = 0")
+            .prepare(
+                "SELECT workspace_id, debug FROM write_keys WHERE key = ?1 AND revoked = 0
+                 AND (expires_at IS NULL OR expires_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000)",
+            )
             .bind(&[JsValue::from_str(key)])?
             .first(None)
             .await?;
@@ -65,12 +79,27 @@ impl CatalogStore for D1Catalog {
     }
 
     async fn secret_key(&self, key_hash: &str) -> Result<Option<String>, AppError> {
+        let hash = JsValue::from_str(key_hash);
         let row: Option<WorkspaceRow> = self
             .db
-            .prepare("SELECT workspace_id FROM secret_keys WHERE key_hash = ?1")
-            .bind(&[JsValue::from_str(key_hash)])?
+            .prepare(
+                "SELECT workspace_id FROM secret_keys WHERE key_hash = ?1 AND revoked_at IS NULL",
+            )
+            .bind(std::slice::from_ref(&hash))?
             .first(None)
             .await?;
+        if row.is_some() {
+            // Last use, to the minute (one write per key per minute at most).
+            self.db
+                .prepare(
+                    "UPDATE secret_keys SET last_used_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
+                     WHERE key_hash = ?1 AND (last_used_at IS NULL
+                       OR last_used_at < CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 60000)",
+                )
+                .bind(&[hash])?
+                .run()
+                .await?;
+        }
         Ok(row.map(|r| r.workspace_id))
     }
 
@@ -162,7 +191,10 @@ impl CatalogStore for D1Catalog {
             }
         };
         Ok(CollabSecrets {
-            token_key: row.token_key,
+            token_key: match &self.token_root {
+                Some(root) => super::token_key(root, workspace_id),
+                None => row.token_key,
+            },
             identity_secret: row.identity_secret,
             enforce_identity: row.enforce_identity != 0,
             webhook: row.webhook_url.zip(row.webhook_secret),

@@ -8,6 +8,13 @@ pub use memory::MemoryCatalog;
 
 use crate::error::AppError;
 
+/// A workspace's link-token key, derived from the install's control key: lowercase hex of
+/// HMAC-SHA256(control key, `token-key/` + workspace id). Nothing to store or leak per
+/// workspace; rotating the control key invalidates every outstanding link.
+pub fn token_key(root: &str, workspace_id: &str) -> String {
+    crate::collab::crypto::user_hash(root, &format!("token-key/{workspace_id}"))
+}
+
 /// What a write key grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteKey {

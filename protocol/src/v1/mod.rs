@@ -9,6 +9,7 @@ mod collab_admin;
 mod collab_answers;
 mod collab_object;
 mod content;
+pub mod control;
 mod decide;
 mod event;
 mod ids;

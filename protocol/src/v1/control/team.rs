@@ -1,0 +1,582 @@
+//! Workspaces on the wire: team roles and the review policy, invitations, write and secret
+//! keys, allowed origins, identity and webhook settings, and settings versions.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Checked, text_field};
+use crate::error::{ErrorCode, Problem};
+use crate::v1::collab::normalize_email;
+
+/// A role in one workspace. A member may hold several; none implies another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything about the workspace and its team; grants `owner`; emergency rollback.
+    Owner,
+    /// Team, keys, origins, identity, webhook, settings and policy.
+    Admin,
+    /// Creates, edits and submits drafts.
+    Editor,
+    /// Reviews: accuracy and audience.
+    Reviewer,
+    /// Approves use.
+    Approver,
+    /// Publishes, pauses, resumes, archives and rolls back.
+    Executor,
+    /// Reads.
+    Viewer,
+}
+
+impl Role {
+    /// Every role, in order.
+    pub const ALL: [Role; 7] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Editor,
+        Role::Reviewer,
+        Role::Approver,
+        Role::Executor,
+        Role::Viewer,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Reviewer => "reviewer",
+            Role::Approver => "approver",
+            Role::Executor => "executor",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+/// Roles, sorted and without repeats; at least one.
+fn check_roles(field: &str, roles: &mut Vec<Role>) -> Result<(), Problem> {
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            field,
+            "at least one role",
+        ));
+    }
+    Ok(())
+}
+
+/// A workspace's review policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Approvals a revision needs (1-5).
+    pub required_approvals: u8,
+    /// Whether an author may approve their own revision.
+    pub author_may_approve: bool,
+    /// Whether an approving review by a reviewer is needed too.
+    pub reviewer_required: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            required_approvals: 1,
+            author_may_approve: false,
+            reviewer_required: false,
+        }
+    }
+}
+
+/// `PUT …/policy`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct PolicyBody(pub Policy);
+
+impl Checked for PolicyBody {
+    fn check(self) -> Result<Self, Problem> {
+        if !(1..=5).contains(&self.0.required_approvals) {
+            return Err(Problem::new(
+                ErrorCode::InvalidValue,
+                "required_approvals",
+                "1-5",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// `POST /console/api/workspaces`, `PATCH …/{ws}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameBody {
+    /// Workspace name.
+    pub name: String,
+}
+
+impl Checked for NameBody {
+    fn check(mut self) -> Result<Self, Problem> {
+        self.name = text_field("name", &self.name, 100)?;
+        Ok(self)
+    }
+}
+
+/// A workspace as the caller sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkspaceDto {
+    /// `ws_…`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Created (ms).
+    pub created_at: i64,
+    /// The caller's roles.
+    pub roles: Vec<Role>,
+    /// Review policy.
+    pub policy: Policy,
+}
+
+/// A member of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberDto {
+    /// The console user.
+    pub user_id: String,
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// Their roles here.
+    pub roles: Vec<Role>,
+}
+
+/// `PUT …/members/{user_id}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolesBody {
+    /// The member's roles from now on.
+    pub roles: Vec<Role>,
+}
+
+impl Checked for RolesBody {
+    fn check(mut self) -> Result<Self, Problem> {
+        check_roles("roles", &mut self.roles)?;
+        Ok(self)
+    }
+}
+
+/// `POST …/invitations`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    /// Whom.
+    pub email: String,
+    /// With which roles.
+    pub roles: Vec<Role>,
+}
+
+impl Checked for InviteBody {
+    fn check(mut self) -> Result<Self, Problem> {
+        self.email = normalize_email("email", &self.email)?;
+        check_roles("roles", &mut self.roles)?;
+        Ok(self)
+    }
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    /// Waiting.
+    Pending,
+    /// Spent.
+    Accepted,
+    /// Withdrawn.
+    Revoked,
+}
+
+/// An invitation into a workspace (also its stored record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDto {
+    /// `inv_…`.
+    pub id: String,
+    /// Invitee.
+    pub email: String,
+    /// Roles they get.
+    pub roles: Vec<Role>,
+    /// Where it stands (`expired` is shown for a pending one past `expires_at`).
+    pub status: InvitationStatus,
+    /// Who invited.
+    pub invited_by: String,
+    /// When (ms).
+    pub created_at: i64,
+    /// Until when the link works (ms).
+    pub expires_at: i64,
+    /// Changes when the link is spent or revoked (never shown).
+    #[serde(default, skip_serializing)]
+    pub nonce: String,
+}
+
+/// A write key (public: it ships in the browser).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteKeyDto {
+    /// `wk_…`.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Whether it may ask for per-campaign verdicts.
+    pub debug: bool,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Stops working then (rotation overlap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Revoked (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<i64>,
+}
+
+/// `POST …/write-keys`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWriteKey {
+    /// Label.
+    #[serde(default)]
+    pub label: String,
+    /// Debug verdicts.
+    #[serde(default)]
+    pub debug: bool,
+}
+
+impl Checked for CreateWriteKey {
+    fn check(mut self) -> Result<Self, Problem> {
+        self.label = label(&self.label)?;
+        Ok(self)
+    }
+}
+
+fn label(s: &str) -> Result<String, Problem> {
+    if s.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        text_field("label", s, 100)
+    }
+}
+
+/// `PATCH …/write-keys/{key}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchWriteKey {
+    /// Debug verdicts.
+    pub debug: bool,
+}
+
+impl Checked for PatchWriteKey {
+    fn check(self) -> Result<Self, Problem> {
+        Ok(self)
+    }
+}
+
+/// `POST …/write-keys/{key}/rotate`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotateBody {
+    /// Hours the old key keeps working (0-720; default 24).
+    #[serde(default = "default_overlap")]
+    pub overlap_hours: u32,
+}
+
+fn default_overlap() -> u32 {
+    24
+}
+
+impl Checked for RotateBody {
+    fn check(self) -> Result<Self, Problem> {
+        if self.overlap_hours > 720 {
+            return Err(Problem::new(
+                ErrorCode::InvalidValue,
+                "overlap_hours",
+                "0-720",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// The answer of a rotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct RotatedKey {
+    /// The new key.
+    pub write_key: WriteKeyDto,
+    /// The old one, with its `expires_at`.
+    pub old: WriteKeyDto,
+}
+
+/// A secret key's metadata (the secret itself is shown once, then only its hash is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretKeyDto {
+    /// `sk_id_…`.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// The first characters of the secret, to recognise it.
+    pub prefix: String,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Last used (ms, to the minute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<i64>,
+    /// Revoked (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<i64>,
+}
+
+/// `POST …/secret-keys`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSecretKey {
+    /// Label.
+    pub label: String,
+}
+
+impl Checked for CreateSecretKey {
+    fn check(mut self) -> Result<Self, Problem> {
+        self.label = text_field("label", &self.label, 100)?;
+        Ok(self)
+    }
+}
+
+/// `PUT …/origins` and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginsBody {
+    /// `scheme://host[:port]`, at most 50.
+    pub origins: Vec<String>,
+}
+
+impl Checked for OriginsBody {
+    fn check(mut self) -> Result<Self, Problem> {
+        if self.origins.len() > 50 {
+            return Err(Problem::new(
+                ErrorCode::InvalidValue,
+                "origins",
+                "at most 50",
+            ));
+        }
+        for (i, o) in self.origins.iter_mut().enumerate() {
+            *o = check_origin(&format!("origins[{i}]"), o)?;
+        }
+        self.origins.sort();
+        self.origins.dedup();
+        Ok(self)
+    }
+}
+
+/// An origin as browsers send it: `http(s)://host[:port]`, lower case, no path.
+fn check_origin(field: &str, origin: &str) -> Result<String, Problem> {
+    let o = origin.trim().to_ascii_lowercase();
+    let rest = o
+        .strip_prefix("https://")
+        .or_else(|| o.strip_prefix("http://"));
+    let ok = rest.is_some_and(|hp| {
+        let (host, port) = match hp.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(']') || hp.starts_with('[') => (h, Some(p)),
+            _ => (hp, None),
+        };
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b))
+            && port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0))
+    });
+    if ok && o.len() <= 200 {
+        Ok(o)
+    } else {
+        Err(Problem::new(
+            ErrorCode::InvalidValue,
+            field,
+            "an origin: http(s)://host[:port], no path",
+        ))
+    }
+}
+
+/// `GET …/identity`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityDto {
+    /// Whether signed identities are required.
+    pub enforce: bool,
+    /// The secret, only in the answer of a rotation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// `PUT …/identity`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnforceBody {
+    /// Require signed identities.
+    pub enforce: bool,
+}
+
+impl Checked for EnforceBody {
+    fn check(self) -> Result<Self, Problem> {
+        Ok(self)
+    }
+}
+
+/// `PUT …/webhook`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookBody {
+    /// `http(s)://…`.
+    pub url: String,
+}
+
+impl Checked for WebhookBody {
+    fn check(mut self) -> Result<Self, Problem> {
+        let u = self.url.trim();
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.len() > 2000
+            || u.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Problem::new(
+                ErrorCode::InvalidValue,
+                "url",
+                "an http(s) URL",
+            ));
+        }
+        self.url = u.to_owned();
+        Ok(self)
+    }
+}
+
+/// `GET` / `PUT …/webhook`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookDto {
+    /// The endpoint, if set.
+    pub url: Option<String>,
+    /// The signing secret, only in the answer of a PUT.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// `PUT …/settings`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsBody {
+    /// The version this change is based on.
+    pub base_version: u32,
+    /// The settings document.
+    pub document: Box<serde_json::value::RawValue>,
+}
+
+impl Checked for SettingsBody {
+    fn check(self) -> Result<Self, Problem> {
+        crate::v1::parse_settings(self.document.get()).map_err(|p| p.within("document"))?;
+        Ok(self)
+    }
+}
+
+/// `GET …/settings`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingsDto {
+    /// 0 before the first change.
+    pub version: u32,
+    /// SHA-256 of the canonical document.
+    pub hash: String,
+    /// The document.
+    pub document: Box<serde_json::value::RawValue>,
+    /// When (ms).
+    pub updated_at: i64,
+    /// By whom (user id).
+    pub updated_by: String,
+}
+
+/// One entry of `GET …/settings/versions`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SettingsVersionDto {
+    /// Version.
+    pub version: u32,
+    /// Hash.
+    pub hash: String,
+    /// When (ms).
+    pub updated_at: i64,
+    /// By whom.
+    pub updated_by: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        for (o, ok) in [
+            ("https://app.example.com", true),
+            ("http://127.0.0.1:8787", true),
+            ("HTTPS://App.Example.com", true),
+            ("https://app.example.com/path", false),
+            ("ftp://x", false),
+            ("https://", false),
+            ("http://x:0", false),
+            ("http://x:99999", false),
+        ] {
+            assert_eq!(check_origin("o", o).is_ok(), ok, "{o}");
+        }
+    }
+
+    #[test]
+    fn roles_are_sorted_and_unique() {
+        let body: RolesBody =
+            crate::v1::control::parse_body(r#"{"roles":["executor","approver","executor"]}"#)
+                .expect("valid");
+        assert_eq!(body.roles, vec![Role::Approver, Role::Executor]);
+        let e =
+            crate::v1::control::parse_body::<RolesBody>(r#"{"roles":["boss"]}"#).expect_err("bad");
+        assert_eq!(e.field, "roles[0]");
+        let e = crate::v1::control::parse_body::<RolesBody>(r#"{"roles":[]}"#).expect_err("empty");
+        assert_eq!(e.field, "roles");
+    }
+}
+
+/// The `console.invite.created` webhook: `{"type","timestamp","data":{…}}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsoleInviteWebhook {
+    /// `msg_…` (also the `webhook-id` header; not in the body).
+    #[serde(skip)]
+    pub id: String,
+    /// `console.invite.created`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// When (ISO 8601 is not needed: ms since the epoch, like every Cairn timestamp).
+    pub timestamp: i64,
+    /// What.
+    pub data: ConsoleInviteData,
+}
+
+/// The data of `console.invite.created`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsoleInviteData {
+    /// The workspace.
+    pub workspace_id: String,
+    /// The invitation.
+    pub invitation: InvitationDto,
+    /// The link to send the invitee.
+    pub url: String,
+}
+
+impl ConsoleInviteWebhook {
+    /// The webhook of a new invitation.
+    pub fn new(workspace_id: &str, invitation: &InvitationDto, url: &str, now: i64) -> Self {
+        Self {
+            id: format!("msg_{}", invitation.id),
+            kind: "console.invite.created",
+            timestamp: now,
+            data: ConsoleInviteData {
+                workspace_id: workspace_id.to_owned(),
+                invitation: invitation.clone(),
+                url: url.to_owned(),
+            },
+        }
+    }
+}
