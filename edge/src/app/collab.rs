@@ -378,6 +378,15 @@ pub async fn identity<C: CatalogStore>(
         catalog
             .set_enforce_identity(&workspace_id, config.enforce)
             .await?;
+        let entry = key_audit(
+            env.now.0,
+            "identity.update",
+            &workspace_id,
+            ("enforce", config.enforce.to_string()),
+        );
+        catalog
+            .audit_by_key(&workspace_id, &key_hash(authorization), entry)
+            .await?;
     }
     let secrets = catalog.collab_secrets(&workspace_id, env.random).await?;
     Ok(to_json(&IdentitySecret {
@@ -401,8 +410,49 @@ pub async fn set_webhook<C: CatalogStore>(
     catalog
         .set_webhook(&workspace_id, &config.url, &secret)
         .await?;
+    let entry = key_audit(
+        env.now.0,
+        "webhook.update",
+        &workspace_id,
+        ("url", config.url.clone()),
+    );
+    catalog
+        .audit_by_key(&workspace_id, &key_hash(authorization), entry)
+        .await?;
     Ok(to_json(&WebhookSecret {
         url: config.url,
         secret,
     }))
+}
+
+/// The SHA-256 of the request's bearer secret key (already authorized).
+fn key_hash(authorization: Option<&str>) -> String {
+    super::hash_secret(
+        authorization
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .unwrap_or("")
+            .trim(),
+    )
+}
+
+/// An audit entry of a change made through the secret-key admin API (the store names the key).
+fn key_audit(
+    now: i64,
+    action: &str,
+    workspace_id: &str,
+    (key, value): (&str, String),
+) -> protocol::v1::control::AuditEntry {
+    protocol::v1::control::AuditEntry {
+        seq: 0,
+        at: now,
+        actor: protocol::v1::control::Actor::Key {
+            secret_key: String::new(),
+        },
+        action: action.to_owned(),
+        target: format!("workspace:{workspace_id}"),
+        before_hash: None,
+        after_hash: None,
+        detail: [(key.to_owned(), value)].into_iter().collect(),
+        emergency: false,
+    }
 }

@@ -62,6 +62,46 @@ struct SettingsRow {
 }
 
 impl CatalogStore for D1Catalog {
+    async fn audit_by_key(
+        &self,
+        workspace_id: &str,
+        key_hash: &str,
+        mut entry: protocol::v1::control::AuditEntry,
+    ) -> Result<(), AppError> {
+        #[derive(Deserialize)]
+        struct IdRow {
+            id: Option<String>,
+        }
+        let row: Option<IdRow> = self
+            .db
+            .prepare("SELECT id FROM secret_keys WHERE key_hash = ?1")
+            .bind(&[JsValue::from_str(key_hash)])?
+            .first(None)
+            .await?;
+        let id = row
+            .and_then(|r| r.id)
+            .unwrap_or_else(|| "secret key".to_owned());
+        entry.actor = protocol::v1::control::Actor::Key {
+            secret_key: id.clone(),
+        };
+        self.db
+            .prepare(
+                "INSERT INTO audit_log (workspace_id, at, action, target, actor, entry)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .bind(&[
+                JsValue::from_str(workspace_id),
+                JsValue::from_f64(entry.at as f64),
+                JsValue::from_str(&entry.action),
+                JsValue::from_str(&entry.target),
+                JsValue::from_str(&id),
+                JsValue::from_str(&protocol::v1::control::to_text(&entry)),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
     async fn write_key(&self, key: &str) -> Result<Option<WriteKey>, AppError> {
         let row: Option<KeyRow> = self
             .db

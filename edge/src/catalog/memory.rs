@@ -20,9 +20,26 @@ pub struct MemoryCatalog {
     pub secrets: std::cell::RefCell<HashMap<String, CollabSecrets>>,
     /// (workspace, account) → when collaboration work is due.
     pub due: std::cell::RefCell<HashMap<(String, String), i64>>,
+    /// Audit entries of secret-key changes: (workspace, entry).
+    pub audit: std::cell::RefCell<Vec<(String, protocol::v1::control::AuditEntry)>>,
 }
 
 impl CatalogStore for MemoryCatalog {
+    async fn audit_by_key(
+        &self,
+        workspace_id: &str,
+        key_hash: &str,
+        mut entry: protocol::v1::control::AuditEntry,
+    ) -> Result<(), AppError> {
+        entry.actor = protocol::v1::control::Actor::Key {
+            secret_key: key_hash.chars().take(12).collect(),
+        };
+        self.audit
+            .borrow_mut()
+            .push((workspace_id.to_owned(), entry));
+        Ok(())
+    }
+
     async fn write_key(&self, key: &str) -> Result<Option<WriteKey>, AppError> {
         Ok(self.write_keys.get(key).cloned())
     }

@@ -80,6 +80,14 @@ pub trait CatalogStore {
     /// Turns the enforcement of signed identities on or off.
     async fn set_enforce_identity(&self, workspace_id: &str, enforce: bool)
     -> Result<(), AppError>;
+    /// Appends an audit entry for a change made with a secret key (`key_hash`): the entry
+    /// names the key by its id, never the secret.
+    async fn audit_by_key(
+        &self,
+        workspace_id: &str,
+        key_hash: &str,
+        entry: protocol::v1::control::AuditEntry,
+    ) -> Result<(), AppError>;
     /// Sets the workspace's webhook endpoint and signing secret.
     async fn set_webhook(
         &self,

@@ -283,3 +283,6 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
     }
     Ok(reply)
 }
+
+#[cfg(test)]
+mod tests;

@@ -135,7 +135,13 @@ pub(super) async fn route(
         ("POST", ["invitations"]) => invite(cx, w, req).await,
         ("GET", ["invitations"]) => {
             require(w.roles(), ADMINS, "reading invitations")?;
-            let list = cx.store.invitations(&w.ws.id).await?;
+            let list: Vec<InvitationDto> = cx
+                .store
+                .invitations(&w.ws.id)
+                .await?
+                .iter()
+                .map(|i| i.public_at(cx.now))
+                .collect();
             Ok(Reply::json(format!(
                 "{{\"invitations\":{}}}",
                 to_text(&list)
@@ -282,7 +288,7 @@ async fn invite(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError
     send_webhook(cx, &w.ws.id, &hook.id, &to_text(&hook)).await;
     Ok(Reply::created(format!(
         "{{\"invitation\":{},\"url\":{}}}",
-        to_text(&inv),
+        to_text(&inv.public()),
         to_text(&url)
     )))
 }

@@ -193,6 +193,8 @@ pub enum InvitationStatus {
     Accepted,
     /// Withdrawn.
     Revoked,
+    /// Shown for a pending invitation past its expiry (never stored).
+    Expired,
 }
 
 /// An invitation into a workspace (also its stored record).
@@ -212,9 +214,28 @@ pub struct InvitationDto {
     pub created_at: i64,
     /// Until when the link works (ms).
     pub expires_at: i64,
-    /// Changes when the link is spent or revoked (never shown).
-    #[serde(default, skip_serializing)]
+    /// Changes when the link is spent or revoked (stored; answers show [`Self::public`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub nonce: String,
+}
+
+impl InvitationDto {
+    /// The invitation as answers and webhooks show it: without its nonce.
+    pub fn public(&self) -> Self {
+        Self {
+            nonce: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// As [`Self::public`], `expired` when still pending at `now` past its expiry.
+    pub fn public_at(&self, now: i64) -> Self {
+        let mut out = self.public();
+        if out.status == InvitationStatus::Pending && now > out.expires_at {
+            out.status = InvitationStatus::Expired;
+        }
+        out
+    }
 }
 
 /// A write key (public: it ships in the browser).
@@ -574,7 +595,7 @@ impl ConsoleInviteWebhook {
             timestamp: now,
             data: ConsoleInviteData {
                 workspace_id: workspace_id.to_owned(),
-                invitation: invitation.clone(),
+                invitation: invitation.public(),
                 url: url.to_owned(),
             },
         }
