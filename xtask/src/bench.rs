@@ -158,6 +158,7 @@ pub(crate) fn run() -> Result {
     crate::setup::ensure(false)?;
     crate::build::edge()?;
     let file = root().join("target/cairn-bench-workspaces.json");
+    std::fs::create_dir_all(root().join("target")).map_err(|e| format!("target/: {e}"))?;
     std::fs::write(&file, workspace_file()?).map_err(|e| format!("{}: {e}", file.display()))?;
     let server = edge::start_fresh(
         "cairn-bench-state",

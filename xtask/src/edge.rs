@@ -302,13 +302,17 @@ fn recorded_demo(record: &Path, port: u16) -> Option<Fixtures> {
     (status == 200).then_some(fixtures)
 }
 
-/// The `dev` command.
-pub(crate) fn dev() -> Result {
+/// The `dev` command; `build: false` serves what `cargo xtask build` made last.
+pub(crate) fn dev(build: bool) -> Result {
     let start = Instant::now();
     step(start, "set-up");
     crate::setup::ensure(false)?;
-    step(start, "build SDK, edge worker and demo app");
-    crate::build::all()?;
+    if build {
+        step(start, "build SDK, edge worker and demo app");
+        crate::build::all()?;
+    } else {
+        built()?;
+    }
     seed::validate()?;
     step(
         start,
@@ -550,6 +554,12 @@ pub(crate) fn run_js_tests(start: Instant, named: &[String]) -> Result {
 /// `cargo xtask js [suite …]`: the JavaScript suites only, against what `cargo xtask build`
 /// built last (nothing is built here).
 pub(crate) fn js(named: &[String]) -> Result {
+    built()?;
+    run_js_tests(Instant::now(), named)
+}
+
+/// Fails unless the SDK, the worker and the demo app are built.
+fn built() -> Result {
     for (built, what) in [
         ("edge/build/index.js", "the edge worker"),
         ("demo-app/dist/index.html", "the demo app"),
@@ -561,7 +571,7 @@ pub(crate) fn js(named: &[String]) -> Result {
             ));
         }
     }
-    run_js_tests(Instant::now(), named)
+    Ok(())
 }
 
 #[cfg(test)]

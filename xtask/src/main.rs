@@ -18,7 +18,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
   dev     set up, build, migrate, then serve edge + demo app + console on http://127.0.0.1:8787
-          (the demo's workspaces and campaigns are created through the control-plane API)
+          (the demo's workspaces and campaigns are created through the control-plane API);
+          `dev --no-build` serves what `build` made last
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
   build   build the SDK (pkg/), the edge worker and the demo app
   js [suite …]
@@ -33,7 +34,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("dev") => edge::dev(),
+        Some("dev") => match args.get(1).map(String::as_str) {
+            None => edge::dev(true),
+            Some("--no-build") => edge::dev(false),
+            Some(other) => Err(format!("dev: unknown option {other}")),
+        },
         Some("test") => run::test_all(),
         Some("build") => setup::ensure(false).and_then(|()| build::all()),
         Some("js") => setup::ensure_js().and_then(|()| edge::js(&args[1..])),
