@@ -502,6 +502,119 @@ test('bypass: a live revision cannot be rewritten; editing starts a new draft', 
 });
 
 // ---------------------------------------------------------------------------------------
+// The review policy, and the live states.
+
+test('policy: two approvals and a reviewer; request_changes blocks; author_may_approve', async () => {
+  const t = await newTeam({
+    editor: ['editor'], reviewer: ['reviewer'], approver: ['approver'], approver2: ['approver'], executor: ['executor'], author: ['editor', 'approver'],
+  });
+  const setPolicy = (policy) => t.owner.call('PUT', W(t.ws, '/policy'), policy);
+  for (const [bad, field] of [[{ ...DEFAULT_POLICY, required_approvals: 0 }, 'required_approvals'], [{ ...DEFAULT_POLICY, required_approvals: 6 }, 'required_approvals']]) {
+    const before = await snapshot(t);
+    refused(await setPolicy(bad), 400, 'invalid_value', field);
+    await unchanged(t, before, undefined, `policy ${JSON.stringify(bad)}`);
+  }
+  const strict = { required_approvals: 2, author_may_approve: false, reviewer_required: true };
+  const put = await setPolicy(strict);
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual(put.json.policy, strict);
+  assert.deepEqual((await t.editor.ok('GET', W(t.ws))).workspace.policy, strict);
+
+  const c = await inReview(t, 'Strict');
+  const tryPublish = () => t.executor.call('POST', cpath(t.ws, c.id, '/publish'), { hash: c.hash });
+  await approve(t, c, t.approver);
+  refused(await tryPublish(), 409, 'not_approved');
+  await approve(t, c, t.approver2);
+  let d = await detail(t, c.id);
+  assert.equal(d.approval.satisfied, false, 'the reviewer is still missing');
+  assert.equal(d.approval.required, 2);
+  assert.equal(d.approval.reviewer_required, true);
+  assert.ok(d.approval.missing.length > 0);
+  refused(await tryPublish(), 409, 'not_approved');
+  // A reviewer's approval completes it.
+  await approve(t, c, t.reviewer);
+  d = await detail(t, c.id);
+  assert.equal(d.approval.satisfied, true, JSON.stringify(d.approval));
+  assert.equal(d.campaign.status, 'approved');
+  // A request for changes by a current approver blocks until they approve.
+  const rc = await t.approver2.call('POST', cpath(t.ws, c.id, '/reviews'), { hash: c.hash, verdict: 'request_changes', comment: 'Typo' });
+  assert.equal(rc.status, 200, rc.text);
+  d = await detail(t, c.id);
+  assert.equal(d.approval.satisfied, false);
+  assert.ok(JSON.stringify(d.approval.changes_requested_by).includes(t.approver2.id), JSON.stringify(d.approval));
+  const blocked = await tryPublish();
+  assert.equal(blocked.status, 409, blocked.text);
+  assert.ok(['not_approved', 'invalid_state'].includes(blocked.json.error.code), blocked.text);
+  await assertNotLive(t.writeKey, c.id);
+  // A comment is allowed to any role but viewer, and changes nothing about the approval.
+  const comment = await t.executor.call('POST', cpath(t.ws, c.id, '/reviews'), { hash: c.hash, verdict: 'comment', comment: 'Looks fine' });
+  assert.equal(comment.status, 200, comment.text);
+
+  // With author_may_approve, an author who is an approver counts.
+  assert.equal((await setPolicy({ required_approvals: 1, author_may_approve: true, reviewer_required: false })).status, 200);
+  const own = await inReview(t, 'Own', {}, t.author);
+  const self = await t.author.call('POST', cpath(t.ws, own.id, '/reviews'), { hash: own.hash, verdict: 'approve' });
+  assert.equal(self.status, 200, self.text);
+  assert.equal(self.json.approval.satisfied, true);
+  await publish(t, own);
+  assert.equal(await isLive(t.writeKey, own.id), true);
+});
+
+test('live states: pause and resume; archive takes it off, and a new draft can still be published', async () => {
+  const t = await newTeam({ editor: ['editor'], approver: ['approver'], executor: ['executor'] });
+  const c = await published(t, 'Lifecycle');
+  const act = async (what, status) => {
+    const r = await t.executor.call('POST', cpath(t.ws, c.id, `/${what}`), {});
+    assert.equal(r.status, 200, `${what}: ${r.text}`);
+    assert.equal(r.json.campaign.status, status, `${what}: ${r.text}`);
+  };
+  assert.equal(await shownTitle(t.writeKey, c.id), 'Lifecycle');
+  await act('pause', 'paused');
+  assert.deepEqual((await detail(t, c.id)).campaign.live, { revision: 1, state: 'paused' });
+  await assertNotLive(t.writeKey, c.id);
+  let before = await snapshot(t, c.id);
+  refused(await t.executor.call('POST', cpath(t.ws, c.id, '/pause'), {}), 409, 'invalid_state');
+  await unchanged(t, before, c.id, 'pausing twice');
+  await act('resume', 'live');
+  assert.equal(await shownTitle(t.writeKey, c.id), 'Lifecycle');
+  await act('archive', 'archived');
+  assert.equal((await detail(t, c.id)).campaign.archived, true);
+  await assertNotLive(t.writeKey, c.id);
+  before = await snapshot(t, c.id);
+  refused(await t.executor.call('POST', cpath(t.ws, c.id, '/resume'), {}), 409, 'invalid_state');
+  await unchanged(t, before, c.id, 'resuming an archived campaign');
+  await republish(t, c, 'Back again');
+  assert.equal(await shownTitle(t.writeKey, c.id), 'Back again');
+});
+
+test('invitations: an admin cannot invite an owner; a revoked link stops working; the accept page spends nothing', async () => {
+  const t = await newTeam({ admin: ['admin'] });
+  let before = await snapshot(t);
+  refused(await t.admin.call('POST', W(t.ws, '/invitations'), { email: newEmail('boss'), roles: ['owner'] }), 403, 'forbidden_role', 'role');
+  await unchanged(t, before, undefined, 'an admin inviting an owner');
+
+  const made = await t.admin.ok('POST', W(t.ws, '/invitations'), { email: newEmail('gone'), roles: ['viewer'] });
+  const revokedToken = new URL(made.url).searchParams.get('token');
+  assert.equal((await t.admin.call('DELETE', W(t.ws, `/invitations/${made.invitation.id}`))).status, 204);
+  const listed = (await t.owner.ok('GET', W(t.ws, '/invitations'))).invitations.find((i) => i.id === made.invitation.id);
+  assert.equal(listed.status, 'revoked');
+  before = await snapshot(t);
+  refused(await new ConsoleClient(BASE).call('POST', '/console/api/invitations/accept', { token: revokedToken, password: newPassword() }), 409, 'token_used');
+  await unchanged(t, before, undefined, 'accepting a revoked invitation');
+
+  const { url } = await t.owner.ok('POST', W(t.ws, '/invitations'), { email: newEmail('page'), roles: ['viewer'] });
+  const page = await fetch(url, { redirect: 'manual' });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  const joined = new ConsoleClient(BASE);
+  const token = new URL(url).searchParams.get('token');
+  const accepted = await joined.call('POST', '/console/api/invitations/accept', { token, password: newPassword() });
+  assert.equal(accepted.status, 200, `the GET did not spend the link: ${accepted.text}`);
+  assert.ok(accepted.json.workspaces.some((w) => w.id === t.ws));
+  assert.ok(joined.cookie, 'accepting signs in');
+});
+
+// ---------------------------------------------------------------------------------------
 // 3. The happy path, rollback and emergency rollback; 8. diff.
 
 const flowTeam = once(() => newTeam({ editor: ['editor'], approver: ['approver'], approver2: ['approver'], executor: ['executor'] }));
@@ -1022,13 +1135,13 @@ test('write keys: rotation with no overlap refuses the old key at once', async (
   assert.equal(r.json.old.key, old);
   const expires = typeof r.json.old.expires_at === 'number' ? r.json.old.expires_at : Date.parse(r.json.old.expires_at);
   assert.ok(expires <= Date.now() + 1000, `the old key expires now: ${JSON.stringify(r.json.old)}`);
+  // The old key expired when the rotation answered: the next request is refused.
+  refused(await sendEvent(old), 401, 'unknown_write_key', 'write_key');
   assert.equal((await sendEvent(fresh_)).status, 200);
   const keys = (await t.owner.ok('GET', W(t.ws, '/write-keys'))).write_keys;
   assert.deepEqual(keys.map((k) => k.key).sort(), [old, fresh_].sort());
   assert.deepEqual((await auditHead(t, 1)).map((e) => e.action), ['write_key.rotate']);
   refused(await t.owner.call('POST', W(t.ws, `/write-keys/${fresh_}/rotate`), { overlap_hours: 721 }), 400, 'invalid_value', 'overlap_hours');
-  // The old key expired when the rotation answered: the next request is refused.
-  refused(await sendEvent(old), 401, 'unknown_write_key', 'write_key');
 });
 
 test('write keys: a revoked key is refused at once', async () => {
