@@ -107,7 +107,8 @@ impl CatalogStore for D1Catalog {
             .db
             .prepare(
                 "SELECT workspace_id, debug FROM write_keys WHERE key = ?1 AND revoked = 0
-                 AND (expires_at IS NULL OR expires_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000)",
+                 AND (expires_at IS NULL
+                      OR expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
             )
             .bind(&[JsValue::from_str(key)])?
             .first(None)

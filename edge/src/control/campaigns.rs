@@ -211,6 +211,7 @@ async fn apply(
     entry.detail = out.detail.clone();
     entry.emergency = out.emergency;
     let mut writes = Vec::new();
+    let edited = out.revision.as_ref().map(|(n, _, _)| *n);
     if let Some((number, document, hash)) = out.revision {
         writes.push(Write::Revision {
             campaign: id.clone(),
@@ -236,10 +237,12 @@ async fn apply(
     writes.push(Write::Audit(entry));
     commit(cx, w, &writes).await?;
     let status_now = approval(&out.record, w, members);
+    let revision = edited.and_then(|n| out.record.revisions.iter().find(|r| r.number == n));
     let mut reply = Reply::json(format!(
-        "{{\"campaign\":{},\"approval\":{}}}",
+        "{{\"campaign\":{},\"approval\":{},\"revision\":{}}}",
         to_text(&summary(&out.record, status_now.as_ref())),
-        to_text(&status_now)
+        to_text(&status_now),
+        to_text(&revision)
     ));
     reply.status = status;
     Ok(reply)
