@@ -96,6 +96,74 @@ fn batch_keeps_valid_events_and_reports_the_rest() {
 }
 
 #[test]
+fn batch_dropped_counts_round_trip() {
+    let body = batch_body_with(
+        "wk_demo",
+        Timestamp(5),
+        None,
+        None,
+        Dropped {
+            capacity: 3,
+            storage: 0,
+        },
+        &[&event("")],
+    );
+    assert_eq!(
+        body,
+        format!(
+            r#"{{"write_key":"wk_demo","sent_at":5,"dropped":{{"capacity":3}},"events":[{}]}}"#,
+            event("")
+        )
+    );
+    assert_eq!(
+        parse_batch(&body).expect("valid").dropped,
+        Dropped {
+            capacity: 3,
+            storage: 0
+        }
+    );
+    let both = Dropped {
+        capacity: 1,
+        storage: 2,
+    };
+    let body = batch_body_with("k", Timestamp(0), None, None, both, &[]);
+    assert_eq!(
+        body,
+        r#"{"write_key":"k","sent_at":0,"dropped":{"capacity":1,"storage":2},"events":[]}"#
+    );
+    assert_eq!(parse_batch(&body).expect("valid").dropped, both);
+    // Absent: nothing dropped; empty counts are left out of the body.
+    let body = batch_body_with("k", Timestamp(0), None, None, Dropped::default(), &[]);
+    assert_eq!(body, r#"{"write_key":"k","sent_at":0,"events":[]}"#);
+    assert!(parse_batch(&body).expect("valid").dropped.is_empty());
+    // The overhead leaves room for the largest counts.
+    assert!(batch_overhead("k", None, None) > body.len() + 40);
+}
+
+#[test]
+fn batch_dropped_errors() {
+    let check = |dropped: &str, expect: (ErrorCode, &str)| {
+        let body = format!(r#"{{"write_key":"k","dropped":{dropped},"events":[]}}"#);
+        let p = parse_batch(&body).expect_err("rejected");
+        assert_eq!((p.code, p.field.as_str()), expect, "{body}");
+    };
+    check(
+        r#"{"capacity":-1}"#,
+        (ErrorCode::InvalidValue, "dropped.capacity"),
+    );
+    check(
+        r#"{"storage":1.5}"#,
+        (ErrorCode::InvalidType, "dropped.storage"),
+    );
+    check(r#"{"other":1}"#, (ErrorCode::UnknownField, "dropped.other"));
+    check(r#""many""#, (ErrorCode::InvalidType, "dropped"));
+    check(
+        r#"{"capacity":100000001}"#,
+        (ErrorCode::InvalidValue, "dropped.capacity"),
+    );
+}
+
+#[test]
 fn batch_envelope_errors() {
     let check = |body: &str, expect: (ErrorCode, &str)| {
         let p = parse_batch(body).expect_err("rejected");

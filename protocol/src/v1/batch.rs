@@ -27,6 +27,43 @@ struct Envelope {
     #[serde(default)]
     locale: Option<String>,
     events: Vec<Box<RawValue>>,
+    #[serde(default)]
+    dropped: Option<Dropped>,
+}
+
+/// Most events one `dropped` count may report (larger counts are refused, not clamped).
+pub const MAX_DROPPED: u32 = 100_000_000;
+
+/// Events a client could not keep, by reason, reported in its next batch so that no loss is
+/// silent. Both counts are optional on the wire (absent = 0); unknown reasons are refused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dropped {
+    /// Refused because the client's queue was full (its event or byte capacity).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub capacity: u32,
+    /// Not persisted (storage disabled or full) and unconfirmed when the page closed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub storage: u32,
+}
+
+impl Dropped {
+    /// Nothing dropped.
+    pub fn is_empty(&self) -> bool {
+        self.capacity == 0 && self.storage == 0
+    }
+
+    /// Adds `other`'s counts (saturating).
+    pub fn add(&mut self, other: Dropped) {
+        self.capacity = self.capacity.saturating_add(other.capacity);
+        self.storage = self.storage.saturating_add(other.storage);
+    }
+
+    /// Removes `other`'s counts (saturating at zero): they were reported.
+    pub fn sub(&mut self, other: Dropped) {
+        self.capacity = self.capacity.saturating_sub(other.capacity);
+        self.storage = self.storage.saturating_sub(other.storage);
+    }
 }
 
 /// A batch whose envelope is valid; its events are still raw.
@@ -42,6 +79,8 @@ pub struct Batch {
     pub locale: Option<String>,
     /// Raw events, validated one by one by [`Batch::validate`].
     pub events: Vec<Box<RawValue>>,
+    /// Events the client could not keep since its last confirmed batch (all zero if absent).
+    pub dropped: Dropped,
 }
 
 /// Checks the size and the envelope of a batch body.
@@ -69,12 +108,26 @@ pub fn parse_batch(body: &str) -> Result<Batch, Problem> {
     }
     check_page("page", env.page.as_deref())?;
     check_locale_hint("locale", env.locale.as_deref())?;
+    let dropped = env.dropped.unwrap_or_default();
+    for (field, n) in [
+        ("dropped.capacity", dropped.capacity),
+        ("dropped.storage", dropped.storage),
+    ] {
+        if n > MAX_DROPPED {
+            return Err(Problem::new(
+                ErrorCode::InvalidValue,
+                field,
+                format!("{n} dropped events; at most {MAX_DROPPED} may be reported at once"),
+            ));
+        }
+    }
     Ok(Batch {
         write_key: env.write_key,
         sent_at: env.sent_at.map(Timestamp),
         page: env.page,
         locale: env.locale,
         events: env.events,
+        dropped,
     })
 }
 
@@ -226,6 +279,18 @@ pub fn batch_body(
     locale: Option<&str>,
     events: &[&str],
 ) -> String {
+    batch_body_with(write_key, sent_at, page, locale, Dropped::default(), events)
+}
+
+/// [`batch_body`] with the client's `dropped` counts (omitted when all zero).
+pub fn batch_body_with(
+    write_key: &str,
+    sent_at: Timestamp,
+    page: Option<&str>,
+    locale: Option<&str>,
+    dropped: Dropped,
+    events: &[&str],
+) -> String {
     let len: usize = events.iter().map(|e| e.len() + 1).sum();
     let mut out = String::with_capacity(len + write_key.len() + 64);
     out.push_str("{\"write_key\":");
@@ -240,6 +305,23 @@ pub fn batch_body(
         out.push_str(",\"locale\":");
         out.push_str(&escape_json_string(locale));
     }
+    if !dropped.is_empty() {
+        out.push_str(",\"dropped\":{");
+        let mut first = true;
+        for (name, n) in [("capacity", dropped.capacity), ("storage", dropped.storage)] {
+            if n > 0 {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                out.push('"');
+                out.push_str(name);
+                out.push_str("\":");
+                out.push_str(&n.to_string());
+            }
+        }
+        out.push('}');
+    }
     out.push_str(",\"events\":[");
     for (i, e) in events.iter().enumerate() {
         if i > 0 {
@@ -251,7 +333,12 @@ pub fn batch_body(
     out
 }
 
-/// The number of bytes `batch_body` adds around the events (for chunking).
+/// The number of bytes `batch_body` adds around the events (for chunking), with room for the
+/// largest `dropped` counts.
 pub fn batch_overhead(write_key: &str, page: Option<&str>, locale: Option<&str>) -> usize {
-    batch_body(write_key, Timestamp(i64::MAX), page, locale, &[]).len()
+    let most = Dropped {
+        capacity: u32::MAX,
+        storage: u32::MAX,
+    };
+    batch_body_with(write_key, Timestamp(i64::MAX), page, locale, most, &[]).len()
 }
