@@ -100,7 +100,13 @@ export function group(accountId, traits) {
 }
 
 export function track(name, properties) {
-  call('track', [name, properties]);
+  // The hot path: no argument array or spread once the module is live.
+  if (!live) return call('track', [name, properties]);
+  try {
+    wasm.track(name, properties);
+  } catch {
+    // Never throw into the host page.
+  }
 }
 
 export function page(properties) {

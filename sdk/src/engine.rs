@@ -4,7 +4,9 @@
 //! random number, so the behaviour is deterministic under test. The browser shell feeds it
 //! events and HTTP outcomes and carries out what it returns.
 
-use protocol::v1::{MAX_EVENT_BYTES, MAX_EVENTS, batch_body, batch_overhead};
+use std::collections::{BTreeSet, VecDeque};
+
+use protocol::v1::{Dropped, MAX_EVENT_BYTES, MAX_EVENTS, batch_body_with, batch_overhead};
 use rules::Timestamp;
 
 use crate::error::SdkError;
@@ -19,6 +21,10 @@ pub const BACKOFF_BASE_MS: f64 = 1_000.0;
 pub const BACKOFF_CAP_MS: f64 = 60_000.0;
 /// Longest `Retry-After` honoured.
 pub const RETRY_AFTER_CAP_MS: f64 = 300_000.0;
+/// Most events queued by default.
+pub const MAX_QUEUE: usize = 10_000;
+/// Most bytes of event JSON queued by default (2 MiB).
+pub const MAX_QUEUE_BYTES: usize = 2 * 1024 * 1024;
 
 /// Tunables of the pipeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,18 +35,21 @@ pub struct Config {
     pub flush_at: usize,
     /// Send when the oldest unsent event has waited this long.
     pub flush_interval_ms: f64,
-    /// Most events kept; the oldest are dropped beyond it.
+    /// Most events kept; a new event beyond it is refused and counted as dropped.
     pub max_queue: usize,
+    /// Most bytes of event JSON kept; likewise.
+    pub max_bytes: usize,
 }
 
 impl Config {
-    /// The defaults: flush at 20 events or after 5 s, keep at most 1000 events.
+    /// The defaults: flush at 20 events or after 5 s, keep at most 10,000 events or 2 MiB.
     pub fn new(write_key: impl Into<String>) -> Self {
         Self {
             write_key: write_key.into(),
             flush_at: 20,
             flush_interval_ms: 5_000.0,
-            max_queue: 1_000,
+            max_queue: MAX_QUEUE,
+            max_bytes: MAX_QUEUE_BYTES,
         }
     }
 }
@@ -105,9 +114,15 @@ struct Entry {
 pub struct Engine {
     cfg: Config,
     overhead: usize,
-    /// Oldest first. A `Vec` (at most `max_queue` entries) keeps the module small.
-    queue: Vec<Entry>,
+    /// Oldest first; sequence numbers are consecutive (only a prefix is ever removed).
+    queue: VecDeque<Entry>,
+    /// Bytes of event JSON queued.
+    bytes: usize,
     next_seq: u64,
+    /// Events not kept since the last confirmed report, by reason.
+    dropped: Dropped,
+    /// The counts the request in flight reports.
+    dropped_in_flight: Dropped,
     /// Last sequence number of the batch in flight (a batch is always a prefix of the queue).
     in_flight: Option<u64>,
     failures: u32,
@@ -126,8 +141,11 @@ impl Engine {
         Self {
             cfg,
             overhead,
-            queue: Vec::new(),
+            queue: VecDeque::new(),
+            bytes: 0,
             next_seq: 0,
+            dropped: Dropped::default(),
+            dropped_in_flight: Dropped::default(),
             in_flight: None,
             failures: 0,
             retry_at: None,
@@ -191,30 +209,64 @@ impl Engine {
         self.in_flight.is_some()
     }
 
-    /// Queues one encoded event. Returns the id of the oldest event when the cap pushed it out.
-    pub fn enqueue(
-        &mut self,
-        id: String,
-        json: String,
-        now: f64,
-    ) -> Result<Option<String>, SdkError> {
+    /// Queues one encoded event in O(1). `Ok(false)`: the queue is full (events or bytes);
+    /// the event was not kept and is counted in [`Engine::dropped`] (reason `capacity`).
+    pub fn enqueue(&mut self, id: String, json: String, now: f64) -> Result<bool, SdkError> {
         if json.len() > MAX_EVENT_BYTES {
             return Err(SdkError::EventTooLarge);
         }
-        let dropped = if self.queue.len() >= self.cfg.max_queue.max(1) {
-            Some(self.queue.remove(0).id)
-        } else {
-            None
-        };
+        if self.queue.len() >= self.cfg.max_queue.max(1)
+            || self.bytes + json.len() > self.cfg.max_bytes
+        {
+            self.dropped.capacity = self.dropped.capacity.saturating_add(1);
+            return Ok(false);
+        }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.queue.push(Entry {
+        self.bytes += json.len();
+        self.queue.push_back(Entry {
             seq,
             id,
             json,
             queued_at: now,
         });
-        Ok(dropped)
+        Ok(true)
+    }
+
+    /// Events not kept since the last report a 2xx confirmed (including those in flight).
+    pub fn dropped(&self) -> Dropped {
+        self.dropped
+    }
+
+    /// Counts more events that could not be kept (e.g. adopted from another page's storage).
+    pub fn add_dropped(&mut self, more: Dropped) {
+        self.dropped.add(more);
+    }
+
+    /// Forgets counts reported by other means (an unload beacon that is the page's last word).
+    pub fn forget_dropped(&mut self) {
+        self.dropped = Dropped::default();
+        self.dropped_in_flight = Dropped::default();
+    }
+
+    /// The sequence number of the oldest queued event (or of the next one when empty):
+    /// every event numbered below it has left the queue.
+    pub fn head(&self) -> u64 {
+        self.queue.front().map_or(self.next_seq, |e| e.seq)
+    }
+
+    /// The sequence number the next queued event gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Queued events numbered `from` or later, as `(id, json)`, oldest first.
+    pub fn entries_from(&self, from: u64) -> impl Iterator<Item = (&str, &str)> {
+        let skip = from.saturating_sub(self.head());
+        self.queue
+            .iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .map(|e| (e.id.as_str(), e.json.as_str()))
     }
 
     /// Sends everything queued now, regardless of `flush_at` and the interval (not of backoff).
@@ -227,7 +279,7 @@ impl Engine {
         if self.in_flight.is_some() {
             return None;
         }
-        let Some(front) = self.queue.first() else {
+        let Some(front) = self.queue.front() else {
             self.flush_requested = false;
             return None;
         };
@@ -252,13 +304,15 @@ impl Engine {
             .take(count)
             .map(|e| e.json.as_str())
             .collect();
-        let body = batch_body(
+        let body = batch_body_with(
             &self.cfg.write_key,
             Timestamp(now as i64),
             self.page.as_deref(),
             self.locale.as_deref(),
+            self.dropped,
             &texts,
         );
+        self.dropped_in_flight = self.dropped;
         self.in_flight = self.queue.get(count.checked_sub(1)?).map(|e| e.seq);
         Some(Request { body, count })
     }
@@ -268,7 +322,7 @@ impl Engine {
         if self.in_flight.is_some() {
             return None;
         }
-        let front = self.queue.first()?;
+        let front = self.queue.front()?;
         Some(
             self.retry_at
                 .unwrap_or(front.queued_at + self.cfg.flush_interval_ms),
@@ -299,10 +353,16 @@ impl Engine {
         }
         self.failures = 0;
         self.retry_at = None;
-        let before = self.queue.len();
-        self.queue.retain(|e| e.seq > last);
-        let count = before - self.queue.len();
+        let mut count = 0;
+        while self.queue.front().is_some_and(|e| e.seq <= last) {
+            if let Some(e) = self.queue.pop_front() {
+                self.bytes -= e.json.len();
+                count += 1;
+            }
+        }
         if (200..300).contains(&code) {
+            self.dropped.sub(self.dropped_in_flight);
+            self.dropped_in_flight = Dropped::default();
             Outcome::Delivered { count }
         } else {
             Outcome::Dropped {
@@ -312,9 +372,10 @@ impl Engine {
         }
     }
 
-    /// Every queued event as beacon bodies of at most [`MAX_BEACON_BYTES`], oldest first.
-    /// The events stay queued: only a 2xx removes them (the edge de-duplicates by id).
-    pub fn beacon_chunks(&self, now: f64) -> Vec<String> {
+    /// Every queued event as beacon bodies of at most [`MAX_BEACON_BYTES`], oldest first; the
+    /// first carries `dropped`. The events stay queued: only a 2xx removes them (the edge
+    /// de-duplicates by id).
+    pub fn beacon_chunks(&self, now: f64, dropped: Dropped) -> Vec<String> {
         let mut chunks = Vec::new();
         let mut start = 0;
         while start < self.queue.len() {
@@ -326,11 +387,16 @@ impl Engine {
                 .take(count)
                 .map(|e| e.json.as_str())
                 .collect();
-            chunks.push(batch_body(
+            chunks.push(batch_body_with(
                 &self.cfg.write_key,
                 Timestamp(now as i64),
                 self.page.as_deref(),
                 self.locale.as_deref(),
+                if start == 0 {
+                    dropped
+                } else {
+                    Dropped::default()
+                },
                 &texts,
             ));
             start += count;
@@ -345,7 +411,7 @@ impl Engine {
 
     /// The queued events as `(id, json)`, oldest first.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.queue.iter().map(|e| (e.id.as_str(), e.json.as_str()))
+        self.entries_from(0)
     }
 
     /// The queue as JSON texts, oldest first.
@@ -353,10 +419,12 @@ impl Engine {
         self.texts().map(str::to_owned).collect()
     }
 
-    /// Queues persisted events `(id, json)` from an earlier page, skipping ids already queued.
+    /// Queues persisted events `(id, json)` from earlier pages, skipping ids already queued
+    /// (O(n log n)). Events beyond the capacity are counted as dropped.
     pub fn import(&mut self, events: Vec<(String, String)>, now: f64) {
+        let mut seen: BTreeSet<String> = self.queue.iter().map(|e| e.id.clone()).collect();
         for (id, json) in events {
-            if !self.queue.iter().any(|e| e.id == id) {
+            if seen.insert(id.clone()) {
                 // Persisted events were accepted once; only the cap can refuse them.
                 let _ = self.enqueue(id, json, now);
             }

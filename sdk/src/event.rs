@@ -1,10 +1,12 @@
 //! Building events as `protocol::v1::EventDto` and encoding each once to its JSON text.
 
-use js_sys::{Date, JSON, Reflect};
+use std::cell::Cell;
+
+use js_sys::{Date, JSON};
 use protocol::v1::{EventDto, EventType, MessageAction};
 use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::encode::{RAW_JSON, to_json};
 use crate::error::SdkError;
@@ -89,33 +91,86 @@ pub(crate) fn encode(event: &Event) -> Result<String, SdkError> {
     to_json(event).map_err(|_| SdkError::InvalidArgument("properties"))
 }
 
-/// `crypto.randomUUID()`, or a v4 UUID from `Math.random` where `randomUUID` is missing
-/// (pages served over plain HTTP are not secure contexts). Ids only need to be unique.
-pub(crate) fn uuid() -> String {
+thread_local! {
+    /// The state of the id generator (xoroshiro128++), seeded once per page.
+    static RNG: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+}
+
+/// 128 bits from `crypto.getRandomValues`, or from `Math.random` where Web Crypto is missing.
+fn seed() -> (u64, u64) {
+    let mut bytes = [0u8; 16];
     let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    let native = crypto.and_then(|crypto| {
-        let f = Reflect::get(&crypto, &JsValue::from_str("randomUUID")).ok()?;
-        f.dyn_into::<js_sys::Function>()
-            .ok()?
-            .call0(&crypto)
-            .ok()?
-            .as_string()
-    });
-    if let Some(id) = native {
-        return id;
+    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
     }
+    let (lo, hi) = bytes.split_at(8);
+    let word = |part: &[u8]| part.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    // The all-zero state is the generator's only fixed point.
+    (word(lo) | 1, word(hi))
+}
+
+/// The next 64 random bits.
+fn next_u64() -> u64 {
+    RNG.with(|cell| {
+        let (mut s0, mut s1) = cell.get();
+        if (s0, s1) == (0, 0) {
+            (s0, s1) = seed();
+        }
+        let out = s0.wrapping_add(s1).rotate_left(17).wrapping_add(s0);
+        s1 ^= s0;
+        s0 = s0.rotate_left(49) ^ s1 ^ (s1 << 21);
+        s1 = s1.rotate_left(28);
+        cell.set((s0, s1));
+        out
+    })
+}
+
+/// A random (v4) UUID from a generator seeded once from Web Crypto: no call into the browser
+/// per event (`crypto.randomUUID()` cost two boundary crossings and a string copy). Ids only
+/// need to be unique; 128 bits of seed make two pages' sequences overlap with negligible
+/// probability.
+pub(crate) fn uuid() -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    let (a, b) = (next_u64(), next_u64());
+    // Version 4 and the RFC 4122 variant.
+    let a = (a & !0xf000) | 0x4000;
+    let b = (b & !(0xc << 60)) | (0x8 << 60);
     let mut out = String::with_capacity(36);
     for i in 0..32 {
         if matches!(i, 8 | 12 | 16 | 20) {
             out.push('-');
         }
-        let nibble = match i {
-            12 => 4,
-            16 => 8 | (js_sys::Math::random() * 4.0) as usize,
-            _ => (js_sys::Math::random() * 16.0) as usize,
-        };
-        out.push(char::from(HEX[nibble & 15]));
+        let word = if i < 16 { a } else { b };
+        let nibble = (word >> (60 - 4 * (i % 16))) & 15;
+        out.push(char::from(HEX[nibble as usize]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_v4_and_distinct() {
+        RNG.with(|c| c.set((0x0123_4567_89ab_cdef, 42)));
+        let ids: Vec<String> = (0..1_000).map(|_| uuid()).collect();
+        for id in &ids {
+            let b = id.as_bytes();
+            assert_eq!(id.len(), 36, "{id}");
+            assert_eq!(
+                (b[8], b[13], b[18], b[23]),
+                (b'-', b'-', b'-', b'-'),
+                "{id}"
+            );
+            assert_eq!(b[14], b'4', "{id}");
+            assert!(matches!(b[19], b'8' | b'9' | b'a' | b'b'), "{id}");
+        }
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len());
+    }
 }

@@ -21,6 +21,9 @@ enum Step {
     Queue(&'static [usize]),
     /// Expect beacons carrying these many events each, every body within the beacon limit.
     Beacons(&'static [usize]),
+    /// Expect this many events counted as dropped for capacity (and reported by every
+    /// request while unconfirmed).
+    Cap(u32),
 }
 
 use Step::*;
@@ -85,7 +88,8 @@ fn check(name: &str, cfg: Config, steps: &[Step]) {
                 for _ in 0..n {
                     let (id, json) = event(created, bytes);
                     created += 1;
-                    engine.enqueue(id, json, now).expect("event fits");
+                    // Over capacity the event is counted, not kept (checked by `Cap`).
+                    engine.enqueue(id, json, now).expect("event is valid");
                 }
             }
             Flush => engine.request_flush(),
@@ -93,6 +97,9 @@ fn check(name: &str, cfg: Config, steps: &[Step]) {
                 let req = engine.poll(now);
                 assert_eq!(req.as_ref().map_or(0, |r| r.count), sends, "{at}");
                 if let Some(r) = req {
+                    let cap = engine.dropped().capacity;
+                    let report = format!("\"dropped\":{{\"capacity\":{cap}}}");
+                    assert_eq!(r.body.contains(&report), cap > 0, "{at}: {}", r.body);
                     assert_eq!(events_in(&r.body), r.count, "{at}");
                     assert!(r.body.len() <= MAX_BATCH_BYTES, "{at}");
                     assert!(
@@ -111,11 +118,12 @@ fn check(name: &str, cfg: Config, steps: &[Step]) {
                 assert_eq!(got, ids, "{at}");
             }
             Beacons(counts) => {
-                let chunks = engine.beacon_chunks(0.0);
+                let chunks = engine.beacon_chunks(0.0, Dropped::default());
                 let got: Vec<usize> = chunks.iter().map(|c| events_in(c)).collect();
                 assert_eq!(got, counts, "{at}");
                 assert!(chunks.iter().all(|c| c.len() <= MAX_BEACON_BYTES), "{at}");
             }
+            Cap(n) => assert_eq!(engine.dropped().capacity, n, "{at}"),
         }
     }
 }
@@ -335,27 +343,107 @@ fn beacons_carry_every_event_in_chunks_and_keep_them_queued() {
 }
 
 #[test]
-fn caps_the_queue_by_dropping_the_oldest() {
-    let mut engine = Engine::new(Config {
-        max_queue: 3,
+fn capacity_refuses_new_events_and_counts_them_until_a_2xx_confirms_the_report() {
+    let small = |max_queue, max_bytes| Config {
+        max_queue,
+        max_bytes,
         ..cfg()
-    });
-    let mut dropped = Vec::new();
-    for n in 0..5 {
-        let (id, json) = event(n, 50);
-        dropped.push(engine.enqueue(id, json, 0.0).expect("fits"));
+    };
+    let cases: &[(&str, Config, &[Step])] = &[
+        (
+            "event cap",
+            small(3, MAX_QUEUE_BYTES),
+            &[
+                Add(5, 50, 0.0),
+                Queue(&[0, 1, 2]),
+                Cap(2),
+                Flush,
+                Poll(0.0, 3),
+                // More drops while the report is in flight stay counted after its 2xx.
+                Add(4, 50, 0.0),
+                Cap(6),
+                Reply(1.0, 0.0, OK, delivered(3)),
+                Cap(4),
+                Len(0),
+                Add(2, 50, 2.0),
+                Queue(&[9, 10]),
+                Cap(4),
+            ],
+        ),
+        (
+            "byte cap",
+            small(MAX_QUEUE, 250),
+            &[
+                Add(3, 100, 0.0),
+                Len(2),
+                Cap(1),
+                Add(1, 40, 0.0),
+                Len(3),
+                Cap(1),
+            ],
+        ),
+        (
+            "a failed report is repeated",
+            small(1, MAX_QUEUE_BYTES),
+            &[
+                Add(3, 50, 0.0),
+                Flush,
+                Poll(0.0, 1),
+                Reply(1.0, 0.0, NET, retry(501.0)),
+                Cap(2),
+                Poll(501.0, 1),
+                Reply(502.0, 0.0, OK, delivered(1)),
+                Cap(0),
+            ],
+        ),
+        (
+            "a refused batch keeps the counts",
+            small(1, MAX_QUEUE_BYTES),
+            &[
+                Add(2, 50, 0.0),
+                Flush,
+                Poll(0.0, 1),
+                Reply(1.0, 0.0, status(400), dropped(1, 400)),
+                Cap(1),
+            ],
+        ),
+        (
+            "defaults: 10,000 events",
+            cfg(),
+            &[Add(10_001, 60, 0.0), Len(10_000), Cap(1)],
+        ),
+        (
+            "defaults: 2 MiB",
+            cfg(),
+            &[Add(1_100, 2_000, 0.0), Len(1_048), Cap(52)],
+        ),
+    ];
+    for (name, cfg, steps) in cases {
+        check(name, cfg.clone(), steps);
     }
-    assert_eq!(
-        dropped,
-        [
-            None,
-            None,
-            None,
-            Some("e0".to_owned()),
-            Some("e1".to_owned())
-        ]
-    );
-    assert_eq!(engine.texts().map(index_of).collect::<Vec<_>>(), [2, 3, 4]);
+}
+
+#[test]
+fn adopted_counts_and_sequence_numbers() {
+    let mut engine = Engine::new(cfg());
+    engine.add_dropped(Dropped {
+        capacity: 2,
+        storage: 3,
+    });
+    for n in 0..3 {
+        let (id, json) = event(n, 50);
+        assert!(engine.enqueue(id, json, 0.0).expect("valid"));
+    }
+    assert_eq!((engine.head(), engine.next_seq()), (0, 3));
+    let from_one: Vec<&str> = engine.entries_from(1).map(|(id, _)| id).collect();
+    assert_eq!(from_one, ["e1", "e2"]);
+    engine.request_flush();
+    let req = engine.poll(0.0).expect("due");
+    assert!(req.body.contains(r#""dropped":{"capacity":2,"storage":3}"#));
+    engine.on_response(OK, 1.0, 0.0);
+    assert_eq!((engine.head(), engine.next_seq()), (3, 3));
+    assert!(engine.dropped().is_empty());
+    assert_eq!(engine.entries_from(0).count(), 0);
 }
 
 #[test]

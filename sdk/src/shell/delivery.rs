@@ -2,6 +2,7 @@
 //! `flush()` promises and unload beacons.
 
 use js_sys::{Date, Function, Math};
+use protocol::v1::Dropped;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 
@@ -12,8 +13,46 @@ use crate::engine::Outcome;
 use crate::transport::{self, Reply};
 
 impl Sdk {
-    pub(super) fn persist(&self) {
-        self.store.save(self.engine.entries());
+    /// Writes what changed since the last write (see `storage`): never per `track()`.
+    pub(super) fn persist(&mut self) {
+        if let Some(handle) = self.persist_timer.take()
+            && let Some(window) = web_sys::window()
+        {
+            window.clear_timeout_with_handle(handle);
+        }
+        self.store.sync(&self.engine);
+    }
+
+    /// Arms the coalescing timer unless it is armed or storage does not work (then the next
+    /// response or hiding the page tries again).
+    pub(super) fn schedule_persist(&mut self) {
+        if self.persist_timer.is_some() || !self.store.available() {
+            return;
+        }
+        self.persist_timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                self.persist_tick.as_ref().unchecked_ref(),
+                crate::storage::PERSIST_MS,
+            )
+            .ok()
+        });
+    }
+
+    /// The page is hidden (`closing`: `pagehide`): write everything now, count what could
+    /// not be kept, and beacon the queue.
+    pub(super) fn hide(&mut self, closing: bool) {
+        self.persist();
+        if closing && !self.store.available() {
+            let storage = self.store.count_unkept(&self.engine);
+            if storage > 0 {
+                self.engine.add_dropped(Dropped {
+                    capacity: 0,
+                    storage,
+                });
+                self.beaconed = false;
+            }
+        }
+        self.beacon();
     }
 
     /// Sends a due batch, then re-arms the timer for the engine's next wake-up.
@@ -30,10 +69,16 @@ impl Sdk {
         let Some(window) = web_sys::window() else {
             return;
         };
+        let at = self.engine.next_wakeup();
+        // Most calls change nothing: leave the armed timer alone (two browser calls saved).
+        if at == self.timer_at && self.timer.is_some() {
+            return;
+        }
         if let Some(handle) = self.timer.take() {
             window.clear_timeout_with_handle(handle);
         }
-        if let Some(at) = self.engine.next_wakeup() {
+        self.timer_at = at;
+        if let Some(at) = at {
             let delay = (at - now).clamp(0.0, 2_147_483_647.0).ceil() as i32;
             self.timer = window
                 .set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -103,16 +148,25 @@ impl Sdk {
         self.waiters.push((resolve, target));
     }
 
-    /// Beacons every queued event (they stay queued until a 2xx confirms them).
+    /// Beacons every queued event (they stay queued until a 2xx confirms them). Without
+    /// working storage the dropped counts ride along: no later page could report them.
     pub(super) fn beacon(&mut self) {
         if self.beaconed || self.engine.is_empty() {
             return;
         }
         self.beaconed = true;
-        for chunk in self.engine.beacon_chunks(Date::now()) {
+        let report = if self.store.available() {
+            Dropped::default()
+        } else {
+            self.engine.dropped()
+        };
+        for chunk in self.engine.beacon_chunks(Date::now(), report) {
             if !transport::beacon(&self.events_url, &chunk) {
-                break;
+                return;
             }
+        }
+        if !report.is_empty() {
+            self.engine.forget_dropped();
         }
     }
 }

@@ -83,17 +83,21 @@ impl Sdk {
         }
     }
 
-    /// Encodes and queues `event`, persists the queue, and sends if due.
+    /// Encodes and queues `event` (persisted within `storage::PERSIST_MS`), and sends if due.
     pub(super) fn record(&mut self, event: &event::Event) {
         let queued = event::encode(event)
             .and_then(|json| self.engine.enqueue(event.id.clone(), json, Date::now()));
         match queued {
-            Ok(Some(dropped)) => warn(&["cairn: queue full; dropped the oldest event ", &dropped]),
-            Ok(None) => {}
+            Ok(true) => {}
+            // Counted and reported to the edge; warned once per run of drops.
+            Ok(false) if self.engine.dropped().capacity == 1 => {
+                warn(&["cairn: queue full; new events are counted as dropped"]);
+            }
+            Ok(false) => {}
             Err(err) => self.debug_warn(&err),
         }
         self.beaconed = false;
-        self.persist();
+        self.schedule_persist();
         self.pump();
     }
 }

@@ -21,7 +21,7 @@ use crate::config::Options;
 use crate::engine::{Config, Engine};
 use crate::error::SdkError;
 use crate::event::{self, Identity};
-use crate::storage::Store;
+use crate::storage::{self, Journal, Local};
 
 mod call;
 mod debug;
@@ -41,7 +41,10 @@ thread_local! {
 #[derive(Debug)]
 pub(crate) struct Sdk {
     engine: Engine,
-    store: Store,
+    store: Journal<Local>,
+    /// Calls `persist` when the coalescing delay ends.
+    persist_tick: Closure<dyn Fn()>,
+    persist_timer: Option<i32>,
     events_url: String,
     who: Identity,
     /// `user.hash` from `init`, while the user is the same.
@@ -50,6 +53,8 @@ pub(crate) struct Sdk {
     /// Calls `pump` when the engine's next wake-up comes.
     tick: Closure<dyn Fn()>,
     timer: Option<i32>,
+    /// When `timer` fires.
+    timer_at: Option<f64>,
     /// Requests started and finished, for `flush()` promises.
     started: u32,
     finished: u32,
@@ -112,10 +117,18 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
     if let Some(lang) = window.navigator().language() {
         engine.set_locale(&lang);
     }
-    let store = Store::new(&opts.write_key, &event::uuid());
-    engine.import(store.load(), Date::now());
-    // The adopted queues' keys are gone: own them under this page's key at once.
-    store.save(engine.entries());
+    let mut local = storage::local();
+    let legacy = local
+        .as_mut()
+        .map(|l| storage::adopt_legacy(l, &opts.write_key))
+        .unwrap_or_default();
+    let mut store = Journal::new(local, &opts.write_key, &event::uuid());
+    let (adopted, dropped) = store.adopt();
+    engine.import(legacy, Date::now());
+    engine.import(adopted, Date::now());
+    engine.add_dropped(dropped);
+    // The adopted journals' keys are gone: own their events under this page's key at once.
+    store.sync(&engine);
     let sdk = Sdk {
         engine,
         store,
@@ -133,6 +146,14 @@ pub(crate) fn init(options: &JsValue) -> Result<(), SdkError> {
             });
         }),
         timer: None,
+        timer_at: None,
+        persist_tick: Closure::new(|| {
+            with_state(|sdk| {
+                sdk.persist_timer = None;
+                sdk.persist();
+            });
+        }),
+        persist_timer: None,
         started: 0,
         finished: 0,
         waiters: Vec::new(),
@@ -169,8 +190,9 @@ fn install_lifecycle(window: &web_sys::Window) -> Result<(), SdkError> {
         let hidden = web_sys::window()
             .and_then(|w| w.document())
             .is_some_and(|d| d.visibility_state() == VisibilityState::Hidden);
-        if hidden || event.type_() == "pagehide" {
-            with_state(Sdk::beacon);
+        let closing = event.type_() == "pagehide";
+        if hidden || closing {
+            with_state(move |sdk| sdk.hide(closing));
         }
     });
     js::listen(window, "pagehide", on_hide.as_ref(), false)?;
