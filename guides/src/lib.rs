@@ -11,6 +11,7 @@ mod markup;
 mod messages;
 mod personalize;
 mod render;
+mod screen;
 mod shell;
 
 use js_sys::Function;

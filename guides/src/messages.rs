@@ -135,6 +135,19 @@ impl Guides {
         }
     }
 
+    /// Shows the messages that waited for a place on screen, in order, where they fit now
+    /// (the others wait on).
+    pub(crate) fn admit_queued(&mut self) {
+        let queued = self
+            .renderer
+            .as_mut()
+            .map(Renderer::take_queued)
+            .unwrap_or_default();
+        for m in queued {
+            self.render_when_ready(m);
+        }
+    }
+
     /// After a route change: removes messages bound to pages the user has left (not a
     /// dismissal; the edge may show them again on a matching page).
     pub(crate) fn drop_off_page_messages(&mut self) {
@@ -148,6 +161,7 @@ impl Guides {
                 r.withdraw(&m.campaign);
             }
         }
+        self.admit_queued();
     }
 
     /// Acts on a click inside a message.
@@ -214,6 +228,7 @@ impl Guides {
             let _ = r.close(campaign);
         }
         self.page_bound.retain(|m| m.campaign != campaign);
+        self.admit_queued();
     }
 
     /// Removes a message after a click or Esc, reports it, and follows a clicked CTA.
@@ -223,6 +238,7 @@ impl Guides {
         };
         self.page_bound.retain(|m| m.campaign != campaign);
         self.report(campaign, &Report::Action(action));
+        self.admit_queued();
         if let (MessageAction::Clicked, Some(url)) = (action, cta_url) {
             render::navigate(&url);
         }

@@ -40,6 +40,8 @@ pub(crate) struct Guides {
     pub(crate) waiting: Vec<(MessageDto, f64)>,
     /// When the waiting messages were last looked at after a DOM change.
     pub(crate) last_retry: f64,
+    /// When the messages queued for a place on screen were last looked at.
+    pub(crate) last_admit: f64,
 }
 
 type Call = Box<dyn FnOnce(&mut Guides)>;
@@ -85,6 +87,7 @@ pub(crate) fn start(report_to: Function, request: Function) {
                         page_bound: Vec::new(),
                         waiting: Vec::new(),
                         last_retry: 0.0,
+                        last_admit: 0.0,
                     });
                 }
             }
@@ -128,7 +131,7 @@ pub(crate) fn message_click(campaign: String, click: Click) {
 }
 
 /// Scroll, resize or a change of the page's DOM: anchored cards follow their anchors, and
-/// messages waiting for an anchor look again.
+/// messages waiting for an anchor or for a place on screen look again.
 pub(crate) fn reposition() {
     with_state(|g| {
         // At most every 100 ms: a busy page mutates its DOM far more often.
@@ -142,6 +145,12 @@ pub(crate) fn reposition() {
             web_sys::window().and_then(|w| w.document()),
         ) {
             r.reposition(&doc);
+        }
+        // Cards waiting for their place look again (an anchor scrolled into view), at most
+        // every 100 ms too.
+        if g.renderer.as_ref().is_some_and(Renderer::has_queued) && now - g.last_admit >= 100.0 {
+            g.last_admit = now;
+            g.admit_queued();
         }
     });
 }

@@ -18,6 +18,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CssStyleSheet, Document, Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
 
 use crate::error::GuidesError;
+use crate::screen::{self, Card, Rect};
 use crate::shell;
 use browser::js;
 
@@ -80,6 +81,8 @@ pub(crate) struct Renderer {
     next_id: u32,
     /// What had focus before the approver dialog took it.
     prompt_restore: Option<HtmlElement>,
+    /// Messages waiting for their place on screen (see `screen`), oldest first.
+    queued: Vec<MessageDto>,
 }
 
 impl Renderer {
@@ -99,10 +102,12 @@ impl Renderer {
             closed: Vec::new(),
             next_id: 0,
             prompt_restore: None,
+            queued: Vec::new(),
         })
     }
 
-    /// Renders every message not on screen and not closed in this page session.
+    /// Renders every message not on screen and not closed in this page session; a message
+    /// with no place on screen yet is queued (see [`Renderer::take_queued`]).
     /// Returns the campaigns it rendered.
     pub(crate) fn show(&mut self, doc: &Document, messages: &[MessageDto]) -> Vec<String> {
         let mut rendered = Vec::new();
@@ -116,18 +121,39 @@ impl Renderer {
                 if self.shown[i].message.done != message.done {
                     let old = self.shown.remove(i);
                     old.root.remove();
-                    let _ = self.show_one(doc, message);
+                    let _ = self.show_one(doc, message, true);
                 }
                 continue;
             }
-            if self.show_one(doc, message).is_ok() {
-                rendered.push(campaign.clone());
+            self.queued.retain(|q| &q.campaign != campaign);
+            match self.show_one(doc, message, false) {
+                Ok(true) => rendered.push(campaign.clone()),
+                Ok(false) => self.queued.push(message.clone()),
+                Err(_) => {}
             }
         }
         rendered
     }
 
-    fn show_one(&mut self, doc: &Document, message: &MessageDto) -> Result<(), GuidesError> {
+    /// The messages waiting for a place on screen, to be shown again (when a card closes).
+    pub(crate) fn take_queued(&mut self) -> Vec<MessageDto> {
+        std::mem::take(&mut self.queued)
+    }
+
+    /// Whether messages wait for a place on screen.
+    pub(crate) fn has_queued(&self) -> bool {
+        !self.queued.is_empty()
+    }
+
+    /// Renders `message`; `Ok(false)` when it has no place on screen and must wait. A card
+    /// that already held its place (`keep`: a checklist redrawn, a tour's next step) is
+    /// shown anyway.
+    fn show_one(
+        &mut self,
+        doc: &Document,
+        message: &MessageDto,
+        keep: bool,
+    ) -> Result<bool, GuidesError> {
         if !self.host.is_connected() {
             doc.body()
                 .ok_or(GuidesError::NoBody)?
@@ -180,7 +206,15 @@ impl Renderer {
                 built.root.set_attribute("dir", "rtl")?;
             }
         }
+        // Laid out but invisible while its place is decided.
+        built.root.set_attribute("data-cairn-pending", "")?;
         self.shadow.append_child(&built.root)?;
+        let at = self.fit(&built.root, anchor.as_ref());
+        if at.is_none() && !keep {
+            built.root.remove();
+            return Ok(false);
+        }
+        built.root.remove_attribute("data-cairn-pending")?;
         if let Some(dialog) = built.root.dyn_ref::<web_sys::HtmlDialogElement>() {
             dialog.show_modal()?;
         }
@@ -194,7 +228,14 @@ impl Renderer {
             top_layer(dot);
         }
         if let Some(anchor) = &anchor {
-            surfaces::place(&built.root, hotspot.as_ref(), anchor);
+            // A tour's next step with no free placement takes the preferred one.
+            let fallback = || {
+                let (r, c) = (anchor.get_bounding_client_rect(), card_of(&built.root));
+                let size = c.get_bounding_client_rect();
+                screen::candidates(rect(&r), size.width(), size.height(), viewport())[0]
+            };
+            let at = at.unwrap_or_else(fallback);
+            surfaces::place(&built.root, hotspot.as_ref(), anchor, Some(at));
         }
         if let Some(focus) = &built.focus {
             let _ = focus.focus();
@@ -211,7 +252,75 @@ impl Renderer {
             step,
             score: None,
         });
-        Ok(())
+        if message.surface == SurfaceDto::Banner {
+            self.lift();
+            self.reposition(doc);
+        }
+        Ok(true)
+    }
+
+    /// Lifts the bottom corners' cards above the banner on screen (`--cairn-lift`, its height,
+    /// on the host; custom properties inherit into the shadow tree).
+    fn lift(&self) {
+        let banner = self
+            .shadow
+            .query_selector("[data-cairn-surface=banner]")
+            .ok()
+            .flatten()
+            .map(|b| b.get_bounding_client_rect().height());
+        let Some(host) = self.host.dyn_ref::<HtmlElement>() else {
+            return;
+        };
+        let text = banner.map(|h| {
+            let mut text = (h.round() as i64).to_string();
+            text.push_str("px");
+            text
+        });
+        let style = host.style();
+        // Only on a change: the host is in the page's DOM, whose mutations call `reposition`.
+        if style.get_property_value("--cairn-lift").ok() != Some(text.clone().unwrap_or_default()) {
+            let _ = match text {
+                Some(text) => style.set_property("--cairn-lift", &text),
+                None => style.remove_property("--cairn-lift").map(drop),
+            };
+        }
+    }
+
+    /// Where the card `root` may go now (see `screen::fit`), next to `anchor` if it has one.
+    fn fit(&self, root: &Element, anchor: Option<&Element>) -> Option<Rect> {
+        let card = card_of(root);
+        let region = screen::region(&card.get_attribute("data-cairn-surface")?);
+        let card = Card {
+            region,
+            rect: rect(&card.get_bounding_client_rect()),
+        };
+        let anchor = anchor.map(|a| rect(&a.get_bounding_client_rect()));
+        screen::fit(card, anchor, &self.on_screen(root), viewport())
+    }
+
+    /// The visible cards in the shadow root, but `except`'s.
+    fn on_screen(&self, except: &Element) -> Vec<Card> {
+        let Ok(list) = self.shadow.query_selector_all("[data-cairn-surface]") else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+            .filter(|el| {
+                !except.contains(Some(el))
+                    && el.closest("[data-cairn-pending]").ok().flatten().is_none()
+                    && el.dyn_ref::<HtmlElement>().is_none_or(|h| {
+                        h.style().get_property_value("visibility").as_deref() != Ok("hidden")
+                    })
+            })
+            .filter_map(|el| {
+                let r = el.get_bounding_client_rect();
+                let region = screen::region(&el.get_attribute("data-cairn-surface")?);
+                (r.width() > 0.0 && r.height() > 0.0).then(|| Card {
+                    region,
+                    rect: rect(&r),
+                })
+            })
+            .collect()
     }
 
     /// Moves a tour by `delta` steps; rebuilds the card on the new step.
@@ -235,7 +344,7 @@ impl Renderer {
         old.root.remove();
         let mut message = old.message;
         message.step = u32::try_from(next).unwrap_or(0);
-        self.show_one(doc, &message).ok()?;
+        self.show_one(doc, &message, true).ok()?;
         Some(TourMove::At(message.step))
     }
 
@@ -284,7 +393,9 @@ impl Renderer {
 
     /// Re-places anchored cards after scrolling, resizing or layout changes; an anchor that
     /// left the page is looked up again.
+    /// A card with no free placement hides until it has one.
     pub(crate) fn reposition(&mut self, doc: &Document) {
+        self.lift();
         for s in &mut self.shown {
             let Some(anchor) = &s.anchor else {
                 continue;
@@ -301,8 +412,13 @@ impl Renderer {
                 };
                 s.anchor = again.and_then(|a| surfaces::find(doc, &surfaces::selector(a)));
             }
+        }
+        // Placed one by one, each keeping clear of the others as they are now.
+        for i in 0..self.shown.len() {
+            let s = &self.shown[i];
             if let Some(anchor) = &s.anchor {
-                surfaces::place(&s.root, s.hotspot.as_ref(), anchor);
+                let at = self.fit(&s.root, Some(anchor));
+                surfaces::place(&s.root, s.hotspot.as_ref(), anchor, at);
             }
         }
     }
@@ -319,6 +435,7 @@ impl Renderer {
         if let Some(el) = shown.restore.filter(|e| e.is_connected()) {
             let _ = el.focus();
         }
+        self.lift();
         self.closed.push(shown.campaign);
         Some(shown.cta_url)
     }
@@ -349,6 +466,7 @@ impl Renderer {
             if let Some(dot) = &shown.hotspot {
                 dot.remove();
             }
+            self.lift();
         }
     }
 
@@ -377,6 +495,30 @@ impl Renderer {
             .find(|s| s.surface == SurfaceDto::Modal)
             .map(|s| s.campaign.clone())
     }
+}
+
+/// The card of a message's root (a modal's root is its `<dialog>`).
+fn card_of(root: &Element) -> Element {
+    if root.has_attribute("data-cairn-surface") {
+        return root.clone();
+    }
+    root.query_selector("[data-cairn-surface]")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| root.clone())
+}
+
+fn rect(r: &web_sys::DomRect) -> Rect {
+    Rect::at(r.left(), r.top(), r.width(), r.height())
+}
+
+/// The viewport's box.
+fn viewport() -> Rect {
+    let num = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| v.ok()?.as_f64();
+    let (w, h) = web_sys::window()
+        .and_then(|w| Some((num(w.inner_width())?, num(w.inner_height())?)))
+        .unwrap_or((1024.0, 768.0));
+    Rect::at(0.0, 0.0, w, h)
 }
 
 /// Shows `el` as a manual popover: in the browser's top layer, above any host z-index.

@@ -7,6 +7,7 @@
 /// Adopted through a constructable `CSSStyleSheet`, so it works under `style-src 'self'`.
 pub(crate) const CSS: &str = "\
 :host{all:initial}\
+[data-cairn-pending]{visibility:hidden}\
 *{box-sizing:border-box;font-family:var(--cairn-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif)}\
 dialog{padding:0;border:0;background:transparent;max-width:calc(100vw - 2rem);overflow:visible}\
 dialog::backdrop{background:rgba(15,23,42,.5)}\
@@ -37,8 +38,10 @@ button:focus-visible{outline:2px solid var(--cairn-accent,#4f46e5);outline-offse
 [data-cairn-surface=checklist],[data-cairn-surface=invite],[data-cairn-surface=inbox]{position:fixed;z-index:2147483645;width:min(20rem,calc(100vw - 1rem));\
 padding:1rem 1.25rem;background:var(--cairn-bg,#fff);color:var(--cairn-fg,#0f172a);\
 border-radius:var(--cairn-radius,12px);box-shadow:0 10px 30px rgba(0,0,0,.25)}\
-[data-cairn-surface=checklist]{right:1rem;bottom:5rem}\
-[data-cairn-surface=slideout],[data-cairn-surface=invite]{left:1rem;bottom:5rem}\
+[data-cairn-surface=checklist]{right:1rem}\
+[data-cairn-surface=slideout],[data-cairn-surface=invite]{left:1rem}\
+[data-cairn-surface=checklist],[data-cairn-surface=slideout],[data-cairn-surface=invite]{\
+bottom:max(5rem,calc(var(--cairn-lift,0px) + 1rem))}\
 [data-cairn-surface=inbox]{right:1rem;top:1rem;max-height:calc(100vh - 2rem);overflow:auto}\
 [data-cairn-surface=inbox]>ul{list-style:none;margin:0;padding:0}\
 [data-cairn-surface=inbox] li{padding:.5rem 0;border-top:1px solid rgba(127,127,127,.35)}\

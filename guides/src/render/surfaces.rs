@@ -8,6 +8,7 @@ use web_sys::{Document, Element, HtmlElement, NodeList, ShadowRoot};
 use super::dom::{Built, button, close_button, element, region};
 use super::rich;
 use crate::error::GuidesError;
+use crate::screen::Rect;
 
 /// The CSS selector of an anchor.
 pub(super) fn selector(anchor: &Anchor) -> String {
@@ -47,47 +48,28 @@ fn shadow_roots(list: Option<NodeList>) -> Vec<ShadowRoot> {
         .collect()
 }
 
-/// Places `card` next to `anchor` (below it, or above when there is no room) and the
-/// hotspot on the anchor's corner, in viewport coordinates. CSSOM writes are allowed under
-/// a strict CSP (only `style` attributes in markup are not).
-pub(super) fn place(card: &Element, hotspot: Option<&Element>, anchor: &Element) {
+/// Puts `card` at `at` (decided by `screen::fit`) and the hotspot on the anchor's corner,
+/// in viewport coordinates; with no place (`None`) or an anchor that is not rendered (a hidden
+/// view, `display: none`) both wait, invisible. CSSOM writes are allowed under a strict CSP
+/// (only `style` attributes in markup are not).
+pub(super) fn place(card: &Element, hotspot: Option<&Element>, anchor: &Element, at: Option<Rect>) {
     let r = anchor.get_bounding_client_rect();
-    // An anchor that is not rendered (a hidden view, `display: none`): the card waits,
-    // invisible, instead of jumping to the corner of the page.
-    let shown = r.width() > 0.0 || r.height() > 0.0;
+    let at = at.filter(|_| r.width() > 0.0 || r.height() > 0.0);
     for el in std::iter::once(card).chain(hotspot) {
         if let Some(el) = el.dyn_ref::<HtmlElement>() {
             let style = el.style();
-            let _ = if shown {
+            let _ = if at.is_some() {
                 style.remove_property("visibility").map(drop)
             } else {
                 style.set_property("visibility", "hidden")
             };
         }
     }
-    if !shown {
+    let Some(at) = at else {
         return;
-    }
-    let (w, h) = web_sys::window()
-        .map(|w| {
-            let num = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
-            (
-                num(w.inner_width()).unwrap_or(1024.0),
-                num(w.inner_height()).unwrap_or(768.0),
-            )
-        })
-        .unwrap_or((1024.0, 768.0));
-    let card_h = card.get_bounding_client_rect().height();
-    let below = r.bottom() + 12.0;
-    let top = if below + card_h > h && r.top() - card_h - 12.0 > 0.0 {
-        r.top() - card_h - 12.0
-    } else {
-        below
     };
-    // Not `clamp`: its assertion would pull float formatting (~13 KB) into the module.
-    let left = r.left().min(w - 328.0).max(8.0);
-    px(card, "top", top);
-    px(card, "left", left);
+    px(card, "top", at.top);
+    px(card, "left", at.left);
     if let Some(dot) = hotspot {
         px(dot, "top", r.top() - 6.0);
         px(dot, "left", r.right() - 6.0);
