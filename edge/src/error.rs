@@ -12,6 +12,9 @@ pub enum AppError {
     /// Every event of a batch was refused: 400 with the first reason and all rejections.
     #[error("every event of the batch was rejected")]
     AllRejected(Vec<Rejected>),
+    /// A limit was reached: 429 with the problem and `Retry-After` (seconds).
+    #[error("{0}")]
+    Limited(Problem, u32),
     /// Storage or runtime failure on our side: 500, details logged only.
     #[error("internal: {0}")]
     Internal(String),
@@ -21,7 +24,7 @@ impl AppError {
     /// Status code and JSON body of the response for this error.
     pub fn status_and_body(&self) -> (u16, String) {
         match self {
-            AppError::Rejected(p) => (p.code.http_status(), p.to_body()),
+            AppError::Rejected(p) | AppError::Limited(p, _) => (p.code.http_status(), p.to_body()),
             AppError::AllRejected(rejected) => {
                 let first = rejected.first().map_or_else(
                     || Problem::new(ErrorCode::InvalidValue, "events", "no event was accepted"),
@@ -44,6 +47,14 @@ impl AppError {
                 )
                 .to_body(),
             ),
+        }
+    }
+
+    /// Seconds the client should wait, for a 429.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::Limited(_, s) => Some(*s),
+            _ => None,
         }
     }
 

@@ -27,11 +27,12 @@ pub mod catalog;
 pub mod collab;
 pub mod control;
 pub mod error;
+pub mod limiter;
 mod one_click;
 pub mod random;
 
 pub use account::AccountObject;
-pub use control::Limiter;
+pub use limiter::Limiter;
 
 use protocol::ErrorCode;
 use protocol::v1::{MAX_BATCH_BYTES, to_json};
@@ -55,7 +56,13 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         return Response::error("Not found", 404);
     }
     let origin = req.headers().get("Origin")?;
-    let catalog = D1Catalog::new(env.d1("DB")?).with_token_root(control_key(&env));
+    let client = req
+        .headers()
+        .get("CF-Connecting-IP")?
+        .unwrap_or_else(|| "local".to_owned());
+    let catalog = D1Catalog::new(env.d1("DB")?)
+        .with_token_root(control_key(&env))
+        .with_gate(catalog::gate::Gate::from_env(&env, client));
     let accounts = DurableAccounts::new(env.durable_object("ACCOUNTS")?);
     let now = Timestamp(Date::now().as_millis() as i64);
     let method = req.method();
@@ -112,7 +119,11 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
                 }
                 _ => None,
             };
-            respond(status, body, cors)
+            let resp = respond(status, body, cors)?;
+            if let Some(seconds) = e.retry_after() {
+                resp.headers().set("Retry-After", &seconds.to_string())?;
+            }
+            Ok(resp)
         }
     }
 }

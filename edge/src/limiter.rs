@@ -1,15 +1,12 @@
-//! Failed sign-ins counted exactly: one Durable Object per key (`signin-email:…`,
-//! `signin-client:…`) holding a fixed 15-minute window. A Durable Object rather than the
-//! Workers rate-limiting binding, because that binding is per location and approximate, and
-//! a password-guessing limit must hold exactly wherever the guesses come from.
+//! Exact counters in fixed windows, one Durable Object per key: failed console sign-ins per
+//! email and per client, each workspace's monthly events, and the new accounts each write key
+//! may open per day. A Durable Object, not the Workers rate-limiting binding, wherever the
+//! count must be exact (a password-guessing limit, a billed quota): that binding is per
+//! location and approximate. Request rates use the binding (see `gate`).
 
-use worker::{Date, DurableObject, Env, Request, Response, State, durable_object};
+use worker::{DurableObject, Env, ObjectNamespace, Request, Response, State, durable_object};
 
-use super::Cx;
 use crate::error::AppError;
-
-/// The window failures are counted in.
-pub const WINDOW_MS: f64 = 15.0 * 60.0 * 1000.0;
 
 /// One key's window: `[start ms, count]`.
 #[durable_object]
@@ -28,43 +25,64 @@ impl DurableObject for Limiter {
         Self { state }
     }
 
+    /// `GET /?start=S&n=N&limit=L`: in the window starting at S (an older window resets),
+    /// adds N unless that would pass L (L = 0: no limit). Answers `ok <count>` or
+    /// `no <count>`.
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        let url = req.url()?;
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let (start, n, limit) = (param("start"), param("n"), param("limit"));
         let storage = self.state.storage();
-        let now = Date::now().as_millis() as f64;
         let window: Vec<f64> = storage.get("w").await?.unwrap_or_default();
-        let (start, count) = match window.as_slice() {
-            [s, c] if now - s < WINDOW_MS => (*s, *c),
-            _ => (now, 0.0),
+        let count = match window.as_slice() {
+            [s, c] if *s == start => *c,
+            _ => 0.0,
         };
-        let count = if req.path() == "/hit" {
-            storage.put("w", vec![start, count + 1.0]).await?;
-            count + 1.0
-        } else {
-            count
-        };
-        Response::ok((count as u32).to_string())
+        if limit > 0.0 && count + n > limit {
+            return Response::ok(format!("no {count}"));
+        }
+        if n > 0.0 {
+            storage.put("w", vec![start, count + n]).await?;
+        }
+        Response::ok(format!("ok {}", count + n))
     }
 }
 
-async fn call(cx: &Cx<'_>, key: &str, op: &str) -> Result<u32, AppError> {
-    // Without the binding (native tests), nothing is limited.
-    let Some(ns) = &cx.limiter else {
-        return Ok(0);
-    };
+/// What a counter said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    /// Whether `n` was added.
+    pub ok: bool,
+    /// The count after.
+    pub count: u64,
+}
+
+/// Adds `n` to `key`'s count in the window starting at `start` unless it would pass `limit`
+/// (0: no limit; `n` = 0 only reads).
+pub async fn take(
+    ns: &ObjectNamespace,
+    key: &str,
+    start: i64,
+    n: u64,
+    limit: u64,
+) -> Result<Count, AppError> {
     let stub = ns.id_from_name(key)?.get_stub()?;
-    let mut resp = stub.fetch_with_str(&format!("https://limiter{op}")).await?;
+    let mut resp = stub
+        .fetch_with_str(&format!(
+            "https://limiter/?start={start}&n={n}&limit={limit}"
+        ))
+        .await?;
     let text = resp.text().await?;
-    text.trim()
-        .parse()
-        .map_err(|_| AppError::Internal(format!("limiter answered {text}")))
-}
-
-/// Failures of `key` in the current window.
-pub async fn count(cx: &Cx<'_>, key: &str) -> Result<u32, AppError> {
-    call(cx, key, "/count").await
-}
-
-/// Counts one more failure of `key`.
-pub async fn hit(cx: &Cx<'_>, key: &str) -> Result<u32, AppError> {
-    call(cx, key, "/hit").await
+    let (verdict, count) = text
+        .split_once(' ')
+        .ok_or_else(|| AppError::Internal(format!("limiter answered {text}")))?;
+    Ok(Count {
+        ok: verdict == "ok",
+        count: count.parse().unwrap_or(0),
+    })
 }

@@ -94,10 +94,16 @@ pub enum ErrorCode {
     CampaignExists,
     /// The workspace changed while the request was checked; nothing was written.
     Conflict,
+    /// Too many requests for this write key or client; see Retry-After.
+    RateLimited,
+    /// The workspace's monthly event quota is used up; see Retry-After.
+    QuotaExceeded,
+    /// The write key opened its new accounts for the day; see Retry-After.
+    AccountLimit,
 }
 
 /// Every code, for parsing.
-const ALL: [ErrorCode; 44] = [
+const ALL: [ErrorCode; 47] = [
     ErrorCode::MalformedJson,
     ErrorCode::InvalidType,
     ErrorCode::MissingField,
@@ -142,6 +148,9 @@ const ALL: [ErrorCode; 44] = [
     ErrorCode::LastOwner,
     ErrorCode::CampaignExists,
     ErrorCode::Conflict,
+    ErrorCode::RateLimited,
+    ErrorCode::QuotaExceeded,
+    ErrorCode::AccountLimit,
 ];
 
 impl ErrorCode {
@@ -192,6 +201,9 @@ impl ErrorCode {
             ErrorCode::LastOwner => "last_owner",
             ErrorCode::CampaignExists => "campaign_exists",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::AccountLimit => "account_limit",
         }
     }
 
@@ -217,7 +229,10 @@ impl ErrorCode {
             ErrorCode::TokenExpired => 410,
             ErrorCode::InviteCapReached => 429,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::TooManyAttempts
+            | ErrorCode::RateLimited
+            | ErrorCode::QuotaExceeded
+            | ErrorCode::AccountLimit => 429,
             ErrorCode::CsrfRejected | ErrorCode::ForbiddenRole | ErrorCode::SelfApproval => 403,
             ErrorCode::UnknownWorkspace
             | ErrorCode::UnknownCampaign

@@ -426,12 +426,19 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 /// Migrates a fresh local state, starts `wrangler dev` on it with a new control key, waits
 /// until it answers, and runs the bootstrap (plus `extra`).
 pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
-    let state_dir = root().join("target").join(state);
+    // Per process, so that several runs (of several people) never share a state.
+    let state = format!("{state}-{}", std::process::id());
+    let state_dir = root().join("target").join(&state);
     let _ = std::fs::remove_dir_all(&state_dir);
     // The suites' own copy of the demo app: their demo-config.json never touches a dev
     // server's, and a rebuild of demo-app/dist does not pull it from under them.
     let assets = root().join("target").join(format!("{state}-assets"));
     copy_dir(&root().join(DEMO_DIST), &assets)?;
+    // And their own copy of the worker: a rebuild of edge/build while they run would make
+    // `wrangler dev` reload a half-written module.
+    let worker = root().join("target").join(format!("{state}-worker"));
+    copy_dir(&root().join("edge/build"), &worker)?;
+    let script = path_arg(&worker.join("index.js"));
     let port = free_port()?;
     let control_key = seed::random_hex(32)?;
     migrate(&state_dir)?;
@@ -445,6 +452,7 @@ pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
     let var = format!("{CONTROL_KEY_VAR}:{control_key}");
     let mut c = wrangler(&[
         "dev",
+        &script,
         "--ip",
         "127.0.0.1",
         "--port",

@@ -82,7 +82,13 @@ where
     T: DeserializeOwned + Validate,
 {
     let req: Signed<T> = parse_signed(body)?;
-    let key = authorize(catalog, &req.write_key, origin).await?;
+    let key = authorize(
+        catalog,
+        &req.write_key,
+        origin,
+        crate::catalog::Route::Collab,
+    )
+    .await?;
     let secrets = catalog
         .collab_secrets(&key.workspace_id, env.random)
         .await?;
@@ -226,7 +232,13 @@ pub async fn accept<C: CatalogStore, A: Accounts>(
     body: &str,
 ) -> Result<String, AppError> {
     let req = parse_accept(body)?;
-    let key = authorize(catalog, &req.write_key, origin).await?;
+    let key = authorize(
+        catalog,
+        &req.write_key,
+        origin,
+        crate::catalog::Route::Collab,
+    )
+    .await?;
     let (claims, secrets) = verify_token(catalog, env, &req.token, &["i"]).await?;
     if claims.workspace_id != key.workspace_id {
         return Err(AppError::problem(

@@ -9,7 +9,7 @@ use rules::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::account::Accounts;
-use crate::catalog::{CatalogStore, WorkspaceCatalog, WriteKey};
+use crate::catalog::{CatalogStore, Route, WorkspaceCatalog, WriteKey};
 use crate::error::AppError;
 
 /// Resolves the write key and checks the request's Origin against the workspace's list.
@@ -18,6 +18,7 @@ async fn authorize<C: CatalogStore>(
     catalog: &C,
     write_key: &str,
     origin: Option<&str>,
+    route: Route,
 ) -> Result<WriteKey, AppError> {
     let key = catalog.write_key(write_key).await?.ok_or_else(|| {
         AppError::problem(
@@ -37,6 +38,7 @@ async fn authorize<C: CatalogStore>(
             "this origin is not in the workspace's allowed origins",
         ));
     }
+    catalog.admit(&key, write_key, route).await?;
     Ok(key)
 }
 
@@ -74,8 +76,9 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
     now: Timestamp,
 ) -> Result<EventsResponse, AppError> {
     let batch = parse_batch(body)?;
-    let key = authorize(catalog, &batch.write_key, origin).await?;
+    let key = authorize(catalog, &batch.write_key, origin, Route::Events).await?;
     let (page, locale) = (batch.page.clone(), batch.locale.clone());
+    let write_key = batch.write_key.clone();
     let validated = batch.validate(now);
     if validated.accepted.is_empty() && !validated.rejected.is_empty() {
         return Err(AppError::AllRejected(validated.rejected));
@@ -99,6 +102,13 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
             None => groups.push((event.account_id, vec![dto])),
         }
     }
+    // Limits, before anything is stored: new accounts, then the monthly quota.
+    let account_ids: Vec<&str> = groups.iter().map(|(a, _)| a.as_str()).collect();
+    catalog
+        .admit_accounts(&key, &write_key, &account_ids, now.0)
+        .await?;
+    let count: usize = groups.iter().map(|(_, e)| e.len()).sum();
+    catalog.take_events(&key, count as u64, now.0).await?;
     let mut response = EventsResponse {
         accepted: 0,
         duplicates: 0,
@@ -131,7 +141,7 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
     now: Timestamp,
 ) -> Result<DecideResponse, AppError> {
     let req = parse_decide_request(body)?;
-    let key = authorize(catalog, &req.write_key, origin).await?;
+    let key = authorize(catalog, &req.write_key, origin, Route::Decide).await?;
     if req.debug && !key.debug {
         return Err(AppError::problem(
             ErrorCode::DebugNotAllowed,
@@ -139,6 +149,9 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
             "this write key may not see verdicts",
         ));
     }
+    catalog
+        .admit_accounts(&key, &req.write_key, &[req.account_id.as_str()], now.0)
+        .await?;
     let ws_catalog = catalog.catalog(&key.workspace_id).await?;
     let subject = Subject {
         user_id: req.user_id,

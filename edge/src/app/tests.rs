@@ -23,6 +23,9 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
         WriteKey {
             workspace_id: "ws".into(),
             debug: true,
+            monthly_events: None,
+            new_accounts_per_day: None,
+            requests_per_10s: None,
         },
     );
     c.write_keys.insert(
@@ -30,6 +33,9 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
         WriteKey {
             workspace_id: "other".into(),
             debug: false,
+            monthly_events: None,
+            new_accounts_per_day: None,
+            requests_per_10s: None,
         },
     );
     c.secret_keys.insert(hash_secret("sk"), "ws".into());

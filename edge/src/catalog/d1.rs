@@ -13,6 +13,8 @@ pub struct D1Catalog {
     db: D1Database,
     /// The install's control key: each workspace's link-token key is derived from it.
     token_root: Option<String>,
+    /// The request's limits (none in native tests).
+    gate: Option<super::gate::Gate>,
 }
 
 impl D1Catalog {
@@ -21,7 +23,14 @@ impl D1Catalog {
         Self {
             db,
             token_root: None,
+            gate: None,
         }
+    }
+
+    /// Checks the public routes' limits with `gate`.
+    pub fn with_gate(mut self, gate: super::gate::Gate) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// Derives link-token keys from the install's control key (see [`super::token_key`]).
@@ -35,6 +44,9 @@ impl D1Catalog {
 struct KeyRow {
     workspace_id: String,
     debug: i64,
+    monthly_events: Option<f64>,
+    new_accounts_per_day: Option<f64>,
+    requests_per_10s: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +74,41 @@ struct SettingsRow {
 }
 
 impl CatalogStore for D1Catalog {
+    async fn admit(
+        &self,
+        key: &WriteKey,
+        write_key: &str,
+        route: super::Route,
+    ) -> Result<(), AppError> {
+        match &self.gate {
+            Some(g) => g.admit(key, write_key, route).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn admit_accounts(
+        &self,
+        key: &WriteKey,
+        write_key: &str,
+        accounts: &[&str],
+        now: i64,
+    ) -> Result<(), AppError> {
+        match &self.gate {
+            Some(g) => {
+                g.admit_accounts(&self.db, key, write_key, accounts, now)
+                    .await
+            }
+            None => Ok(()),
+        }
+    }
+
+    async fn take_events(&self, key: &WriteKey, n: u64, now: i64) -> Result<(), AppError> {
+        match &self.gate {
+            Some(g) => g.take_events(key, n, now).await,
+            None => Ok(()),
+        }
+    }
+
     async fn audit_by_key(
         &self,
         workspace_id: &str,
@@ -106,9 +153,10 @@ impl CatalogStore for D1Catalog {
         let row: Option<KeyRow> = self
             .db
             .prepare(
-                "SELECT workspace_id, debug FROM write_keys WHERE key = ?1 AND revoked = 0
-                 AND (expires_at IS NULL
-                      OR expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
+                "SELECT k.workspace_id, k.debug, w.monthly_events, w.new_accounts_per_day, w.requests_per_10s
+                 FROM write_keys k JOIN workspaces w ON w.id = k.workspace_id WHERE k.key = ?1 AND k.revoked = 0
+                 AND (k.expires_at IS NULL
+                      OR k.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
             )
             .bind(&[JsValue::from_str(key)])?
             .first(None)
@@ -116,6 +164,9 @@ impl CatalogStore for D1Catalog {
         Ok(row.map(|r| WriteKey {
             workspace_id: r.workspace_id,
             debug: r.debug != 0,
+            monthly_events: r.monthly_events.map(|n| n as u64),
+            new_accounts_per_day: r.new_accounts_per_day.map(|n| n as u64),
+            requests_per_10s: r.requests_per_10s.map(|n| n as u64),
         }))
     }
 

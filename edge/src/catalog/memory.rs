@@ -25,6 +25,24 @@ pub struct MemoryCatalog {
 }
 
 impl CatalogStore for MemoryCatalog {
+    async fn admit(&self, _: &WriteKey, _: &str, _: super::Route) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    async fn admit_accounts(
+        &self,
+        _: &WriteKey,
+        _: &str,
+        _: &[&str],
+        _: i64,
+    ) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    async fn take_events(&self, _: &WriteKey, _: u64, _: i64) -> Result<(), AppError> {
+        Ok(())
+    }
+
     async fn audit_by_key(
         &self,
         workspace_id: &str,

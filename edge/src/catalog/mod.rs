@@ -1,6 +1,7 @@
 //! The workspace catalog (D1): keys, allowed origins, campaign documents and settings.
 
 mod d1;
+pub mod gate;
 mod memory;
 
 pub use d1::D1Catalog;
@@ -22,6 +23,23 @@ pub struct WriteKey {
     pub workspace_id: String,
     /// Whether it may ask for per-candidate verdicts.
     pub debug: bool,
+    /// The workspace's monthly event quota, when it differs from the install's default.
+    pub monthly_events: Option<u64>,
+    /// New accounts this key may open per day, when it differs from the default.
+    pub new_accounts_per_day: Option<u64>,
+    /// A stricter request rate per (key, client) and 10 s, counted exactly.
+    pub requests_per_10s: Option<u64>,
+}
+
+/// Which public route a request is for (each has its request-rate limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// `POST /v1/events`.
+    Events,
+    /// `POST /v1/decide`.
+    Decide,
+    /// The invitation and approval routes.
+    Collab,
 }
 
 /// Everything `decide` needs from the catalog.
@@ -80,6 +98,20 @@ pub trait CatalogStore {
     /// Turns the enforcement of signed identities on or off.
     async fn set_enforce_identity(&self, workspace_id: &str, enforce: bool)
     -> Result<(), AppError>;
+    /// Request-rate limits of a write key and of the calling client: 429 `rate_limited`.
+    async fn admit(&self, key: &WriteKey, write_key: &str, route: Route) -> Result<(), AppError>;
+    /// New accounts among `accounts` count against the key's daily limit (429
+    /// `account_limit`); admitted ones are registered in the workspace's account list.
+    async fn admit_accounts(
+        &self,
+        key: &WriteKey,
+        write_key: &str,
+        accounts: &[&str],
+        now: i64,
+    ) -> Result<(), AppError>;
+    /// Counts `n` events against the workspace's monthly quota, or refuses them all (429
+    /// `quota_exceeded`, nothing counted).
+    async fn take_events(&self, key: &WriteKey, n: u64, now: i64) -> Result<(), AppError>;
     /// Appends an audit entry for a change made with a secret key (`key_hash`): the entry
     /// names the key by its id, never the secret.
     async fn audit_by_key(

@@ -12,13 +12,10 @@ mod campaigns;
 mod http;
 mod keys;
 pub mod lifecycle;
-pub mod limiter;
 pub mod pages;
 pub mod policy;
 pub mod store;
 mod team;
-
-pub use limiter::Limiter;
 
 use protocol::v1::control::{Actor, AuditEntry, Role};
 use protocol::{ErrorCode, Problem};
@@ -251,6 +248,9 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
     let m = req.method.as_str();
     match (m, segs.as_slice()) {
         ("POST", ["setup-link"]) => return account::setup_link(cx, req).await,
+        ("PUT", ["operator", "workspaces", ws, "limits"]) => {
+            return account::set_limits(cx, req, ws).await;
+        }
         ("POST", ["setup"]) => return account::setup(cx, req).await,
         ("POST", ["session"]) => return account::sign_in(cx, req).await,
         ("POST", ["invitations", "accept"]) => return account::accept(cx, req).await,

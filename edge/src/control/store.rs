@@ -137,6 +137,12 @@ pub enum Write {
         revision: Option<u32>,
         at: i64,
     },
+    /// Limit overrides of the public routes (`None`: the default).
+    Limits {
+        monthly_events: Option<u64>,
+        new_accounts_per_day: Option<u64>,
+        requests_per_10s: Option<u64>,
+    },
     /// An audit entry.
     Audit(AuditEntry),
 }
@@ -817,6 +823,20 @@ impl ControlStore {
             Write::Live { campaign, revision: None, .. } => push(
                 format!("DELETE FROM campaigns WHERE workspace_id = ?1 AND id = ?3 AND {G}"),
                 g(&[s(campaign)]),
+            ),
+            Write::Limits {
+                monthly_events,
+                new_accounts_per_day,
+                requests_per_10s,
+            } => push(
+                "UPDATE workspaces SET monthly_events = ?3, new_accounts_per_day = ?4, requests_per_10s = ?5
+                 WHERE id = ?1 AND commit_id = ?2"
+                    .into(),
+                g(&[
+                    opt(monthly_events.map(|n| n as i64)),
+                    opt(new_accounts_per_day.map(|n| n as i64)),
+                    opt(requests_per_10s.map(|n| n as i64)),
+                ]),
             ),
             Write::Audit(e) => {
                 let actor = match &e.actor {

@@ -23,10 +23,10 @@ pub use campaigns::{
 pub use diff::{Change, diff_documents};
 pub use team::{
     ConsoleInviteData, ConsoleInviteWebhook, CreateSecretKey, CreateWriteKey, EnforceBody,
-    IdentityDto, InvitationDto, InvitationStatus, InviteBody, MemberDto, NameBody, OriginsBody,
-    PatchWriteKey, Policy, PolicyBody, Role, RolesBody, RotateBody, RotatedKey, SecretKeyDto,
-    SettingsBody, SettingsDto, SettingsVersionDto, WebhookBody, WebhookDto, WorkspaceDto,
-    WriteKeyDto,
+    IdentityDto, InvitationDto, InvitationStatus, InviteBody, LimitsBody, MemberDto, NameBody,
+    OriginsBody, PatchWriteKey, Policy, PolicyBody, Role, RolesBody, RotateBody, RotatedKey,
+    SecretKeyDto, SettingsBody, SettingsDto, SettingsVersionDto, WebhookBody, WebhookDto,
+    WorkspaceDto, WriteKeyDto,
 };
 
 use serde::de::DeserializeOwned;

@@ -601,3 +601,38 @@ impl ConsoleInviteWebhook {
         }
     }
 }
+
+/// `PUT /console/api/operator/workspaces/{ws}/limits` (the install's operator): per-workspace
+/// overrides of the public routes' limits (`null`: the install's default).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsBody {
+    /// Events per calendar month (UTC).
+    #[serde(default)]
+    pub monthly_events: Option<u64>,
+    /// New accounts per write key and day (UTC).
+    #[serde(default)]
+    pub new_accounts_per_day: Option<u64>,
+    /// Requests per (write key, client) and 10 s, stricter than the install's, counted exactly.
+    #[serde(default)]
+    pub requests_per_10s: Option<u64>,
+}
+
+impl Checked for LimitsBody {
+    fn check(self) -> Result<Self, Problem> {
+        for (field, v) in [
+            ("monthly_events", self.monthly_events),
+            ("new_accounts_per_day", self.new_accounts_per_day),
+            ("requests_per_10s", self.requests_per_10s),
+        ] {
+            if v.is_some_and(|n| n > 1_000_000_000_000) {
+                return Err(Problem::new(
+                    ErrorCode::InvalidValue,
+                    field,
+                    "at most 10^12",
+                ));
+            }
+        }
+        Ok(self)
+    }
+}
