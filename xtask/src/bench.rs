@@ -6,6 +6,9 @@
 //! it computes, so the figure here is the request latency on loopback (worker → D1 catalog →
 //! account Durable Object → SQLite facts → `decide` → JSON), next to `GET /v1/health` as the
 //! floor of an empty request. Medians and p99 over sequential requests; no timed assertion.
+//!
+//! Last, `track()` of the SDK against `capture()` of posthog-js in one headless Chromium page
+//! (`xtask/js/bench-track.mjs`); `cargo xtask bench track` runs only that part.
 
 use std::time::Instant;
 
@@ -230,5 +233,23 @@ pub(crate) fn run() -> Result {
         p50 - health_p50,
         seed::campaigns()?.len()
     );
-    Ok(())
+    // The control plane: sign-in (argon2id) against the floor, and publish to visible.
+    println!("control plane (xtask/js/bench-control.mjs):");
+    let mut control = cmd("node", &["xtask/js/bench-control.mjs"]);
+    control
+        .env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
+        .env("CAIRN_CONTROL_KEY", &server.control_key);
+    check(control)?;
+    drop(server);
+    track()
+}
+
+/// `track()` of Cairn against `capture()` of posthog-js (a dev dependency for this only), 200
+/// and 5,000 calls in the same Chromium page, the network answered on loopback: per-call
+/// times, their ratio and the longest task. Builds the SDK first.
+pub(crate) fn track() -> Result {
+    crate::setup::ensure(true)?;
+    crate::build::sdk()?;
+    println!("track() against posthog-js capture(), headless Chromium:");
+    check(cmd("node", &["xtask/js/bench-track.mjs"]))
 }
