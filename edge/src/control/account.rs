@@ -9,8 +9,9 @@ use protocol::v1::control::{
 };
 
 use super::auth::{self, clear_cookie, constant_eq, hash_password, verify_password};
+use super::commit::Write;
 use super::http::{Caller, Incoming, Reply, start_session};
-use super::store::{User, Write};
+use super::store::User;
 use super::{Cx, WsCx, commit, random_hex};
 use crate::collab::crypto::{self, Claims};
 use crate::error::AppError;

@@ -10,10 +10,11 @@ use protocol::v1::control::{
 use protocol::{ErrorCode, Problem};
 
 use super::auth::sha256_hex;
+use super::commit::Write;
 use super::http::{Incoming, Reply};
 use super::lifecycle::{self, Ctx, Outcome};
 use super::policy::{MemberRoles, approval_status};
-use super::store::{AuditFilter, Write};
+use super::store::AuditFilter;
 use super::{Cx, WsCx, commit, method_not_allowed, random_hex};
 use crate::error::AppError;
 

@@ -10,9 +10,9 @@ use protocol::v1::control::{
 use protocol::{ErrorCode, Problem};
 
 use super::auth::sha256_hex;
+use super::commit::Write;
 use super::http::{Incoming, Reply};
 use super::policy::{ADMINS, require};
-use super::store::Write;
 use super::{Cx, WsCx, commit, method_not_allowed, random_hex};
 use crate::error::AppError;
 
@@ -69,7 +69,7 @@ pub(super) async fn route(
                 &format!("write_key:{}", key.key),
             );
             entry.detail.insert("debug".into(), key.debug.to_string());
-            commit(cx, w, &[Write::WriteKey(key.clone()), Write::Audit(entry)]).await?;
+            commit(cx, w, &[Write::Key(key.clone()), Write::Audit(entry)]).await?;
             Ok(Reply::created(format!(
                 "{{\"write_key\":{}}}",
                 to_text(&key)
@@ -278,7 +278,7 @@ async fn write_key(
             k.debug = body.debug;
             let mut entry = w.entry(cx.now, "write_key.update", &target);
             entry.detail.insert("debug".into(), body.debug.to_string());
-            commit(cx, w, &[Write::WriteKey(k.clone()), Write::Audit(entry)]).await?;
+            commit(cx, w, &[Write::Key(k.clone()), Write::Audit(entry)]).await?;
             Ok(Reply::json(format!("{{\"write_key\":{}}}", to_text(&k))))
         }
         ("POST", ["rotate"]) => {
@@ -302,8 +302,8 @@ async fn write_key(
                 cx,
                 w,
                 &[
-                    Write::WriteKey(k.clone()),
-                    Write::WriteKey(new.clone()),
+                    Write::Key(k.clone()),
+                    Write::Key(new.clone()),
                     Write::Audit(entry),
                 ],
             )
@@ -317,7 +317,7 @@ async fn write_key(
             if k.revoked_at.is_none() {
                 k.revoked_at = Some(cx.now);
                 let entry = w.entry(cx.now, "write_key.revoke", &target);
-                commit(cx, w, &[Write::WriteKey(k), Write::Audit(entry)]).await?;
+                commit(cx, w, &[Write::Key(k), Write::Audit(entry)]).await?;
             }
             Ok(Reply::empty())
         }

@@ -9,6 +9,7 @@
 mod account;
 pub mod auth;
 mod campaigns;
+mod commit;
 mod http;
 mod keys;
 pub mod lifecycle;
@@ -16,14 +17,16 @@ pub mod pages;
 pub mod policy;
 pub mod store;
 mod team;
+mod users;
 
 use protocol::v1::control::{Actor, AuditEntry, Role};
 use protocol::{ErrorCode, Problem};
 use worker::{Env, ObjectNamespace, Request, Response};
 
+use self::commit::Write;
 use self::http::{Caller, Incoming, Reply};
 use self::policy::MemberRoles;
-use self::store::{ControlStore, Member, Workspace, Write};
+use self::store::{ControlStore, Member, Workspace};
 use crate::catalog::D1Catalog;
 use crate::error::AppError;
 

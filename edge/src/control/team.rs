@@ -8,9 +8,10 @@ use protocol::v1::control::{
 };
 use protocol::{ErrorCode, Problem};
 
+use super::commit::Write;
 use super::http::{Caller, Incoming, Reply};
 use super::policy::{ADMINS, require};
-use super::store::{Member, Write};
+use super::store::Member;
 use super::{Cx, WsCx, commit, load_ws, method_not_allowed, random_hex};
 use crate::error::AppError;
 

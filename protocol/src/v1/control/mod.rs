@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod campaigns;
 mod diff;
+mod keys;
 mod team;
 
 pub use audit::{Actor, AuditEntry, AuditPage, audit_csv};
@@ -21,12 +22,14 @@ pub use campaigns::{
     RevisionState, RollbackBody, WorkingDto, canonical_document, canonical_settings, raw,
 };
 pub use diff::{Change, diff_documents};
+pub use keys::{
+    CreateSecretKey, CreateWriteKey, EnforceBody, IdentityDto, OriginsBody, PatchWriteKey,
+    RotateBody, RotatedKey, SecretKeyDto, SettingsBody, SettingsDto, SettingsVersionDto,
+    WebhookBody, WebhookDto, WriteKeyDto,
+};
 pub use team::{
-    ConsoleInviteData, ConsoleInviteWebhook, CreateSecretKey, CreateWriteKey, EnforceBody,
-    IdentityDto, InvitationDto, InvitationStatus, InviteBody, LimitsBody, MemberDto, NameBody,
-    OriginsBody, PatchWriteKey, Policy, PolicyBody, Role, RolesBody, RotateBody, RotatedKey,
-    SecretKeyDto, SettingsBody, SettingsDto, SettingsVersionDto, WebhookBody, WebhookDto,
-    WorkspaceDto, WriteKeyDto,
+    ConsoleInviteData, ConsoleInviteWebhook, InvitationDto, InvitationStatus, InviteBody,
+    LimitsBody, MemberDto, NameBody, Policy, PolicyBody, Role, RolesBody, WorkspaceDto,
 };
 
 use serde::de::DeserializeOwned;
