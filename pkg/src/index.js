@@ -20,6 +20,7 @@ function loadGuides() {
         await g.default({ module_or_path: guidesUrl });
         g.start(
           (kind, campaign, n, comment) => {
+            drain();
             try {
               wasm.report(kind, campaign, n, comment);
             } catch {
@@ -51,11 +52,29 @@ function siblingOf(url, file) {
   return new URL(`./wasm/${file}`, import.meta.url);
 }
 
+// track() calls of this task, handed to the core in one call by a microtask (before any
+// pagehide); other calls drain first, keeping the order.
+let tracks = [];
+let draining = false;
+
+function drain() {
+  draining = false;
+  if (tracks.length === 0) return;
+  const calls = tracks;
+  tracks = [];
+  try {
+    wasm.trackMany(calls);
+  } catch {
+    // Never throw into the host page.
+  }
+}
+
 function call(name, args) {
   if (!live) {
     if (buffer.length < MAX_BUFFERED) buffer.push([name, args]);
     return;
   }
+  drain();
   try {
     wasm[name](...args);
   } catch {
@@ -100,12 +119,11 @@ export function group(accountId, traits) {
 }
 
 export function track(name, properties) {
-  // The hot path: no argument array or spread once the module is live.
   if (!live) return call('track', [name, properties]);
-  try {
-    wasm.track(name, properties);
-  } catch {
-    // Never throw into the host page.
+  tracks.push(name, properties, Date.now());
+  if (!draining) {
+    draining = true;
+    queueMicrotask(drain);
   }
 }
 
@@ -121,6 +139,7 @@ export function flush() {
       else resolve();
     });
   }
+  drain();
   try {
     return wasm.flush().catch(() => {});
   } catch {
@@ -134,6 +153,7 @@ export function flush() {
  */
 export function debug() {
   if (!live) return Promise.resolve(null);
+  drain();
   try {
     return wasm.debug().catch(() => null);
   } catch {

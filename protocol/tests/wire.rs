@@ -141,6 +141,13 @@ fn batch_dropped_counts_round_trip() {
 }
 
 #[test]
+fn int_text_matches_display() {
+    for n in [0, 7, -7, 10, 1_773_576_060_000, i64::MAX, i64::MIN] {
+        assert_eq!(int_text(n), n.to_string());
+    }
+}
+
+#[test]
 fn batch_dropped_errors() {
     let check = |dropped: &str, expect: (ErrorCode, &str)| {
         let body = format!(r#"{{"write_key":"k","dropped":{dropped},"events":[]}}"#);

@@ -74,7 +74,9 @@ impl Options {
 /// control characters (numbers are accepted and turned into strings).
 pub(crate) fn id(value: &JsValue) -> Option<String> {
     let text = match value.as_f64() {
-        Some(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 9e15 => (n as i64).to_string(),
+        Some(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 9e15 => {
+            protocol::v1::int_text(n as i64)
+        }
         _ => value.as_string()?,
     };
     protocol::v1::check_id("", &text).ok()?;

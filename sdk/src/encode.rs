@@ -13,6 +13,19 @@ use serde::ser::{self, Impossible, Serialize, SerializeStruct};
 /// Newtype-struct name whose (string) content is already JSON and is written unescaped.
 pub(crate) const RAW_JSON: &str = "$cairn::RawJson";
 
+/// Appends `v` as a JSON string. Most strings (ids, names, keys) need no escape: they are
+/// copied in one go instead of character by character.
+fn push_str_json(out: &mut String, v: &str) {
+    if v.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(v.len() + 2);
+        out.push('"');
+        out.push_str(v);
+        out.push('"');
+    } else {
+        out.push_str(&escape_json_string(v));
+    }
+}
+
 /// `value` as JSON text.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, Unsupported> {
     let mut out = String::with_capacity(256);
@@ -84,7 +97,7 @@ impl<'a> ser::Serializer for Json<'a> {
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
-        self.int(&v.to_string())
+        self.int(&protocol::v1::int_text(v))
     }
 
     fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
@@ -119,7 +132,7 @@ impl<'a> ser::Serializer for Json<'a> {
         if self.raw {
             self.out.push_str(v);
         } else {
-            self.out.push_str(&escape_json_string(v));
+            push_str_json(self.out, v);
         }
         Ok(())
     }
@@ -236,7 +249,7 @@ impl SerializeStruct for Fields<'_> {
             self.out.push(',');
         }
         self.first = false;
-        self.out.push_str(&escape_json_string(key));
+        push_str_json(self.out, key);
         self.out.push(':');
         value.serialize(Json {
             out: self.out,

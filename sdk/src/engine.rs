@@ -4,8 +4,6 @@
 //! random number, so the behaviour is deterministic under test. The browser shell feeds it
 //! events and HTTP outcomes and carries out what it returns.
 
-use std::collections::{BTreeSet, VecDeque};
-
 use protocol::v1::{Dropped, MAX_EVENT_BYTES, MAX_EVENTS, batch_body_with, batch_overhead};
 use rules::Timestamp;
 
@@ -114,8 +112,10 @@ struct Entry {
 pub struct Engine {
     cfg: Config,
     overhead: usize,
-    /// Oldest first; sequence numbers are consecutive (only a prefix is ever removed).
-    queue: VecDeque<Entry>,
+    /// Oldest first; sequence numbers are consecutive (only a prefix is ever removed). A
+    /// `Vec` keeps the module small: removing a delivered prefix moves the rest once per
+    /// response, never per `track()`.
+    queue: Vec<Entry>,
     /// Bytes of event JSON queued.
     bytes: usize,
     next_seq: u64,
@@ -141,7 +141,7 @@ impl Engine {
         Self {
             cfg,
             overhead,
-            queue: VecDeque::new(),
+            queue: Vec::new(),
             bytes: 0,
             next_seq: 0,
             dropped: Dropped::default(),
@@ -224,7 +224,7 @@ impl Engine {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.bytes += json.len();
-        self.queue.push_back(Entry {
+        self.queue.push(Entry {
             seq,
             id,
             json,
@@ -252,7 +252,7 @@ impl Engine {
     /// The sequence number of the oldest queued event (or of the next one when empty):
     /// every event numbered below it has left the queue.
     pub fn head(&self) -> u64 {
-        self.queue.front().map_or(self.next_seq, |e| e.seq)
+        self.queue.first().map_or(self.next_seq, |e| e.seq)
     }
 
     /// The sequence number the next queued event gets.
@@ -279,7 +279,7 @@ impl Engine {
         if self.in_flight.is_some() {
             return None;
         }
-        let Some(front) = self.queue.front() else {
+        let Some(front) = self.queue.first() else {
             self.flush_requested = false;
             return None;
         };
@@ -322,7 +322,7 @@ impl Engine {
         if self.in_flight.is_some() {
             return None;
         }
-        let front = self.queue.front()?;
+        let front = self.queue.first()?;
         Some(
             self.retry_at
                 .unwrap_or(front.queued_at + self.cfg.flush_interval_ms),
@@ -353,13 +353,10 @@ impl Engine {
         }
         self.failures = 0;
         self.retry_at = None;
-        let mut count = 0;
-        while self.queue.front().is_some_and(|e| e.seq <= last) {
-            if let Some(e) = self.queue.pop_front() {
-                self.bytes -= e.json.len();
-                count += 1;
-            }
-        }
+        let before = self.queue.len();
+        self.queue.retain(|e| e.seq > last);
+        let count = before - self.queue.len();
+        self.bytes = self.queue.iter().map(|e| e.json.len()).sum();
         if (200..300).contains(&code) {
             self.dropped.sub(self.dropped_in_flight);
             self.dropped_in_flight = Dropped::default();
@@ -419,15 +416,14 @@ impl Engine {
         self.texts().map(str::to_owned).collect()
     }
 
-    /// Queues persisted events `(id, json)` from earlier pages, skipping ids already queued
-    /// (O(n log n)). Events beyond the capacity are counted as dropped.
+    /// Queues persisted events `(id, json)` from earlier pages (at `init`, into an empty
+    /// queue), oldest first. Events beyond the capacity are counted as dropped. Ids are not
+    /// checked against each other: journals never hold an event twice (adopting removes the
+    /// keys), and should two pages send one, the edge stores it once.
     pub fn import(&mut self, events: Vec<(String, String)>, now: f64) {
-        let mut seen: BTreeSet<String> = self.queue.iter().map(|e| e.id.clone()).collect();
         for (id, json) in events {
-            if seen.insert(id.clone()) {
-                // Persisted events were accepted once; only the cap can refuse them.
-                let _ = self.enqueue(id, json, now);
-            }
+            // Persisted events were accepted once; only the cap can refuse them.
+            let _ = self.enqueue(id, json, now);
         }
     }
 

@@ -39,13 +39,18 @@ pub(crate) struct Identity {
 
 /// A new event of `kind` for `who`, stamped with a fresh UUID and the client clock.
 pub(crate) fn new_event(kind: EventType, who: &Identity) -> Event {
+    new_event_at(kind, who, Date::now())
+}
+
+/// [`new_event`] at `time` (ms since the epoch, as `Date.now()` read it).
+pub(crate) fn new_event_at(kind: EventType, who: &Identity, time: f64) -> Event {
     EventDto {
         id: uuid(),
         kind,
         user_id: who.user_id.clone(),
         account_id: who.account_id.clone(),
         // Integer milliseconds: serialised as a JS number (safe integer), never a BigInt.
-        timestamp: Date::now() as i64,
+        timestamp: time as i64,
         name: None,
         properties: None,
         traits: None,

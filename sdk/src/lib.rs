@@ -69,6 +69,26 @@ pub fn track(name: &JsValue, properties: &JsValue) {
     });
 }
 
+/// Queues the `track` calls the npm package buffered during one task, as a flat array of
+/// `name, properties, Date.now()` triples: one call into the module instead of one per event.
+#[wasm_bindgen(js_name = trackMany)]
+pub fn track_many(calls: js_sys::Array) {
+    shell::with_state(move |sdk| {
+        let n = calls.length();
+        let mut i = 0;
+        while i + 2 < n {
+            let name = config::id(&calls.get(i)).ok_or(SdkError::InvalidArgument("name"));
+            let properties = config::properties(&calls.get(i + 1));
+            let time = calls.get(i + 2).as_f64().unwrap_or_else(js_sys::Date::now);
+            match (name, properties) {
+                (Ok(name), Ok(properties)) => sdk.track_at(name, properties, time),
+                (Err(err), _) | (_, Err(err)) => sdk.debug_warn(&err),
+            }
+            i += 3;
+        }
+    });
+}
+
 /// Queues a `page` event for the current path, with optional extra `properties`.
 #[wasm_bindgen(js_name = page)]
 pub fn page(properties: &JsValue) {

@@ -25,10 +25,8 @@
 //! reports itself unavailable, the queue lives in memory, and what the page could not persist
 //! is counted as dropped (`storage`) when the page is hidden for good.
 
-use std::collections::{BTreeMap, VecDeque};
-
 use js_sys::{Array, JSON};
-use protocol::v1::Dropped;
+use protocol::v1::{Dropped, int_text};
 use wasm_bindgen::JsCast;
 
 use crate::engine::Engine;
@@ -57,7 +55,7 @@ pub(crate) struct Journal<K> {
     /// `cairn:q:<writeKey>:<tab>`
     mark_key: String,
     /// This page's chunks as `[first, end)` sequence ranges, oldest first.
-    chunks: VecDeque<(u64, u64)>,
+    chunks: Vec<(u64, u64)>,
     /// Every event numbered below this is written (or has left the queue).
     persisted: u64,
     /// The mark as last written.
@@ -78,7 +76,7 @@ impl<K: Kv> Journal<K> {
             kv,
             prefix,
             mark_key,
-            chunks: VecDeque::new(),
+            chunks: Vec::new(),
             persisted: 0,
             mark: (0, Dropped::default()),
             failed: false,
@@ -100,16 +98,20 @@ impl<K: Kv> Journal<K> {
         let Some(kv) = &mut self.kv else {
             return (events, dropped);
         };
-        let mut heads: BTreeMap<String, u64> = BTreeMap::new();
+        // (tab, head): a few pages at most, so a list (no map code in the module).
+        let mut heads: Vec<(String, u64)> = Vec::new();
+        // (tab, seq, key) in (tab, seq) order, kept sorted by insertion: a slice sort would
+        // add several KB to the module, and pages hold few chunks.
         let mut chunks: Vec<(String, u64, String)> = Vec::new();
         for key in kv.keys() {
             let Some(rest) = key.strip_prefix(self.prefix.as_str()) else {
                 continue;
             };
-            match rest.split_once(':') {
+            match cut(rest, b':') {
                 Some((tab, seq)) => {
-                    if let Ok(seq) = seq.parse::<u64>() {
-                        chunks.push((tab.to_owned(), seq, key));
+                    if let Some(seq) = number(seq) {
+                        let at = chunks.partition_point(|(t, s, _)| (t.as_str(), *s) < (tab, seq));
+                        chunks.insert(at, (tab.to_owned(), seq, key));
                     }
                 }
                 None => {
@@ -117,22 +119,26 @@ impl<K: Kv> Journal<K> {
                     if let Some(value) = kv.get(&key) {
                         let (head, counts) = parse_mark(&value);
                         dropped.add(counts);
-                        heads.insert(tab, head);
+                        heads.push((tab, head));
                     }
                     kv.remove(&key);
                 }
             }
         }
-        chunks.sort();
         for (tab, first, key) in chunks {
-            let head = heads.get(&tab).copied().unwrap_or(0);
+            let head = heads.iter().find(|(t, _)| *t == tab).map_or(0, |(_, h)| *h);
             if let Some(value) = kv.get(&key) {
-                for (seq, line) in (first..).zip(value.split('\n')) {
+                let mut rest = Some(value.as_str());
+                let mut seq = first;
+                while let Some(text) = rest {
+                    let (line, next) = split(text, b'\n');
                     if seq >= head
-                        && let Some((id, json)) = line.split_once(' ')
+                        && let Some((id, json)) = cut(line, b' ')
                     {
                         events.push((id.to_owned(), json.to_owned()));
                     }
+                    rest = next;
+                    seq += 1;
                 }
             }
             kv.remove(&key);
@@ -161,9 +167,9 @@ impl<K: Kv> Journal<K> {
                 value.push(' ');
                 value.push_str(json);
             }
-            let key = [self.mark_key.as_str(), ":", &from.to_string()].concat();
+            let key = [self.mark_key.as_str(), ":", &int_text(from as i64)].concat();
             if kv.set(&key, &value) {
-                self.chunks.push_back((from, end));
+                self.chunks.push((from, end));
                 self.persisted = end;
             } else {
                 ok = false;
@@ -171,13 +177,11 @@ impl<K: Kv> Journal<K> {
         } else {
             self.persisted = from;
         }
-        while let Some(&(first, chunk_end)) = self.chunks.front() {
-            if chunk_end > head {
-                break;
-            }
-            kv.remove(&[self.mark_key.as_str(), ":", &first.to_string()].concat());
-            self.chunks.pop_front();
+        let done = self.chunks.iter().take_while(|c| c.1 <= head).count();
+        for &(first, _) in self.chunks.get(..done).unwrap_or_default() {
+            kv.remove(&[self.mark_key.as_str(), ":", &int_text(first as i64)].concat());
         }
+        self.chunks.drain(..done);
         let mark = (head, engine.dropped());
         if mark != self.mark {
             let written = if self.chunks.is_empty() && mark.1.is_empty() {
@@ -186,11 +190,13 @@ impl<K: Kv> Journal<K> {
                 true
             } else {
                 let text = [
-                    head.to_string(),
-                    mark.1.capacity.to_string(),
-                    mark.1.storage.to_string(),
+                    int_text(head as i64).as_str(),
+                    " ",
+                    &int_text(mark.1.capacity.into()),
+                    " ",
+                    &int_text(mark.1.storage.into()),
                 ]
-                .join(" ");
+                .concat();
                 kv.set(&self.mark_key, &text)
             };
             if written {
@@ -212,18 +218,41 @@ impl<K: Kv> Journal<K> {
     }
 }
 
+/// `text` split at the first `byte` (an ASCII separator), without the pattern machinery of
+/// `str::split` in the module.
+fn cut(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The part of `text` before `byte`, and the rest after it (`None`: this was the last part).
+fn split(text: &str, byte: u8) -> (&str, Option<&str>) {
+    cut(text, byte).map_or((text, None), |(part, rest)| (part, Some(rest)))
+}
+
+/// A decimal `u64` (digits only).
+fn number(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+            .flatten()
+    })
+}
+
 /// `<head> <capacity> <storage>`; anything unreadable reads as "nothing confirmed".
 fn parse_mark(text: &str) -> (u64, Dropped) {
-    let mut parts = text.split(' ');
+    let mut rest = Some(text);
     let mut next = || {
-        parts
-            .next()
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(0)
+        let (word, more) = split(rest?, b' ');
+        rest = more;
+        number(word)
     };
-    let head = next();
-    let capacity = u32::try_from(next()).unwrap_or(u32::MAX);
-    let storage = u32::try_from(next()).unwrap_or(u32::MAX);
+    let head = next().unwrap_or(0);
+    let capacity = u32::try_from(next().unwrap_or(0)).unwrap_or(u32::MAX);
+    let storage = u32::try_from(next().unwrap_or(0)).unwrap_or(u32::MAX);
     (head, Dropped { capacity, storage })
 }
 

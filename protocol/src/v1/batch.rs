@@ -270,6 +270,27 @@ pub struct EventsAck {
     pub approvals: u32,
 }
 
+/// `n` in decimal, without `core::fmt` (whose integer formatting weighs on the SDK's wasm).
+pub fn int_text(n: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(21 - at);
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out
+}
+
 /// Builds a batch body from already-encoded event JSON texts (used by the SDK, which
 /// encodes each event once when it is queued).
 pub fn batch_body(
@@ -296,7 +317,7 @@ pub fn batch_body_with(
     out.push_str("{\"write_key\":");
     out.push_str(&escape_json_string(write_key));
     out.push_str(",\"sent_at\":");
-    out.push_str(&sent_at.0.to_string());
+    out.push_str(&int_text(sent_at.0));
     if let Some(page) = page {
         out.push_str(",\"page\":");
         out.push_str(&escape_json_string(page));
@@ -317,7 +338,7 @@ pub fn batch_body_with(
                 out.push('"');
                 out.push_str(name);
                 out.push_str("\":");
-                out.push_str(&n.to_string());
+                out.push_str(&int_text(i64::from(n)));
             }
         }
         out.push('}');

@@ -27,7 +27,7 @@ pub use admin::{
 pub use batch::{
     Batch, Dropped, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED, MAX_EVENT_BYTES,
     MAX_EVENTS, Rejected, ValidatedBatch, batch_body, batch_body_with, batch_overhead,
-    correct_time, parse_batch,
+    correct_time, int_text, parse_batch,
 };
 pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,

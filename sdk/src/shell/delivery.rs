@@ -57,7 +57,11 @@ impl Sdk {
 
     /// Sends a due batch, then re-arms the timer for the engine's next wake-up.
     pub(super) fn pump(&mut self) {
-        let now = Date::now();
+        self.pump_at(Date::now());
+    }
+
+    /// [`Sdk::pump`] at `now` (ms since the epoch), when the caller already read the clock.
+    pub(super) fn pump_at(&mut self, now: f64) {
         if let Some(request) = self.engine.poll(now) {
             self.started += 1;
             let url = self.events_url.clone();
@@ -66,14 +70,14 @@ impl Sdk {
                 with_state(move |sdk| sdk.settle(reply));
             });
         }
-        let Some(window) = web_sys::window() else {
-            return;
-        };
         let at = self.engine.next_wakeup();
-        // Most calls change nothing: leave the armed timer alone (two browser calls saved).
+        // Most calls change nothing: leave the armed timer alone (no browser call at all).
         if at == self.timer_at && self.timer.is_some() {
             return;
         }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         if let Some(handle) = self.timer.take() {
             window.clear_timeout_with_handle(handle);
         }
@@ -98,9 +102,9 @@ impl Sdk {
         match outcome {
             Outcome::Dropped { count, status } => warn(&[
                 "cairn: the edge refused a batch with HTTP ",
-                &i64::from(status).to_string(),
+                &protocol::v1::int_text(status.into()),
                 "; events dropped: ",
-                &(count as i64).to_string(),
+                &protocol::v1::int_text(count as i64),
             ]),
             Outcome::Retry { .. } if self.debug => warn(&["cairn: sending failed; will retry"]),
             _ => {}

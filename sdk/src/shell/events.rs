@@ -1,7 +1,7 @@
 //! Recording events: `identify`, `group`, `track` and `page` built from the current
 //! identity, encoded once, queued in the engine and persisted.
 
-use js_sys::{Date, Object};
+use js_sys::Object;
 use protocol::v1::EventType;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::console;
@@ -40,7 +40,12 @@ impl Sdk {
 
     /// Queues `track`.
     pub(crate) fn track(&mut self, name: String, properties: Option<JsValue>) {
-        let mut event = event::new_event(EventType::Track, &self.who);
+        self.track_at(name, properties, js_sys::Date::now());
+    }
+
+    /// Queues `track` called at `time` (ms since the epoch).
+    pub(crate) fn track_at(&mut self, name: String, properties: Option<JsValue>, time: f64) {
+        let mut event = event::new_event_at(EventType::Track, &self.who, time);
         event.name = Some(name);
         event.properties = properties.map(JsProps);
         self.record(&event);
@@ -85,8 +90,10 @@ impl Sdk {
 
     /// Encodes and queues `event` (persisted within `storage::PERSIST_MS`), and sends if due.
     pub(super) fn record(&mut self, event: &event::Event) {
-        let queued = event::encode(event)
-            .and_then(|json| self.engine.enqueue(event.id.clone(), json, Date::now()));
+        // The event's own clock reading serves the queue and the timers too.
+        let now = event.timestamp as f64;
+        let queued =
+            event::encode(event).and_then(|json| self.engine.enqueue(event.id.clone(), json, now));
         match queued {
             Ok(true) => {}
             // Counted and reported to the edge; warned once per run of drops.
@@ -98,7 +105,7 @@ impl Sdk {
         }
         self.beaconed = false;
         self.schedule_persist();
-        self.pump();
+        self.pump_at(now);
     }
 }
 
