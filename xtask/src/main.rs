@@ -27,7 +27,8 @@ const USAGE: &str = "usage: cargo xtask <command>
           fresh wrangler dev; builds nothing (run `build` first)
   size    report gzipped sizes of the SDK and the edge worker
   bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
-          (200 campaigns, 90 days of history)
+          (200 campaigns, 90 days of history), then track() against posthog-js in Chromium;
+          `bench track` runs only the last part
   schema  write the JSON Schemas of campaign and settings documents into docs/schema/
   setup   install what the other commands need (idempotent)";
 
@@ -43,7 +44,11 @@ fn main() -> ExitCode {
         Some("build") => setup::ensure(false).and_then(|()| build::all()),
         Some("js") => setup::ensure_js().and_then(|()| edge::js(&args[1..])),
         Some("size") => size::report().map(|_| ()),
-        Some("bench") => bench::run(),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            None => bench::run(),
+            Some("track") => bench::track(),
+            Some(other) => Err(format!("bench: unknown part {other}")),
+        },
         Some("setup") => setup::ensure(true),
         Some("schema") => schema::write(),
         _ => {
