@@ -1,0 +1,113 @@
+// The SDK's persistence in headless Debian Chromium against the edge in workerd: a reload
+// right after many track() calls loses nothing, and events beyond the queue's capacity are
+// counted and reported as `dropped` instead of vanishing.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { fresh, stored, URL_BASE } from './helpers.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Events of `account` stored by the edge, once `done(events)` holds (or after ~15 s). */
+async function storedWhen(account, done) {
+  let events = [];
+  for (let i = 0; i < 60; i++) {
+    const res = await stored(account);
+    events = (res.json?.events ?? []).map((e) => e.event);
+    if (done(events)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return events;
+}
+
+/** The demo app for a fresh user and account, with `window.cairn` (?debug) and no timer flush. */
+async function open(page, user, account) {
+  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&debug&flush=600000`);
+  await page.waitForFunction(() => window.cairn !== undefined);
+}
+
+test('a reload right after 300 track() calls loses nothing and stores nothing twice', { timeout: 90_000 }, async () => {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await open(page, user, account);
+  await page.waitForTimeout(500);
+  // Nothing reaches the edge from this page: neither batches nor the unload beacons, so
+  // only storage can carry the events across the reload.
+  let refused = 0;
+  await context.route('**/v1/events', (route) => {
+    refused += 1;
+    return route.abort();
+  });
+  const N = 300;
+  await page.evaluate((n) => {
+    for (let i = 0; i < n; i++) window.cairn.track('reload_probe', { i });
+  }, N);
+  await page.reload(); // at once: the coalescing timer has not fired; pagehide writes
+  assert.ok(refused > 0, 'the first page tried to send');
+  await context.unroute('**/v1/events');
+  await page.waitForFunction(() => window.cairn !== undefined);
+  await page.evaluate(() => window.cairn.flush());
+  const events = await storedWhen(account, (es) => es.filter((e) => e.name === 'reload_probe').length >= N);
+  const probes = events.filter((e) => e.type === 'track' && e.name === 'reload_probe');
+  assert.equal(probes.length, N, 'every tracked event arrived');
+  assert.deepEqual(
+    probes.map((e) => e.properties.i).sort((a, b) => a - b),
+    Array.from({ length: N }, (_, i) => i),
+  );
+  const ids = events.map((e) => e.id);
+  assert.equal(new Set(ids).size, ids.length, 'no event stored twice');
+  // The adopted journal was sent and confirmed: nothing of it is left in storage.
+  const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cairn:q:') && k.split(':').length === 5));
+  assert.deepEqual(left, [], 'no chunk left once confirmed');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('events beyond the queue capacity are counted and reported as dropped', { timeout: 120_000 }, async () => {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await open(page, user, account);
+  await page.evaluate(() => window.cairn.flush());
+  // The counts of the batches the edge answered.
+  const reports = [];
+  page.on('requestfinished', (req) => {
+    if (req.url().endsWith('/v1/events') && req.method() === 'POST') {
+      const body = JSON.parse(req.postData() || '{}');
+      if (body.dropped) reports.push(body.dropped);
+    }
+  });
+  // Offline (every batch refused at the network): the queue fills up to its 2 MiB.
+  await context.route('**/v1/events', (route) => route.abort());
+  const N = 5000;
+  await page.evaluate((n) => {
+    const pad = 'x'.repeat(400);
+    for (let i = 0; i < n; i++) window.cairn.track('capacity_probe', { i, pad });
+  }, N);
+  await context.unroute('**/v1/events');
+  // Back online: the retry timer (backoff) or an explicit flush drains the queue.
+  for (let i = 0; i < 10; i++) await page.evaluate(() => window.cairn.flush());
+  const events = await storedWhen(
+    account,
+    (es) => reports.length > 0 && es.filter((e) => e.name === 'capacity_probe').length + reports[0].capacity >= N,
+  );
+  const kept = events.filter((e) => e.name === 'capacity_probe').length;
+  assert.ok(kept > 1000 && kept < N, `a 2 MiB queue keeps part of ${N} events of ~500 bytes (kept ${kept})`);
+  assert.equal(reports.length >= 1, true, 'a batch reported the drops');
+  assert.equal(reports[0].capacity, N - kept, 'every event not kept is counted');
+  await context.close();
+});
