@@ -104,8 +104,26 @@ const MARGIN: f64 = 8.0;
 
 /// Where `card` may go, given the cards on screen and the viewport: its box (moved next to
 /// `anchor` for an anchored card), or `None` when it must wait. `card.rect` is the box the
-/// stylesheet gives it (only its size counts for an anchored card).
+/// stylesheet gives it (only its size counts for an anchored card). A card that already
+/// holds its place (`keep`: a checklist redrawn, a tour's next step) never waits: with no
+/// free placement it takes its preferred one.
 pub(crate) fn fit(
+    card: Card,
+    anchor: Option<Rect>,
+    on_screen: &[Card],
+    viewport: Rect,
+    keep: bool,
+) -> Option<Rect> {
+    let preferred = || match anchor {
+        Some(a) if card.region == Region::Anchored => {
+            candidates(a, card.rect.width(), card.rect.height(), viewport)[0]
+        }
+        _ => card.rect,
+    };
+    free_place(card, anchor, on_screen, viewport).or_else(|| keep.then(preferred))
+}
+
+fn free_place(
     card: Card,
     anchor: Option<Rect>,
     on_screen: &[Card],

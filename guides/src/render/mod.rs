@@ -125,7 +125,9 @@ impl Renderer {
                 }
                 continue;
             }
-            self.queued.retain(|q| &q.campaign != campaign);
+            if let Some(i) = self.queued.iter().position(|q| &q.campaign == campaign) {
+                self.queued.remove(i);
+            }
             match self.show_one(doc, message, false) {
                 Ok(true) => rendered.push(campaign.clone()),
                 Ok(false) => self.queued.push(message.clone()),
@@ -209,11 +211,10 @@ impl Renderer {
         // Laid out but invisible while its place is decided.
         built.root.set_attribute("data-cairn-pending", "")?;
         self.shadow.append_child(&built.root)?;
-        let at = self.fit(&built.root, anchor.as_ref());
-        if at.is_none() && !keep {
+        let Some(at) = self.fit(&built.root, anchor.as_ref(), keep) else {
             built.root.remove();
             return Ok(false);
-        }
+        };
         built.root.remove_attribute("data-cairn-pending")?;
         if let Some(dialog) = built.root.dyn_ref::<web_sys::HtmlDialogElement>() {
             dialog.show_modal()?;
@@ -228,13 +229,6 @@ impl Renderer {
             top_layer(dot);
         }
         if let Some(anchor) = &anchor {
-            // A tour's next step with no free placement takes the preferred one.
-            let fallback = || {
-                let (r, c) = (anchor.get_bounding_client_rect(), card_of(&built.root));
-                let size = c.get_bounding_client_rect();
-                screen::candidates(rect(&r), size.width(), size.height(), viewport())[0]
-            };
-            let at = at.unwrap_or_else(fallback);
             surfaces::place(&built.root, hotspot.as_ref(), anchor, Some(at));
         }
         if let Some(focus) = &built.focus {
@@ -287,7 +281,7 @@ impl Renderer {
     }
 
     /// Where the card `root` may go now (see `screen::fit`), next to `anchor` if it has one.
-    fn fit(&self, root: &Element, anchor: Option<&Element>) -> Option<Rect> {
+    fn fit(&self, root: &Element, anchor: Option<&Element>, keep: bool) -> Option<Rect> {
         let card = card_of(root);
         let region = screen::region(&card.get_attribute("data-cairn-surface")?);
         let card = Card {
@@ -295,7 +289,7 @@ impl Renderer {
             rect: rect(&card.get_bounding_client_rect()),
         };
         let anchor = anchor.map(|a| rect(&a.get_bounding_client_rect()));
-        screen::fit(card, anchor, &self.on_screen(root), viewport())
+        screen::fit(card, anchor, &self.on_screen(root), viewport(), keep)
     }
 
     /// The visible cards in the shadow root, but `except`'s.
@@ -417,7 +411,7 @@ impl Renderer {
         for i in 0..self.shown.len() {
             let s = &self.shown[i];
             if let Some(anchor) = &s.anchor {
-                let at = self.fit(&s.root, Some(anchor));
+                let at = self.fit(&s.root, Some(anchor), false);
                 surfaces::place(&s.root, s.hotspot.as_ref(), anchor, at);
             }
         }

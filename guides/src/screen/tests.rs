@@ -125,7 +125,11 @@ fn fixed_cards_take_a_free_region_or_wait() {
         ),
     ];
     for (what, new, on_screen, expected) in cases {
-        assert_eq!(fit(new, None, &on_screen, VIEWPORT), expected, "{what}");
+        assert_eq!(
+            fit(new, None, &on_screen, VIEWPORT, false),
+            expected,
+            "{what}"
+        );
     }
 }
 
@@ -180,7 +184,7 @@ fn tooltips_try_each_side_of_their_anchor_then_wait() {
     ];
     for (what, anchor, on_screen, expected) in cases {
         assert_eq!(
-            fit(tip, Some(anchor), &on_screen, VIEWPORT),
+            fit(tip, Some(anchor), &on_screen, VIEWPORT, false),
             expected,
             "{what}"
         );
@@ -204,8 +208,11 @@ fn placements_stay_inside_the_viewport() {
 #[test]
 fn an_unanchored_tour_step_keeps_its_place_unless_covered() {
     let step = card("tour", 480.0, 500.0, 320.0, 196.0);
-    assert_eq!(fit(step, None, &[checklist()], VIEWPORT), Some(step.rect));
-    assert_eq!(fit(step, None, &[banner()], VIEWPORT), None);
+    assert_eq!(
+        fit(step, None, &[checklist()], VIEWPORT, false),
+        Some(step.rect)
+    );
+    assert_eq!(fit(step, None, &[banner()], VIEWPORT, false), None);
 }
 
 #[test]
@@ -217,6 +224,7 @@ fn the_demo_after_the_fourth_expense_never_stacks_three_cards() {
         Some(create_button()),
         &on_screen,
         VIEWPORT,
+        false,
     )
     .expect("the tooltip fits below its anchor");
     on_screen.push(Card {
@@ -224,14 +232,34 @@ fn the_demo_after_the_fourth_expense_never_stacks_three_cards() {
         rect: tip,
     });
     assert_eq!(
-        fit(slideout(), None, &on_screen, VIEWPORT),
+        fit(slideout(), None, &on_screen, VIEWPORT, false),
         None,
         "the survey waits"
     );
     // The tooltip is dismissed: the survey takes its corner.
     on_screen.pop();
     assert_eq!(
-        fit(slideout(), None, &on_screen, VIEWPORT),
+        fit(slideout(), None, &on_screen, VIEWPORT, false),
         Some(slideout().rect)
+    );
+}
+
+#[test]
+fn a_card_that_holds_its_place_takes_its_preferred_placement_when_none_is_free() {
+    let full = [card("banner", 0.0, 0.0, 1280.0, 720.0)];
+    let step = card("tour", 0.0, 0.0, 320.0, 200.0);
+    let below = Rect::at(281.0, 489.0, 320.0, 200.0);
+    assert_eq!(
+        fit(step, Some(create_button()), &full, VIEWPORT, false),
+        None
+    );
+    assert_eq!(
+        fit(step, Some(create_button()), &full, VIEWPORT, true),
+        Some(below)
+    );
+    let redrawn = checklist();
+    assert_eq!(
+        fit(redrawn, None, &[tooltip(), checklist()], VIEWPORT, true),
+        Some(redrawn.rect)
     );
 }
