@@ -387,7 +387,7 @@ impl Renderer {
 
     /// Re-places anchored cards after scrolling, resizing or layout changes; an anchor that
     /// left the page is looked up again.
-    /// A card with no free placement hides until it has one.
+    /// A tooltip with no free placement hides until it has one.
     pub(crate) fn reposition(&mut self, doc: &Document) {
         self.lift();
         for s in &mut self.shown {
@@ -407,11 +407,12 @@ impl Renderer {
                 s.anchor = again.and_then(|a| surfaces::find(doc, &surfaces::selector(a)));
             }
         }
-        // Placed one by one, each keeping clear of the others as they are now.
+        // Placed one by one, each keeping clear of the others as they are now. A tooltip with
+        // no free side hides; a tour step, which has the user's focus, keeps its place.
         for i in 0..self.shown.len() {
             let s = &self.shown[i];
             if let Some(anchor) = &s.anchor {
-                let at = self.fit(&s.root, Some(anchor), false);
+                let at = self.fit(&s.root, Some(anchor), s.surface == SurfaceDto::Tour);
                 surfaces::place(&s.root, s.hotspot.as_ref(), anchor, at);
             }
         }
