@@ -92,14 +92,18 @@ test('events queued by an offline tab are delivered by the next tab, once', { ti
   await a.route('**/v1/events', (route) => route.abort('internetdisconnected'));
   await a.goto(url);
   for (let n = 1; n <= 2; n++) await createExpense(a, n);
-  const queued = await a.evaluate(() =>
-    Object.keys(localStorage)
-      .filter((k) => k.startsWith('cairn:queue:'))
-      .flatMap((k) => JSON.parse(localStorage.getItem(k)))
-      .map(([, json]) => JSON.parse(json))
-      .filter((e) => e.name === 'create_expense').length,
-  );
-  assert.equal(queued, 2, 'the offline tab persisted its events');
+  // The journal's chunks (`cairn:q:<key>:<tab>:<seq>`, one `<id> <json>` line per event) are
+  // written within 200 ms.
+  const queued = () =>
+    a.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('cairn:q:') && k.split(':').length === 5)
+        .flatMap((k) => localStorage.getItem(k).split('\n'))
+        .map((line) => JSON.parse(line.slice(line.indexOf(' ') + 1)))
+        .filter((e) => e.name === 'create_expense').length,
+    );
+  for (let i = 0; i < 20 && (await queued()) < 2; i++) await a.waitForTimeout(100);
+  assert.equal(await queued(), 2, 'the offline tab persisted its events');
 
   // Tab B opens while A is still offline: it adopts A's queue and delivers it.
   const b = await context.newPage();
