@@ -580,6 +580,7 @@ fn summary_view(d: &CampaignDetail) -> impl IntoView + use<> {
             }
         })
         .collect_view();
+    let editing = c.working.is_some();
     let reviews = if d.reviews.is_empty() {
         view! { <p class="empty">"No reviews yet."</p> }.into_any()
     } else {
@@ -590,7 +591,9 @@ fn summary_view(d: &CampaignDetail) -> impl IntoView + use<> {
                     .iter()
                     .rev()
                     .map(|r| {
-                        let void = r.void.then_some(" (void: the document changed since)");
+                        // Void only means something while a revision is being worked on.
+                        let void = (r.void && editing)
+                            .then_some(" (void: the document changed since)");
                         view! {
                             <li>
                                 <strong>{doc::verdict_label(r.verdict)}</strong>
