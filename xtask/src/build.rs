@@ -1,13 +1,20 @@
-//! Builds the three artefacts: the SDK into `pkg/`, the edge worker into `edge/build/`,
-//! and the demo app into `demo-app/dist/`.
+//! Builds the four artefacts: the SDK into `pkg/`, the edge worker into `edge/build/`, the
+//! console into `console/dist/`, and the demo app into `demo-app/dist/` (the worker's static
+//! assets), with the console copied into its `console/` folder.
 
-use crate::run::{Result, check, cmd, root};
+use std::path::Path;
+use std::time::Instant;
 
-/// Builds everything, SDK first (the demo app bundles it).
+use crate::run::{Result, check, cmd, root, target_dir};
+
+/// Builds everything, SDK first (the demo app bundles it), the console's files last (the demo
+/// app's build starts its folder afresh).
 pub(crate) fn all() -> Result {
     sdk()?;
     edge()?;
-    demo()
+    console()?;
+    demo()?;
+    console_assets()
 }
 
 /// The SDK's two wasm modules: the core (tracking, loaded by `init`) and the guides
@@ -32,27 +39,20 @@ pub(crate) fn sdk() -> Result {
     }
     check(cmd("cargo", &args))?;
     for (_, name) in SDK_MODULES {
-        bindgen(name)?;
+        bindgen(name, "pkg/src/wasm", &["--omit-default-module-path"])?;
     }
     Ok(())
 }
 
-fn bindgen(name: &str) -> Result {
-    let input = format!("target/wasm32-unknown-unknown/release/{name}.wasm");
-    check(cmd(
-        "wasm-bindgen",
-        &[
-            "--target",
-            "web",
-            "--omit-default-module-path",
-            "--out-dir",
-            "pkg/src/wasm",
-            "--out-name",
-            name,
-            &input,
-        ],
-    ))?;
-    let wasm = format!("pkg/src/wasm/{name}_bg.wasm");
+/// wasm-bindgen (web target, plus `flags`) → wasm-opt -Oz → minified glue, into `out_dir`.
+fn bindgen(name: &str, out_dir: &str, flags: &[&str]) -> Result {
+    let input = target_dir().join(format!("wasm32-unknown-unknown/release/{name}.wasm"));
+    let input = input.to_string_lossy();
+    let mut args = vec!["--target", "web"];
+    args.extend(flags);
+    args.extend(["--out-dir", out_dir, "--out-name", name, &input]);
+    check(cmd("wasm-bindgen", &args))?;
+    let wasm = format!("{out_dir}/{name}_bg.wasm");
     let mut opt = vec![
         "-Oz",
         "--converge",
@@ -64,7 +64,7 @@ fn bindgen(name: &str) -> Result {
     opt.extend(WASM_FEATURES);
     opt.extend([wasm.as_str(), "-o", wasm.as_str()]);
     check(cmd("node_modules/.bin/wasm-opt", &opt))?;
-    let glue = format!("pkg/src/wasm/{name}.js");
+    let glue = format!("{out_dir}/{name}.js");
     check(cmd(
         ESBUILD,
         &[
@@ -76,6 +76,64 @@ fn bindgen(name: &str) -> Result {
             "--log-level=warning",
         ],
     ))
+}
+
+/// The console's wasm module (the `console` crate's binary) and where its files go.
+pub(crate) const CONSOLE: &str = "cairn_console";
+/// The console's built files, before they join the served assets.
+pub(crate) const CONSOLE_DIST: &str = "console/dist";
+
+/// The console (a Leptos client-side app): wasm32 release build → wasm-bindgen → wasm-opt →
+/// minified glue, plus its static files (page, boot module, stylesheet), into `console/dist/`.
+pub(crate) fn console() -> Result {
+    println!("building the console (wasm32 release, Leptos CSR)");
+    let start = Instant::now();
+    check(cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "console",
+            "--bin",
+            CONSOLE,
+        ],
+    ))?;
+    let dist = root().join(CONSOLE_DIST);
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    // The boot module passes the wasm's URL; nobody imports the console's types.
+    bindgen(CONSOLE, CONSOLE_DIST, &["--no-typescript"])?;
+    for file in ["index.html", "boot.js", "console.css"] {
+        copy(&root().join("console/static").join(file), &dist.join(file))?;
+    }
+    println!("console built in {:.0}s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("{} → {}: {e}", from.display(), to.display()))
+}
+
+/// Puts the console's files into the served assets under `/console/`, and the assets'
+/// `_headers` (the console's CSP) at their root.
+pub(crate) fn console_assets() -> Result {
+    let assets = root().join("demo-app/dist");
+    let to = assets.join("console");
+    std::fs::create_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let from = root().join(CONSOLE_DIST);
+    for entry in std::fs::read_dir(&from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        copy(&entry.path(), &to.join(entry.file_name()))?;
+    }
+    copy(
+        &root().join("console/static/_headers"),
+        &assets.join("_headers"),
+    )
 }
 
 /// The esbuild binary of the locked npm package (a native binary, no install script needed).

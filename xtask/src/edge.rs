@@ -572,6 +572,7 @@ fn built() -> Result {
         ("edge/build/index.js", "the edge worker"),
         ("demo-app/dist/index.html", "the demo app"),
         ("pkg/src/wasm/cairn_sdk_bg.wasm", "the SDK"),
+        ("demo-app/dist/console/index.html", "the console"),
     ] {
         if !root().join(built).is_file() {
             return Err(format!(

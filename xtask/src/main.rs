@@ -21,11 +21,11 @@ const USAGE: &str = "usage: cargo xtask <command>
           (the demo's workspaces and campaigns are created through the control-plane API);
           `dev --no-build` serves what `build` made last
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
-  build   build the SDK (pkg/), the edge worker and the demo app
+  build   build the SDK (pkg/), the edge worker, the console and the demo app
   js [suite …]
           run only tests/*.test.mjs (or the named suites, e.g. tests/edge.test.mjs) against a
           fresh wrangler dev; builds nothing (run `build` first)
-  size    report gzipped sizes of the SDK and the edge worker
+  size    report gzipped sizes of the SDK, the edge worker and the console
   bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
           (200 campaigns, 90 days of history), then track() against posthog-js in Chromium;
           `bench track` runs only the last part

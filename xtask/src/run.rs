@@ -14,6 +14,14 @@ pub(crate) fn root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the root), else
+/// `target/`.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map_or_else(|| root().join("target"), |dir| root().join(dir))
+}
+
 /// Prints a step header with the time since `start`.
 pub(crate) fn step(start: Instant, what: &str) {
     println!("\n==> [{:>5.1}s] {what}", start.elapsed().as_secs_f64());
@@ -105,6 +113,8 @@ pub(crate) fn test_all() -> Result {
             "sdk",
             "-p",
             "edge",
+            "-p",
+            "console",
             "--target",
             "wasm32-unknown-unknown",
             "--",

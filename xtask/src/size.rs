@@ -1,4 +1,5 @@
-//! Size report: gzipped bytes of the SDK as shipped in `pkg/` and of the edge worker.
+//! Size report: gzipped bytes of the SDK as shipped in `pkg/`, of the edge worker, and of
+//! the console (checked against its budget).
 
 use std::path::Path;
 
@@ -32,6 +33,9 @@ fn table(title: &str, files: &[&str]) -> Result<u64> {
     Ok(total)
 }
 
+/// The console's budget: its wasm and JavaScript, gzipped.
+pub(crate) const CONSOLE_BUDGET: u64 = 400 * 1024;
+
 /// Prints the report and returns the gzipped size of what `init` loads.
 pub(crate) fn report() -> Result<u64> {
     let eager = table(
@@ -59,6 +63,19 @@ pub(crate) fn report() -> Result<u64> {
         "Edge worker (edge/build/):",
         &["edge/build/index.js", "edge/build/index_bg.wasm"],
     )?;
+    let console = table(
+        "Console (console/dist/, budget 400 KB gzip for its wasm and JS):",
+        &[
+            "console/dist/boot.js",
+            "console/dist/cairn_console.js",
+            "console/dist/cairn_console_bg.wasm",
+        ],
+    )?;
+    if console > CONSOLE_BUDGET {
+        return Err(format!(
+            "the console is {console} B gzip, over its budget of {CONSOLE_BUDGET} B"
+        ));
+    }
     if eager > 40 * 1024 {
         println!("warning: the SDK loaded by init() is over its 40 KB gzip budget");
     }

@@ -1,6 +1,7 @@
-//! The pages behind the console's links, until the console app replaces them: first-run
-//! setup and invitation acceptance (a GET only shows a form; its POST, sent as JSON by
-//! `/console/form.js`, spends the link) and sign-in. Strict CSP: no inline script or style.
+//! The pages behind the console's links: first-run setup and invitation acceptance (a GET
+//! only shows a form; its POST, sent as JSON by `/console/form.js`, spends the link), and a
+//! plain sign-in form at `/console/sign-in`. The console app itself (`/console/`) is served
+//! from the static assets. Strict CSP: no inline script or style.
 
 use worker::{Headers, Request, Response};
 
@@ -129,7 +130,7 @@ pub fn serve(req: &Request, path: &str) -> worker::Result<Option<Response>> {
             ),
             html,
         )?,
-        "/console" | "/console/" | "/console/sign-in" => respond(
+        "/console/sign-in" => respond(
             &page(
                 "Sign in to Cairn",
                 "The console for your product team.",

@@ -34,7 +34,7 @@ impl Checked for SetupBody {
 }
 
 /// `POST /console/api/session`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignInBody {
     /// Email.
@@ -150,7 +150,7 @@ pub struct WorkspaceRef {
 }
 
 /// `GET /console/api/me` and the answer of sign-in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeDto {
     /// The user.
     pub user: UserDto,

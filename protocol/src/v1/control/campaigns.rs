@@ -135,7 +135,7 @@ pub struct CampaignRecord {
 }
 
 /// The working revision in a summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkingDto {
     /// Revision number.
     pub revision: u32,
@@ -148,7 +148,7 @@ pub struct WorkingDto {
 }
 
 /// A campaign in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CampaignDto {
     /// Id.
     pub id: String,
@@ -175,8 +175,15 @@ pub struct CampaignDto {
     pub updated_by: String,
 }
 
+/// `GET …/campaigns`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignList {
+    /// The workspace's campaigns.
+    pub campaigns: Vec<CampaignDto>,
+}
+
 /// What the policy says of the working revision now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalStatus {
     /// The hash judged.
     pub hash: String,
@@ -197,7 +204,7 @@ pub struct ApprovalStatus {
 }
 
 /// `GET …/campaigns/{id}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CampaignDetail {
     /// Summary.
     pub campaign: CampaignDto,
@@ -258,7 +265,7 @@ impl Checked for DocumentBody {
 }
 
 /// `PUT …/campaigns/{id}/draft`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DraftBody {
     /// The new document.
@@ -279,7 +286,7 @@ impl Checked for DraftBody {
 }
 
 /// `POST …/submit`, `/withdraw`, `/publish`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HashBody {
     /// The working revision's hash as the caller saw it.
@@ -306,7 +313,7 @@ fn check_hash(field: &str, h: &str) -> Result<(), Problem> {
 }
 
 /// `POST …/reviews`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// The hash judged.

@@ -17,9 +17,10 @@ pub use auth::{
     AcceptBody, MeDto, SetupBody, SetupLinkDto, SignInBody, UserDto, WorkspaceRef, check_password,
 };
 pub use campaigns::{
-    ApprovalStatus, CampaignDetail, CampaignDto, CampaignRecord, CheckedDocument, DocumentBody,
-    DraftBody, HashBody, LiveDto, LiveState, ReviewBody, ReviewDto, ReviewVerdict, RevisionDto,
-    RevisionState, RollbackBody, WorkingDto, canonical_document, canonical_settings, raw,
+    ApprovalStatus, CampaignDetail, CampaignDto, CampaignList, CampaignRecord, CheckedDocument,
+    DocumentBody, DraftBody, HashBody, LiveDto, LiveState, ReviewBody, ReviewDto, ReviewVerdict,
+    RevisionDto, RevisionState, RollbackBody, WorkingDto, canonical_document, canonical_settings,
+    raw,
 };
 pub use diff::{Change, diff_documents};
 pub use keys::{

@@ -1,0 +1,16 @@
+//! Cairn's console: a Leptos client-side app over the control-plane API (`/console/api`).
+//! On wasm32 it mounts on the page's body; natively only its pure parts build (and are tested).
+
+// The pure parts are used by the browser app only; natively they are just tested.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod doc;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    leptos::mount::mount_to_body(app::app);
+}
