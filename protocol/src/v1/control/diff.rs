@@ -36,6 +36,20 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// One member of an object or array, present on either side or both.
+fn member(path: String, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<Change>) {
+    match (a, b) {
+        (Some(va), Some(vb)) => walk(&path, va, vb, out),
+        (a, b) if a.is_some() || b.is_some() => out.push(Change {
+            path,
+            op: if a.is_some() { "remove" } else { "add" },
+            before: a.cloned(),
+            after: b.cloned(),
+        }),
+        _ => {}
+    }
+}
+
 fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
@@ -44,43 +58,13 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
             keys.dedup();
             for k in keys {
                 let p = join(path, k);
-                match (x.get(k), y.get(k)) {
-                    (Some(va), Some(vb)) => walk(&p, va, vb, out),
-                    (Some(va), None) => out.push(Change {
-                        path: p,
-                        op: "remove",
-                        before: Some(va.clone()),
-                        after: None,
-                    }),
-                    (None, Some(vb)) => out.push(Change {
-                        path: p,
-                        op: "add",
-                        before: None,
-                        after: Some(vb.clone()),
-                    }),
-                    (None, None) => {}
-                }
+                member(p, x.get(k), y.get(k), out);
             }
         }
         (Value::Array(x), Value::Array(y)) => {
             for i in 0..x.len().max(y.len()) {
                 let p = format!("{path}[{i}]");
-                match (x.get(i), y.get(i)) {
-                    (Some(va), Some(vb)) => walk(&p, va, vb, out),
-                    (Some(va), None) => out.push(Change {
-                        path: p,
-                        op: "remove",
-                        before: Some(va.clone()),
-                        after: None,
-                    }),
-                    (None, Some(vb)) => out.push(Change {
-                        path: p,
-                        op: "add",
-                        before: None,
-                        after: Some(vb.clone()),
-                    }),
-                    (None, None) => {}
-                }
+                member(p, x.get(i), y.get(i), out);
             }
         }
         _ if a == b => {}
