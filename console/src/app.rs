@@ -353,17 +353,15 @@ fn campaign(cx: Ctx, ws: String, id: String) -> impl IntoView {
         &ws,
         &format!("/campaigns/{}", api::encode(&id)),
     ));
-    let load = move || {
-        spawn_local(async move {
-            let r = api::call::<CampaignDetail>("GET", &path.get_value(), None).await;
-            if let Ok(d) = &r {
-                let raw = d.working_document.as_ref().or(d.live_document.as_ref());
-                let _ = text.try_set(raw.map(|raw| doc::pretty(raw)).unwrap_or_default());
-            }
-            let _ = detail.try_set(Some(r));
-        });
+    let reload = move || async move {
+        let r = api::call::<CampaignDetail>("GET", &path.get_value(), None).await;
+        if let Ok(d) = &r {
+            let raw = d.working_document.as_ref().or(d.live_document.as_ref());
+            let _ = text.try_set(raw.map(|raw| doc::pretty(raw)).unwrap_or_default());
+        }
+        let _ = detail.try_set(Some(r));
     };
-    load();
+    spawn_local(reload());
     let working = move || {
         detail.with(|d| {
             d.as_ref()
@@ -378,9 +376,12 @@ fn campaign(cx: Ctx, ws: String, id: String) -> impl IntoView {
         spawn_local(async move {
             let url = format!("{}{tail}", path.get_value());
             let r = api::act(method, &url, Some(&body)).await;
-            let _ = busy.try_set(false);
+            // The page shows the campaign as it is now (its new hash, its state) before the
+            // outcome appears and the buttons come back: an action right after this one never
+            // acts on what was there before.
+            reload().await;
             let _ = outcome.try_set(Some(r.map(|()| done.to_owned())));
-            load();
+            let _ = busy.try_set(false);
         });
     };
     let save = move |_| match doc::draft_body(&text.get_untracked(), working().map(|w| w.hash)) {
