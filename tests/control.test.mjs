@@ -1,4 +1,4 @@
-// The control plane (`/console/api`, docs/control-plane-draft.md) against the built worker in
+// The control plane (`/console/api`, docs/api.md) against the built worker in
 // workerd (wrangler dev). The suite makes its own console users and workspaces through the
 // API (setup links minted with CAIRN_CONTROL_KEY, invitations), so it needs no seeded
 // fixture. Every refusal is checked twice: the answer (status, `error.code`, `error.field`)
