@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { fresh, IDENTITY, KEYS, post, SECRET_KEY, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY } from './helpers.mjs';
+import { fresh, IDENTITY, KEYS, post, SECRET_KEY, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY, launchChromium } from './helpers.mjs';
 
 // The demo workspace's secrets: its identity secret (rotated by the bootstrap, which printed
 // it), and its link-token key (derived from the control key, which the suites are given).
@@ -328,11 +328,7 @@ test('one account never reads another account’s invitations or approvals', asy
 
 // The demo app in headless Chromium: three people, three browser contexts.
 test('in the browser: a champion invites a colleague; a requester asks a not-yet-user CFO, who accepts, sees the approval and approves; the requester’s page updates', { timeout: 120_000 }, async () => {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const problems = [];
   const open = async (user, account, path = '/') => {
     const context = await browser.newContext();
@@ -441,13 +437,9 @@ test('the Cron Trigger runs its sweep (nothing is due yet: nothing changes)', as
 });
 
 test('axe-core finds no WCAG 2.2 A/AA violation on the invite card, the approver dialog and the inbox', { timeout: 120_000 }, async () => {
-  const { chromium } = await import('playwright-core');
   const { readFileSync } = await import('node:fs');
   const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   // axe is injected by the test: these contexts bypass the demo's CSP (checked elsewhere).
   const open = async (user, account, extra = '') => {
     const context = await browser.newContext({ bypassCSP: true });

@@ -59,3 +59,12 @@ export async function stored(account, secret = SECRET_KEY) {
   });
   return { status: res.status, json: await res.json() };
 }
+
+/** Debian's headless Chromium, as every browser suite starts it (never a downloaded build). */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

@@ -3,16 +3,12 @@
 // counted and reported as `dropped` instead of vanishing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { fresh, stored, URL_BASE } from './helpers.mjs';
+import { fresh, stored, URL_BASE, launchChromium } from './helpers.mjs';
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
