@@ -371,35 +371,28 @@ pub fn set_live(
         None => "archiving",
     };
     require(ctx.roles, &[Role::Executor], doing)?;
+    let invalid = || state_err(format!("{doing} does not apply in this state"));
+    if record.archived {
+        return Err(invalid());
+    }
     let mut next = record.clone();
-    let out = match (to, record.live) {
-        (None, _) if !record.archived => {
+    // The action, and the revision the data plane shows after it (none: off).
+    let (action, shown) = match (to, record.live) {
+        (None, _) => {
             next.archived = true;
-            let mut o = outcome(next, "campaign.archive");
-            o.live = Some(None);
-            o
+            ("campaign.archive", None)
         }
-        (Some(LiveState::Paused), Some(l)) if l.state == LiveState::Live && !record.archived => {
-            next.live = Some(LiveDto {
-                state: LiveState::Paused,
-                ..l
-            });
-            let mut o = outcome(next, "campaign.pause");
-            o.live = Some(None);
-            o
+        (Some(state), Some(l)) if l.state != state => {
+            next.live = Some(LiveDto { state, ..l });
+            match state {
+                LiveState::Paused => ("campaign.pause", None),
+                LiveState::Live => ("campaign.resume", Some(l.revision)),
+            }
         }
-        (Some(LiveState::Live), Some(l)) if l.state == LiveState::Paused && !record.archived => {
-            next.live = Some(LiveDto {
-                state: LiveState::Live,
-                ..l
-            });
-            let mut o = outcome(next, "campaign.resume");
-            o.live = Some(Some(l.revision));
-            o
-        }
-        _ => return Err(state_err(format!("{doing} does not apply in this state"))),
+        _ => return Err(invalid()),
     };
-    let mut out = out;
+    let mut out = outcome(next, action);
+    out.live = Some(shown);
     touch(&mut out.record, ctx);
     Ok(out)
 }
