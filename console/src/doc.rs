@@ -3,7 +3,8 @@
 
 use protocol::Problem;
 use protocol::v1::control::{
-    CampaignDto, DraftBody, HashBody, ReviewBody, ReviewVerdict, RevisionState, Role, WorkspaceRef,
+    CampaignDto, DocumentBody, DraftBody, HashBody, ReviewBody, ReviewVerdict, RevisionState, Role,
+    WorkspaceRef,
 };
 use serde_json::value::RawValue;
 
@@ -46,6 +47,50 @@ pub(crate) fn draft_body(text: &str, base_hash: Option<String>) -> Result<String
         base_hash,
         checked: None,
     }))
+}
+
+/// The document a new campaign starts from.
+pub(crate) const STARTER: &str = r#"{
+  "id": "new-campaign",
+  "surface": "banner",
+  "recurrence": "until_dismissed",
+  "content": {
+    "title": "Something new",
+    "body": "Tell your users what it does for them."
+  }
+}"#;
+
+/// The body of `POST …/campaigns`, or why the text cannot be sent.
+pub(crate) fn create_body(text: &str) -> Result<String, Problem> {
+    if let Some(p) = check(text) {
+        return Err(p.within("document"));
+    }
+    let document = RawValue::from_string(text.to_owned()).map_err(|e| {
+        Problem::new(
+            protocol::ErrorCode::MalformedJson,
+            "document",
+            e.to_string(),
+        )
+    })?;
+    Ok(protocol::v1::control::to_text(&DocumentBody {
+        document,
+        checked: None,
+    }))
+}
+
+/// The id of a valid campaign document.
+pub(crate) fn id_of(text: &str) -> Option<String> {
+    protocol::v1::parse_campaign(text).ok().map(|(d, _)| d.id)
+}
+
+/// Whether a campaign passes the list's filters: its status (`""`: any) and a search in its
+/// id, surface and category (lower case; `""`: all).
+pub(crate) fn matches(c: &CampaignDto, status: &str, search: &str) -> bool {
+    (status.is_empty() || c.status == status)
+        && (search.is_empty()
+            || [c.id.as_str(), c.surface.as_str(), category(c)]
+                .iter()
+                .any(|s| s.to_lowercase().contains(search)))
 }
 
 /// The body of submit, withdraw and publish.
@@ -103,11 +148,6 @@ pub(crate) fn status_label(status: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
-}
-
-/// Whether the user holds `role` in the workspace.
-pub(crate) fn holds(ws: &WorkspaceRef, role: Role) -> bool {
-    ws.roles.contains(&role)
 }
 
 /// The roles of a workspace, for people.

@@ -4,11 +4,17 @@
 // The pure parts are used by the browser app only; natively they are just tested.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod doc;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod route;
 
 #[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
+mod pages;
+#[cfg(target_arch = "wasm32")]
+mod ui;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

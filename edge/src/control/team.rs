@@ -3,8 +3,8 @@
 //! webhook when an endpoint is set), and the review policy.
 
 use protocol::v1::control::{
-    ConsoleInviteWebhook, InvitationDto, InvitationStatus, InviteBody, MemberDto, NameBody,
-    PolicyBody, Role, RolesBody, WorkspaceDto, parse_body, to_text,
+    ConsoleInviteWebhook, InvitationDto, InvitationStatus, InviteBody, MemberDto, MemberList,
+    NameBody, PolicyBody, Role, RolesBody, WorkspaceDto, parse_body, to_text,
 };
 use protocol::{ErrorCode, Problem};
 
@@ -129,8 +129,8 @@ pub(super) async fn route(
             )))
         }
         ("GET", ["members"]) => {
-            let list: Vec<MemberDto> = w.members.iter().map(member_dto).collect();
-            Ok(Reply::json(format!("{{\"members\":{}}}", to_text(&list))))
+            let members = w.members.iter().map(member_dto).collect();
+            Ok(Reply::json(to_text(&MemberList { members })))
         }
         ("PUT" | "DELETE", ["members", user]) => set_roles(cx, w, req, user).await,
         ("POST", ["invitations"]) => invite(cx, w, req).await,

@@ -221,7 +221,7 @@ pub struct CampaignDetail {
 }
 
 /// `POST …/campaigns`: a document, validated like the edge validates it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentBody {
     /// The campaign document.

@@ -30,7 +30,7 @@ pub use keys::{
 };
 pub use team::{
     ConsoleInviteData, ConsoleInviteWebhook, InvitationDto, InvitationStatus, InviteBody,
-    LimitsBody, MemberDto, NameBody, Policy, PolicyBody, Role, RolesBody, WorkspaceDto,
+    LimitsBody, MemberDto, MemberList, NameBody, Policy, PolicyBody, Role, RolesBody, WorkspaceDto,
 };
 
 use serde::de::DeserializeOwned;

@@ -138,7 +138,7 @@ pub struct WorkspaceDto {
 }
 
 /// A member of a workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberDto {
     /// The console user.
     pub user_id: String,
@@ -148,6 +148,13 @@ pub struct MemberDto {
     pub name: String,
     /// Their roles here.
     pub roles: Vec<Role>,
+}
+
+/// `GET …/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberList {
+    /// The workspace's members.
+    pub members: Vec<MemberDto>,
 }
 
 /// `PUT …/members/{user_id}`.

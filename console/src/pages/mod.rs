@@ -1,0 +1,12 @@
+//! The console's pages, one module each.
+
+pub(crate) mod audit;
+pub(crate) mod campaign;
+pub(crate) mod campaigns;
+pub(crate) mod install;
+pub(crate) mod keys;
+pub(crate) mod settings;
+pub(crate) mod signin;
+pub(crate) mod team;
+pub(crate) mod why;
+pub(crate) mod workspaces;

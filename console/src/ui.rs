@@ -1,0 +1,173 @@
+//! What every page shares: the app's context (where the user is, who they are), API refusals
+//! shown at their field, loading and error states, and focus moved to a new page's heading.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::v1::control::{MeDto, Role, WorkspaceRef};
+use serde::de::DeserializeOwned;
+
+use crate::api::{self, Refusal};
+use crate::route::Page;
+
+/// What every page shares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx {
+    /// The page shown.
+    pub(crate) page: RwSignal<Page>,
+    /// Who is signed in, and their workspaces.
+    pub(crate) me: RwSignal<Option<MeDto>>,
+}
+
+impl Ctx {
+    /// The signed-in user's workspace `id`, with their roles in it.
+    pub(crate) fn workspace(self, id: &str) -> Option<WorkspaceRef> {
+        self.me
+            .get_untracked()
+            .and_then(|m| m.workspaces.into_iter().find(|w| w.id == id))
+    }
+
+    /// Whether the signed-in user holds one of `roles` in workspace `ws`.
+    pub(crate) fn holds_any(self, ws: &str, roles: &[Role]) -> bool {
+        self.workspace(ws)
+            .is_some_and(|w| w.roles.iter().any(|r| roles.contains(r)))
+    }
+
+    /// Shows `page`: its address goes into the URL (Back returns here) and focus moves to
+    /// its heading (for keyboard and screen-reader users).
+    pub(crate) fn go(self, page: Page) {
+        let href = page.href();
+        if let Some(w) = web_sys::window()
+            && w.location().hash().ok().as_deref() != Some(href.as_str())
+        {
+            let _ = w.location().set_hash(&href);
+        }
+        self.page.set(page);
+        focus_heading();
+    }
+}
+
+/// Moves focus to the page's `h1` once it is on screen.
+pub(crate) fn focus_heading() {
+    request_animation_frame(|| {
+        if let Some(h) = document().query_selector("main h1").ok().flatten()
+            && let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h)
+        {
+            let _ = h.focus();
+        }
+    });
+}
+
+/// A refusal for people: its message, and the field it is about.
+pub(crate) fn refusal_text(e: &Refusal) -> String {
+    if e.field.is_empty() {
+        e.message.clone()
+    } else {
+        format!("{} (field {})", e.message, e.field)
+    }
+}
+
+/// The message of `error` when it is about `field`.
+pub(crate) fn at_field(
+    error: RwSignal<Option<Refusal>>,
+    field: &'static str,
+) -> impl Fn() -> String + Copy {
+    move || {
+        error
+            .get()
+            .filter(|e| e.field == field)
+            .map(|e| e.message)
+            .unwrap_or_default()
+    }
+}
+
+/// `aria-invalid` of the input of `field`.
+pub(crate) fn invalid(
+    error: RwSignal<Option<Refusal>>,
+    field: &'static str,
+) -> impl Fn() -> &'static str + Copy {
+    move || {
+        if error.get().is_some_and(|e| e.field == field) {
+            "true"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// The message of `error` when no input shows it (its field is none of `shown`).
+pub(crate) fn general(
+    error: RwSignal<Option<Refusal>>,
+    shown: &'static [&'static str],
+) -> impl Fn() -> String + Copy {
+    move || {
+        error
+            .get()
+            .filter(|e| !shown.contains(&e.field.as_str()))
+            .map(|e| refusal_text(&e))
+            .unwrap_or_default()
+    }
+}
+
+/// What a request for a page's data has given so far.
+pub(crate) type Remote<T> = RwSignal<Option<Result<T, Refusal>>>;
+
+/// Starts `GET path` into `into` (the page may be gone when it answers).
+pub(crate) fn fetch_into<T: DeserializeOwned + Send + Sync + 'static>(
+    path: String,
+    into: Remote<T>,
+) {
+    spawn_local(async move {
+        let r = api::call::<T>("GET", &path, None).await;
+        let _ = into.try_set(Some(r));
+    });
+}
+
+/// A list's or a section's loading and error states; `ready` renders what arrived.
+pub(crate) fn remote_view<T, V>(
+    what: &'static str,
+    state: Remote<T>,
+    ready: impl Fn(&T) -> V + Send + Sync + 'static,
+) -> impl Fn() -> AnyView
+where
+    T: Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    move || {
+        state.with(|s| match s {
+            None => {
+                view! { <p class="muted" role="status">{format!("Loading {what}…")}</p> }.into_any()
+            }
+            Some(Err(e)) => {
+                view! { <p class="error" role="alert">{refusal_text(e)}</p> }.into_any()
+            }
+            Some(Ok(v)) => ready(v).into_any(),
+        })
+    }
+}
+
+/// An action's outcome line: what was done, or the refusal.
+pub(crate) type Outcome = RwSignal<Option<Result<String, Refusal>>>;
+
+/// The `role="status"` line of an [`Outcome`].
+pub(crate) fn outcome_view(id: &'static str, outcome: Outcome) -> impl IntoView {
+    view! {
+        <p id=id role="status" class=move || match outcome.get() {
+            Some(Err(_)) => "error",
+            _ => "ok",
+        }>
+            {move || match outcome.get() {
+                None => String::new(),
+                Some(Ok(done)) => done,
+                Some(Err(e)) => refusal_text(&e),
+            }}
+        </p>
+    }
+}
+
+/// Copies `text` to the clipboard (a secret shown once, a snippet).
+#[allow(dead_code, reason = "the keys and install pages use it")]
+pub(crate) fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
