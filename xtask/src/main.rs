@@ -21,7 +21,8 @@ const USAGE: &str = "usage: cargo xtask <command>
           (the demo's workspaces and campaigns are created through the control-plane API);
           `dev --no-build` serves what `build` made last
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
-  build   build the SDK (pkg/), the edge worker, the console and the demo app
+  build   build the SDK (pkg/), the edge worker, the console and the demo app;
+          `build console` rebuilds only the console (into the demo app's assets)
   js [suite …]
           run only tests/*.test.mjs (or the named suites, e.g. tests/edge.test.mjs) against a
           fresh wrangler dev; builds nothing (run `build` first)
@@ -41,7 +42,11 @@ fn main() -> ExitCode {
             Some(other) => Err(format!("dev: unknown option {other}")),
         },
         Some("test") => run::test_all(),
-        Some("build") => setup::ensure(false).and_then(|()| build::all()),
+        Some("build") => match args.get(1).map(String::as_str) {
+            None => setup::ensure(false).and_then(|()| build::all()),
+            Some("console") => build::console().and_then(|()| build::console_assets()),
+            Some(other) => Err(format!("build: unknown part {other}")),
+        },
         Some("js") => setup::ensure_js().and_then(|()| edge::js(&args[1..])),
         Some("size") => size::report().map(|_| ()),
         Some("bench") => match args.get(1).map(String::as_str) {
