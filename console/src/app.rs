@@ -90,7 +90,7 @@ pub(crate) fn app() -> impl IntoView {
                     Tab::Audit => pages::audit::page(cx, ws).into_any(),
                     Tab::Why => pages::why::page(cx, ws).into_any(),
                 },
-                Page::NewCampaign(ws) => pages::campaign::new_page(cx, ws).into_any(),
+                Page::NewCampaign(ws) => pages::new_campaign::page(cx, ws).into_any(),
                 Page::Campaign(ws, id) => pages::campaign::page(cx, ws, id).into_any(),
             }}
         </main>

@@ -5,6 +5,7 @@ pub(crate) mod campaign;
 pub(crate) mod campaigns;
 pub(crate) mod install;
 pub(crate) mod keys;
+pub(crate) mod new_campaign;
 pub(crate) mod settings;
 pub(crate) mod signin;
 pub(crate) mod team;
