@@ -128,6 +128,15 @@ pub(crate) fn verdict_label(v: ReviewVerdict) -> &'static str {
     }
 }
 
+/// A diff operation for people.
+pub(crate) fn op_label(op: &str) -> &'static str {
+    match op {
+        "add" => "Added",
+        "remove" => "Removed",
+        _ => "Changed",
+    }
+}
+
 /// A role for people.
 pub(crate) fn role_label(r: Role) -> &'static str {
     match r {

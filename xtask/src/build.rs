@@ -84,7 +84,8 @@ pub(crate) const CONSOLE: &str = "cairn_console";
 pub(crate) const CONSOLE_DIST: &str = "console/dist";
 
 /// The console (a Leptos client-side app): wasm32 release build → wasm-bindgen → wasm-opt →
-/// minified glue, plus its static files (page, boot module, stylesheet), into `console/dist/`.
+/// minified glue, plus its static files (page, boot module, stylesheet, the preview page) and
+/// the SDK's guides module (built first) for the preview, into `console/dist/`.
 pub(crate) fn console() -> Result {
     println!("building the console (wasm32 release, Leptos CSR)");
     let start = Instant::now();
@@ -106,8 +107,19 @@ pub(crate) fn console() -> Result {
     std::fs::create_dir_all(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     // The boot module passes the wasm's URL; nobody imports the console's types.
     bindgen(CONSOLE, CONSOLE_DIST, &["--no-typescript"])?;
-    for file in ["index.html", "boot.js", "console.css"] {
+    for file in [
+        "index.html",
+        "boot.js",
+        "console.css",
+        "preview.html",
+        "preview.js",
+        "preview.css",
+    ] {
         copy(&root().join("console/static").join(file), &dist.join(file))?;
+    }
+    // The live preview renders with the SDK's own guides module: the very files `pkg/` ships.
+    for file in ["cairn_guides.js", "cairn_guides_bg.wasm"] {
+        copy(&root().join("pkg/src/wasm").join(file), &dist.join(file))?;
     }
     println!("console built in {:.0}s", start.elapsed().as_secs_f64());
     Ok(())

@@ -1,13 +1,18 @@
-//! A campaign: its summary, revisions and reviews, the document editor validated as you type,
-//! the review and the lifecycle actions.
+//! A campaign: its summary and approval, the document editor validated as you type beside the
+//! live preview, the review (the changes against the live revision, comments, approve or
+//! request changes, publish), the lifecycle actions, the revisions with rollback, and its
+//! audit log.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::v1::ProblemDto;
-use protocol::v1::control::{CampaignDetail, ReviewVerdict, RevisionState, Role};
+use protocol::v1::control::{
+    CampaignDetail, LiveState, ReviewVerdict, RevisionState, Role, RollbackBody, to_text,
+};
 
 use crate::api::{self, Refusal};
 use crate::doc;
+use crate::pages::{audit, campaign_facts, preview_pane};
 use crate::route::{Page, Tab};
 use crate::ui::{Ctx, Outcome, outcome_view, refusal_text};
 
@@ -75,10 +80,56 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
             run("POST", "/publish", doc::hash_body(&hash()), "Published.");
         }
     };
+    let lifecycle = move |tail: &'static str, question: &'static str, done: &'static str| {
+        if api::confirm(question) {
+            run("POST", tail, "{}".to_owned(), done);
+        }
+    };
+    let rollback = move |revision: u32| {
+        let question =
+            format!("Roll back to revision {revision}? Users will see it at their next decision.");
+        if api::confirm(&question) {
+            let body = to_text(&RollbackBody {
+                revision: Some(revision),
+                emergency: false,
+                reason: String::new(),
+            });
+            run("POST", "/rollback", body, "Rolled back.");
+        }
+    };
+    let live_state = move || {
+        detail.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|d| d.campaign.live.map(|l| l.state))
+        })
+    };
+    let archived = move || {
+        detail.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .is_some_and(|d| d.campaign.archived)
+        })
+    };
+    let roles_note = {
+        let roles = cx
+            .workspace(&ws)
+            .map(|w| doc::roles_text(&w))
+            .unwrap_or_default();
+        (!executor).then(|| {
+            format!(
+                "Only Executors publish, pause, roll back or archive. Your roles here: {roles}."
+            )
+        })
+    };
     let problem = move || doc::check(&text.get());
     let state_is =
         move |states: &[RevisionState]| working().is_some_and(|w| states.contains(&w.state));
+    let target = format!("campaign:{id}");
     let ws = StoredValue::new(ws);
+    let with_detail = move |f: fn(&CampaignDetail) -> AnyView| {
+        move || detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(f))
+    };
 
     let summary = move || {
         detail.with(|d| match d {
@@ -86,7 +137,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
             Some(Err(e)) => {
                 view! { <p class="error" role="alert">{refusal_text(e)}</p> }.into_any()
             }
-            Some(Ok(d)) => summary_view(d).into_any(),
+            Some(Ok(d)) => campaign_facts::summary_view(d).into_any(),
         })
     };
 
@@ -96,6 +147,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
         </p>
         <h1 tabindex="-1">{id}</h1>
         <div class="slot">{summary}</div>
+        <div class="workbench">
         <section aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Working document"</h2>
             <label for="document">"Campaign document (JSON)"</label>
@@ -135,9 +187,12 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                 </Show>
             </div>
         </section>
+            {preview_pane::pane(text.into())}
+        </div>
         <Show when=move || state_is(&[RevisionState::InReview])>
             <section aria-labelledby="review-heading">
                 <h2 id="review-heading">"Review"</h2>
+                {with_detail(|d| campaign_facts::changes_view(d).into_any())}
                 <label for="comment">"Comment (optional)"</label>
                 <textarea
                     id="comment"
@@ -171,133 +226,43 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                         </button>
                     </Show>
                 </div>
+                {roles_note.clone().map(|n| view! { <p class="muted note">{n}</p> })}
             </section>
         </Show>
+        <Show when=move || executor && !archived()>
+            <section aria-labelledby="lifecycle-heading">
+                <h2 id="lifecycle-heading">"Delivery"</h2>
+                <div class="actions">
+                    <Show when=move || live_state() == Some(LiveState::Live)>
+                        <button type="button" disabled=move || busy.get() on:click=move |_| lifecycle(
+                            "/pause",
+                            "Pause this campaign? Nobody sees it until it is resumed.",
+                            "Paused.",
+                        )>"Pause…"</button>
+                    </Show>
+                    <Show when=move || live_state() == Some(LiveState::Paused)>
+                        <button type="button" disabled=move || busy.get() on:click=move |_| lifecycle(
+                            "/resume",
+                            "Resume this campaign? Users see it again at their next decision.",
+                            "Resumed.",
+                        )>"Resume…"</button>
+                    </Show>
+                    <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| lifecycle(
+                        "/archive",
+                        "Archive this campaign? It goes off for good and can no longer be edited.",
+                        "Archived.",
+                    )>"Archive…"</button>
+                </div>
+            </section>
+        </Show>
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            {move || detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| {
+                campaign_facts::history_view(d, executor, rollback)
+            }))}
+            <h3>"Audit log"</h3>
+            {audit::log(ws.get_value(), target.clone())}
+        </section>
         {outcome_view("action-status", outcome)}
-    }
-}
-
-fn summary_view(d: &CampaignDetail) -> impl IntoView + use<> {
-    let c = &d.campaign;
-    let live = c
-        .live
-        .map(|l| format!("revision {} ({:?})", l.revision, l.state).to_lowercase())
-        .unwrap_or_else(|| "none".to_owned());
-    let working = c.working.as_ref().map_or_else(
-        || "none".to_owned(),
-        |w| {
-            format!(
-                "revision {}: {} ({})",
-                w.revision,
-                doc::state_label(w.state),
-                doc::short(&w.hash)
-            )
-        },
-    );
-    let approval = d.approval.as_ref().map_or_else(
-        || view! { <p class="muted">"No revision waiting for approval."</p> }.into_any(),
-        |a| {
-            let verdict = if a.satisfied {
-                "The policy is met: it may be published.".to_owned()
-            } else {
-                format!("Not approved yet: {}", a.missing.join(" "))
-            };
-            view! {
-                <p>{verdict}</p>
-                <p class="muted">
-                    {format!(
-                        "{} of {} approvals",
-                        a.approved_by.len(),
-                        a.required,
-                    )}
-                    {(!a.changes_requested_by.is_empty())
-                        .then(|| format!("; changes requested by {}", a.changes_requested_by.join(", ")))}
-                </p>
-            }
-            .into_any()
-        },
-    );
-    let revisions = d
-        .revisions
-        .iter()
-        .rev()
-        .map(|r| {
-            view! {
-                <tr>
-                    <td>{r.number}</td>
-                    <td>{doc::state_label(r.state)}</td>
-                    <td><code>{doc::short(&r.hash).to_owned()}</code></td>
-                    <td>{api::when(r.created_at)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let editing = c.working.is_some();
-    let reviews = if d.reviews.is_empty() {
-        view! { <p class="empty">"No reviews yet."</p> }.into_any()
-    } else {
-        view! {
-            <ul class="reviews">
-                {d
-                    .reviews
-                    .iter()
-                    .rev()
-                    .map(|r| {
-                        // Void only means something while a revision is being worked on.
-                        let void = (r.void && editing)
-                            .then_some(" (void: the document changed since)");
-                        view! {
-                            <li>
-                                <strong>{doc::verdict_label(r.verdict)}</strong>
-                                {format!(" by {} on revision {}", r.reviewer, r.revision)}
-                                {void}
-                                {(!r.comment.is_empty()).then(|| view! { <q>{r.comment.clone()}</q> })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any()
-    };
-    view! {
-        <dl class="facts">
-            <dt>"Surface"</dt>
-            <dd>{c.surface.clone()}</dd>
-            <dt>"Category"</dt>
-            <dd>{doc::category(c).to_owned()}</dd>
-            <dt>"Status"</dt>
-            <dd>
-                <span class=format!("pill {}", c.status)>{doc::status_label(&c.status)}</span>
-            </dd>
-            <dt>"Live"</dt>
-            <dd>{live}</dd>
-            <dt>"Working"</dt>
-            <dd>{working}</dd>
-            <dt>"Last change"</dt>
-            <dd>{api::when(c.updated_at)}</dd>
-        </dl>
-        <div class="columns">
-            <section aria-labelledby="approval-heading">
-                <h2 id="approval-heading">"Approval"</h2>
-                {approval}
-                <h2>"Reviews"</h2>
-                {reviews}
-            </section>
-            <section aria-labelledby="revisions-heading">
-                <h2 id="revisions-heading">"Revisions"</h2>
-                <table class="list">
-                    <thead>
-                        <tr>
-                            <th scope="col">"#"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col">"Hash"</th>
-                            <th scope="col">"Created"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{revisions}</tbody>
-                </table>
-            </section>
-        </div>
     }
 }

@@ -2,10 +2,12 @@
 
 pub(crate) mod audit;
 pub(crate) mod campaign;
+pub(crate) mod campaign_facts;
 pub(crate) mod campaigns;
 pub(crate) mod install;
 pub(crate) mod keys;
 pub(crate) mod new_campaign;
+pub(crate) mod preview_pane;
 pub(crate) mod settings;
 pub(crate) mod signin;
 pub(crate) mod team;

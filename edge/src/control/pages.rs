@@ -34,6 +34,8 @@ form.addEventListener('submit', async (event) => {
     const me = await answer.json().catch(() => null);
     form.hidden = true;
     status.textContent = form.dataset.done + (me?.user ? ` Signed in as ${me.user.email}.` : '');
+    // Signed in: on to the console.
+    if (me?.user) location.assign('/console/');
     return;
   }
   const { error } = await answer.json().catch(() => ({ error: { field: '', message: 'Something went wrong.' } }));

@@ -168,6 +168,46 @@ pub struct DecideHead {
     pub decision: DecisionHead,
 }
 
+/// What a message shows of its campaign: the experiment arm, the tour step, the checklist
+/// tasks done, and the user's language.
+#[derive(Debug, Clone, Default)]
+pub struct Shown<'a> {
+    /// The experiment variant (`None`: the campaign's own content).
+    pub variant: Option<&'a str>,
+    /// The tour step to show (0-based).
+    pub step: u32,
+    /// Which checklist tasks are done.
+    pub done: Vec<bool>,
+    /// The user's locale.
+    pub locale: Option<&'a str>,
+}
+
+/// One campaign as a message on the wire. The edge's decisions and the console's preview both
+/// build their messages here, so the preview shows what users are sent.
+pub fn message_dto(doc: &CampaignDoc, surface: SurfaceDto, shown: &Shown<'_>) -> MessageDto {
+    let (content, lang) = doc.content_for(shown.variant).localized(shown.locale);
+    MessageDto {
+        campaign: doc.id.clone(),
+        surface,
+        category: doc.category,
+        content,
+        variant: shown.variant.map(str::to_owned),
+        delay_seconds: doc.delay_seconds.filter(|d| *d > 0),
+        wait_for: match &doc.trigger {
+            Some(TriggerDto::Element(anchor)) => Some(anchor.clone()),
+            _ => None,
+        },
+        page: match &doc.trigger {
+            Some(TriggerDto::Page(pattern)) => Some(pattern.clone()),
+            _ => None,
+        },
+        snooze: doc.snooze_hours.is_some(),
+        done: shown.done.clone(),
+        step: shown.step,
+        lang,
+    }
+}
+
 /// Builds the wire decision from a `rules` decision and the documents of its campaigns, with
 /// content in `locale` where translated.
 pub fn decision_dto(
@@ -181,27 +221,13 @@ pub fn decision_dto(
         .iter()
         .filter_map(|pick| {
             let doc = docs.iter().find(|d| d.id == pick.campaign.as_str())?;
-            let (content, lang) = doc.content_for(pick.variant.as_deref()).localized(locale);
-            Some(MessageDto {
-                campaign: doc.id.clone(),
-                surface: SurfaceDto::of(pick.surface),
-                category: doc.category,
-                content,
-                variant: pick.variant.clone(),
-                delay_seconds: doc.delay_seconds.filter(|d| *d > 0),
-                wait_for: match &doc.trigger {
-                    Some(TriggerDto::Element(anchor)) => Some(anchor.clone()),
-                    _ => None,
-                },
-                page: match &doc.trigger {
-                    Some(TriggerDto::Page(pattern)) => Some(pattern.clone()),
-                    _ => None,
-                },
-                snooze: doc.snooze_hours.is_some(),
-                done: pick.done.clone(),
+            let shown = Shown {
+                variant: pick.variant.as_deref(),
                 step: pick.step,
-                lang,
-            })
+                done: pick.done.clone(),
+                locale,
+            };
+            Some(message_dto(doc, SurfaceDto::of(pick.surface), &shown))
         })
         .collect();
     let verdicts = debug.then(|| {

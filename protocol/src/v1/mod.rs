@@ -44,8 +44,8 @@ pub use collab_answers::*;
 pub use collab_object::*;
 pub use content::{Anchor, Content, ContentDoc, Cta, Step, Survey, Task, Translation};
 pub use decide::{
-    DecideHead, DecideRequest, DecideResponse, DecisionDto, DecisionHead, MessageDto, VerdictDto,
-    decision_dto, parse_decide_request,
+    DecideHead, DecideRequest, DecideResponse, DecisionDto, DecisionHead, MessageDto, Shown,
+    VerdictDto, decision_dto, message_dto, parse_decide_request,
 };
 pub use event::{
     Event, EventDto, EventKind, EventType, JsonMap, MessageAction, RESERVED_PREFIX,

@@ -59,12 +59,12 @@ pub struct AuditEntry {
 }
 
 /// `GET …/audit`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditPage {
     /// Newest first.
     pub entries: Vec<AuditEntry>,
     /// Pass as `cursor` for the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<i64>,
 }
 

@@ -348,7 +348,7 @@ impl Checked for ReviewBody {
 }
 
 /// `POST …/rollback`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackBody {
     /// The published revision to make live (default: the one live before).

@@ -108,7 +108,7 @@ impl Checked for PolicyBody {
 }
 
 /// `POST /console/api/workspaces`, `PATCH …/{ws}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NameBody {
     /// Workspace name.
