@@ -288,15 +288,39 @@ pub async fn debug_why<C: CatalogStore, A: Accounts>(
     now: Timestamp,
 ) -> Result<DecideResponse, AppError> {
     let workspace_id = authorize_secret(catalog, authorization).await?;
+    why(
+        catalog,
+        accounts,
+        &workspace_id,
+        subject,
+        campaign,
+        repeat,
+        now,
+    )
+    .await
+}
+
+/// Why each campaign of `workspace_id` (or the one named) is or is not shown to `subject` now:
+/// a dry-run decision with every verdict (nothing is recorded). `GET /v1/debug/why` asks with
+/// a secret key; the console's "Why not?" page with a session.
+pub async fn why<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    workspace_id: &str,
+    subject: Subject,
+    campaign: Option<&str>,
+    repeat: u32,
+    now: Timestamp,
+) -> Result<DecideResponse, AppError> {
     check_id("user", &subject.user_id)?;
     check_id("account", &subject.account_id)?;
-    let ws_catalog = catalog.catalog(&workspace_id).await?;
+    let ws_catalog = catalog.catalog(workspace_id).await?;
     let account_id = subject.account_id.clone();
     let mut req = ingest_request(Vec::new(), Some(subject), true, &ws_catalog, now);
     // An admin asking why must not change what the user sees: no delivery is recorded.
     req.dry_run = true;
     req.repeat = repeat;
-    let result = accounts.ingest(&workspace_id, &account_id, &req).await?;
+    let result = accounts.ingest(workspace_id, &account_id, &req).await?;
     let mut decision = result
         .decision
         .ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;

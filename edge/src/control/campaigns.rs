@@ -390,3 +390,47 @@ pub(super) async fn audit(
         next_cursor,
     })))
 }
+
+/// `GET …/why?user=…&account=…[&page=…&campaign=…]`: the "Why not?" page — every campaign's
+/// verdict for one user now, as `GET /v1/debug/why` gives it (a dry run: nothing recorded).
+/// It reads a user's state, so viewers may not.
+pub(super) async fn why(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
+    use protocol::v1::control::Role;
+    super::policy::require(
+        w.roles(),
+        &[
+            Role::Owner,
+            Role::Admin,
+            Role::Editor,
+            Role::Reviewer,
+            Role::Approver,
+            Role::Executor,
+        ],
+        "asking why a user sees a campaign",
+    )?;
+    let accounts = cx
+        .accounts
+        .as_ref()
+        .ok_or_else(|| AppError::Internal("no ACCOUNTS binding".into()))?;
+    let missing = |name: &str| AppError::problem(ErrorCode::MissingField, name, "required");
+    let given = |name: &str| req.param(name).map(str::trim).filter(|v| !v.is_empty());
+    let subject = protocol::v1::Subject {
+        user_id: given("user").ok_or_else(|| missing("user"))?.to_owned(),
+        account_id: given("account")
+            .ok_or_else(|| missing("account"))?
+            .to_owned(),
+        page: given("page").map(str::to_owned),
+        locale: None,
+    };
+    let answer = crate::app::why(
+        cx.catalog,
+        accounts,
+        &w.ws.id,
+        subject,
+        given("campaign"),
+        1,
+        rules::Timestamp(cx.now),
+    )
+    .await?;
+    Ok(Reply::json(to_text(&answer)))
+}

@@ -45,6 +45,8 @@ pub struct Cx<'a> {
     pub control_key: Option<String>,
     /// Sign-in rate limiter objects.
     pub limiter: Option<ObjectNamespace>,
+    /// The accounts' Durable Objects (the "Why not?" page asks them for a dry-run decision).
+    pub accounts: Option<crate::account::DurableAccounts>,
 }
 
 impl Cx<'_> {
@@ -188,6 +190,10 @@ pub async fn serve(req: &mut Request, env: &Env, path: &str, now: i64) -> worker
         origin: &origin,
         control_key: crate::control_key(env),
         limiter: env.durable_object("LIMITER").ok(),
+        accounts: env
+            .durable_object("ACCOUNTS")
+            .ok()
+            .map(crate::account::DurableAccounts::new),
     };
     let rest = path.strip_prefix("/console/api").unwrap_or("");
     let result = async {
@@ -276,6 +282,7 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
                 ) => keys::route(cx, &w, req, tail).await?,
                 Some("campaigns") => campaigns::route(cx, &w, req, &tail[1..]).await?,
                 Some("audit" | "audit.csv") => campaigns::audit(cx, &w, req, tail).await?,
+                Some("why") if m == "GET" => campaigns::why(cx, &w, req).await?,
                 Some(_) => return Err(not_found()),
             }
         }
