@@ -1,0 +1,424 @@
+//! The campaign form's model, pure (no DOM): the document text is the truth, and the form reads
+//! and writes it through paths such as `content.steps[1].title` (the paths `protocol` names in
+//! its problems), laying the document out again with a stable key order after every change.
+
+pub(crate) mod audience;
+pub(crate) mod sentence;
+pub(crate) mod values;
+
+use serde_json::{Map, Value};
+
+/// One step of a path: an object key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    /// An object key.
+    Key(String),
+    /// An array index.
+    Index(usize),
+}
+
+/// `content.steps[1].title` → `[Key(content), Key(steps), Index(1), Key(title)]`.
+pub(crate) fn segments(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            if open > 0 {
+                out.push(Seg::Key(rest[..open].to_owned()));
+            }
+            rest = &rest[open..];
+            while let Some(stripped) = rest.strip_prefix('[') {
+                let close = stripped.find(']').unwrap_or(stripped.len());
+                if let Ok(i) = stripped[..close].parse() {
+                    out.push(Seg::Index(i));
+                }
+                rest = stripped.get(close + 1..).unwrap_or("");
+            }
+        } else {
+            out.push(Seg::Key(rest.to_owned()));
+        }
+    }
+    out
+}
+
+/// The path of a key under `path`.
+pub(crate) fn key(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The path of an element of the array at `path`.
+pub(crate) fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// The value at `path`, if any.
+pub(crate) fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+    segments(path).iter().try_fold(doc, |v, s| match s {
+        Seg::Key(k) => v.get(k.as_str()),
+        Seg::Index(i) => v.get(*i),
+    })
+}
+
+/// The string at `path` (`""` when absent or not a string).
+pub(crate) fn text_at(doc: &Value, path: &str) -> String {
+    get(doc, path)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The length of the array at `path` (0 when absent).
+pub(crate) fn len_at(doc: &Value, path: &str) -> usize {
+    get(doc, path).and_then(Value::as_array).map_or(0, Vec::len)
+}
+
+/// The keys of the object at `path`, in order.
+pub(crate) fn keys_at(doc: &Value, path: &str) -> Vec<String> {
+    get(doc, path)
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The single key of the object at `path` (`{"gte":[…]}` → `gte`), or `""`.
+pub(crate) fn only_key(doc: &Value, path: &str) -> String {
+    match get(doc, path).and_then(Value::as_object) {
+        Some(o) if o.len() == 1 => o.keys().next().cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn slot<'a>(doc: &'a mut Value, segs: &[Seg]) -> Option<&'a mut Value> {
+    let mut v = doc;
+    for s in segs {
+        v = match s {
+            Seg::Key(k) => {
+                if !v.is_object() {
+                    *v = Value::Object(Map::new());
+                }
+                v.as_object_mut()?.entry(k.clone()).or_insert(Value::Null)
+            }
+            Seg::Index(i) => v.as_array_mut()?.get_mut(*i)?,
+        };
+    }
+    Some(v)
+}
+
+/// Sets the value at `path` (creating objects on the way), or removes it (`None`).
+pub(crate) fn set(doc: &mut Value, path: &str, value: Option<Value>) {
+    let segs = segments(path);
+    let Some((last, parent)) = segs.split_last() else {
+        return;
+    };
+    match value {
+        Some(value) => {
+            if let Some(v) = slot(doc, &segs) {
+                *v = value;
+            }
+        }
+        None => {
+            let parent = parent.iter().try_fold(&mut *doc, |v, s| match s {
+                Seg::Key(k) => v.get_mut(k.as_str()),
+                Seg::Index(i) => v.get_mut(*i),
+            });
+            match (parent, last) {
+                (Some(Value::Object(o)), Seg::Key(k)) => {
+                    o.remove(k);
+                }
+                (Some(Value::Array(a)), Seg::Index(i)) if *i < a.len() => {
+                    a.remove(*i);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Appends `value` to the array at `path` (creating it).
+pub(crate) fn push(doc: &mut Value, path: &str, value: Value) {
+    if let Some(v) = slot(doc, &segments(path)) {
+        match v {
+            Value::Array(a) => a.push(value),
+            other => *other = Value::Array(vec![value]),
+        }
+    }
+}
+
+/// Swaps elements `i` and `j` of the array at `path` (out of range: nothing).
+pub(crate) fn swap(doc: &mut Value, path: &str, i: usize, j: usize) {
+    if let Some(Value::Array(a)) = slot(doc, &segments(path))
+        && i < a.len()
+        && j < a.len()
+    {
+        a.swap(i, j);
+    }
+}
+
+/// The order of keys in a laid-out document: the order of the protocol's types (as in the
+/// starter document); keys it does not know (locale tags) follow, alphabetically.
+const ORDER: &[&str] = &[
+    "id",
+    "weight",
+    "surface",
+    "category",
+    "priority",
+    "trigger",
+    "delay_seconds",
+    "recurrence",
+    "snooze_hours",
+    "account_cap",
+    "experiment",
+    "audience",
+    "content",
+    "starts_at",
+    "ends_at",
+    "title",
+    "body",
+    "label",
+    "event",
+    "url",
+    "cta",
+    "cta_label",
+    "dismiss_label",
+    "survey",
+    "anchor",
+    "page",
+    "steps",
+    "tasks",
+    "locales",
+    "question",
+    "low_label",
+    "high_label",
+    "comment_label",
+    "name",
+    "selector",
+    "element",
+    "fact",
+    "within_hours",
+    "max",
+    "every_days",
+    "days",
+    "max_users",
+    "window_hours",
+    "holdout_percent",
+    "variants",
+    "feature",
+    "limit_trait",
+    "seats_trait",
+    "campaign",
+    "scope",
+    "window",
+    "where",
+    "property",
+    "op",
+    "value",
+];
+
+fn rank(k: &str) -> usize {
+    ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len())
+}
+
+/// The document as text: 2-space indentation, keys in the stable order of [`ORDER`].
+pub(crate) fn pretty(doc: &Value) -> String {
+    let mut out = String::new();
+    write(doc, 0, &mut out);
+    out
+}
+
+fn write(v: &Value, depth: usize, out: &mut String) {
+    let pad = |d: usize, out: &mut String| out.extend(std::iter::repeat_n("  ", d));
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                pad(depth + 1, out);
+                write(x, depth + 1, out);
+                out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
+            }
+            pad(depth, out);
+            out.push(']');
+        }
+        Value::Object(o) if !o.is_empty() => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                pad(depth + 1, out);
+                out.push_str(&Value::String((*k).clone()).to_string());
+                out.push_str(": ");
+                write(&o[k.as_str()], depth + 1, out);
+                out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+            }
+            pad(depth, out);
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// The surfaces, in the form's order.
+pub(crate) const SURFACES: [&str; 7] = [
+    "modal",
+    "banner",
+    "slideout",
+    "tooltip",
+    "tour",
+    "checklist",
+    "invite",
+];
+
+/// Sets the surface, giving the content what the new surface needs (a tour's first step, a
+/// checklist's first task, a tooltip's anchor) and dropping what it may not carry.
+pub(crate) fn switch_surface(doc: &mut Value, surface: &str) {
+    set(doc, "surface", Some(Value::String(surface.to_owned())));
+    let empty = |doc: &Value, p: &str| len_at(doc, p) == 0;
+    if surface == "tour" {
+        if empty(doc, "content.steps") {
+            push(doc, "content.steps", new_step());
+        }
+    } else {
+        set(doc, "content.steps", None);
+    }
+    if surface == "checklist" {
+        if empty(doc, "content.tasks") {
+            push(doc, "content.tasks", new_task());
+        }
+    } else {
+        set(doc, "content.tasks", None);
+    }
+    if surface == "tooltip" && get(doc, "content.anchor").is_none() {
+        set(
+            doc,
+            "content.anchor",
+            Some(serde_json::json!({ "name": "anchor-name" })),
+        );
+    }
+}
+
+/// A new tour step.
+pub(crate) fn new_step() -> Value {
+    serde_json::json!({ "title": "Step title", "body": "What this step shows." })
+}
+
+/// A new checklist task.
+pub(crate) fn new_task() -> Value {
+    serde_json::json!({ "label": "Do something", "event": "did_something" })
+}
+
+/// Whether `tag` is a locale the protocol accepts (`fr`, `fr-CA`, `pt-BR`).
+pub(crate) fn locale_ok(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or_default();
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && tag.len() <= 20
+}
+
+/// The DOM id of the input editing `path` (`content.steps[1].title` → `f-content-steps-1-title`).
+pub(crate) fn input_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_owned()
+}
+
+/// Whether a problem at `field` belongs to the section at `path` (the path or below it).
+pub(crate) fn within(field: &str, path: &str) -> bool {
+    field == path
+        || field
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_read_and_write_the_document() {
+        assert_eq!(
+            segments("audience.all[1].gt[0].usage.window"),
+            vec![
+                Seg::Key("audience".into()),
+                Seg::Key("all".into()),
+                Seg::Index(1),
+                Seg::Key("gt".into()),
+                Seg::Index(0),
+                Seg::Key("usage".into()),
+                Seg::Key("window".into()),
+            ]
+        );
+        let mut doc = json!({ "content": { "steps": [{ "title": "a" }, { "title": "b" }] } });
+        assert_eq!(text_at(&doc, "content.steps[1].title"), "b");
+        set(&mut doc, "content.cta.label", Some(json!("Go")));
+        assert_eq!(doc["content"]["cta"], json!({ "label": "Go" }));
+        swap(&mut doc, "content.steps", 0, 1);
+        assert_eq!(text_at(&doc, "content.steps[0].title"), "b");
+        set(&mut doc, "content.steps[0]", None);
+        assert_eq!(len_at(&doc, "content.steps"), 1);
+        push(&mut doc, "content.tasks", json!({ "label": "x" }));
+        assert_eq!(len_at(&doc, "content.tasks"), 1);
+        set(&mut doc, "content.cta", None);
+        assert!(get(&doc, "content.cta").is_none());
+        assert_eq!(only_key(&json!({ "a": { "gte": [] } }), "a"), "gte");
+    }
+
+    #[test]
+    fn the_layout_is_stable_and_matches_the_starter() {
+        let starter: Value = serde_json::from_str(crate::doc::STARTER).expect("json");
+        assert_eq!(pretty(&starter), crate::doc::STARTER);
+        let doc = json!({ "content": { "locales": { "fr": {}, "ar": { "title": "x" } },
+            "cta": { "url": "/", "label": "Go" }, "body": "b", "title": "t" }, "surface": "banner",
+            "id": "x", "audience": { "all": [] }, "recurrence": { "times": { "every_days": 1, "max": 2 } } });
+        let text = pretty(&doc);
+        assert_eq!(serde_json::from_str::<Value>(&text).expect("json"), doc);
+        let at = |s: &str| text.find(s).expect(s);
+        assert!(at("\"id\"") < at("\"surface\""));
+        assert!(at("\"recurrence\"") < at("\"audience\""));
+        assert!(at("\"audience\"") < at("\"content\""));
+        assert!(at("\"title\"") < at("\"body\""));
+        assert!(at("\"label\"") < at("\"url\""));
+        assert!(at("\"max\"") < at("\"every_days\""));
+        assert!(at("\"ar\"") < at("\"fr\""));
+        assert!(text.contains("\"all\": []"));
+        assert!(text.contains("\"fr\": {}"));
+    }
+
+    #[test]
+    fn switching_surfaces_keeps_the_document_valid() {
+        let mut doc: Value = serde_json::from_str(crate::doc::STARTER).expect("json");
+        for s in SURFACES.into_iter().chain(["banner"]) {
+            switch_surface(&mut doc, s);
+            assert_eq!(crate::doc::check(&pretty(&doc)), None, "{s}");
+        }
+        assert!(get(&doc, "content.steps").is_none());
+    }
+
+    #[test]
+    fn ids_and_sections() {
+        assert_eq!(
+            input_id("content.steps[1].title"),
+            "f-content-steps-1-title"
+        );
+        assert_eq!(input_id("id"), "f-id");
+        assert_eq!(
+            input_id("content.locales.fr-CA.title"),
+            "f-content-locales-fr-CA-title"
+        );
+        assert!(within("audience.all[1].gt[0]", "audience.all[1]"));
+        assert!(within("audience", "audience"));
+        assert!(!within("audience.all[10]", "audience.all[1]"));
+        assert!(locale_ok("fr") && locale_ok("fr-CA") && !locale_ok("FR") && !locale_ok("f.r"));
+    }
+}
