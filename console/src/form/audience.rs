@@ -4,16 +4,16 @@
 
 use serde_json::{Value, json};
 
-use super::{get, key, len_at, set};
+use super::{get, key, set};
 
 /// Comparison operators: (key, symbol, label).
 pub(crate) const OPS: [(&str, &str, &str); 6] = [
-    ("eq", "=", "equals"),
-    ("ne", "≠", "does not equal"),
-    ("gt", ">", "is more than"),
-    ("gte", "≥", "is at least"),
-    ("lt", "<", "is less than"),
-    ("lte", "≤", "is at most"),
+    ("eq", "=", "= equals"),
+    ("ne", "≠", "≠ does not equal"),
+    ("gt", ">", "> is more than"),
+    ("gte", "≥", "≥ is at least"),
+    ("lt", "<", "< is less than"),
+    ("lte", "≤", "≤ is at most"),
 ];
 
 /// Kinds of condition node: (kind, label). Comparisons are `cmp`.
@@ -45,6 +45,11 @@ pub(crate) const OPERANDS: [(&str, &str); 17] = [
     ("computed", "Computed account fact"),
     ("", "Other (edit in JSON)"),
 ];
+
+/// The operators for a select: (key, label).
+pub(crate) fn op_choices() -> Vec<(&'static str, &'static str)> {
+    OPS.iter().map(|(k, _, label)| (*k, *label)).collect()
+}
 
 /// The `computed` facts: (key, label).
 pub(crate) const COMPUTED: [(&str, &str); 4] = [
@@ -155,7 +160,7 @@ pub(crate) fn set_node_kind(doc: &mut Value, path: &str, kind: &str) {
     // Leaving a group for a comparison keeps nothing; entering one wraps the node.
     let keep = match (current, kind) {
         ("all" | "any", "all" | "any") => from.as_ref(),
-        (_, "all" | "any" | "not") if current != "" => from.as_ref(),
+        (_, "all" | "any" | "not") if !current.is_empty() => from.as_ref(),
         _ => None,
     };
     let next = node(kind, keep);
@@ -185,16 +190,10 @@ pub(crate) fn remove(doc: &mut Value, path: &str) {
     set(doc, path, None);
 }
 
-/// How many children the group at `path` has.
-pub(crate) fn children(doc: &Value, path: &str) -> usize {
-    let kind = super::only_key(doc, path);
-    len_at(doc, &key(path, &kind))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::pretty;
+    use crate::form::{len_at, pretty};
 
     fn valid(audience: &Value) -> bool {
         let doc = json!({ "id": "x", "surface": "banner", "recurrence": "once",
@@ -231,20 +230,44 @@ mod tests {
         let mut doc = json!({});
         set(&mut doc, "audience", Some(comparison()));
         set_node_kind(&mut doc, "audience", "all");
-        assert_eq!(children(&doc, "audience"), 1);
+        assert_eq!(
+            len_at(
+                &doc,
+                &key("audience", &crate::form::only_key(&doc, "audience"))
+            ),
+            1
+        );
         assert_eq!(node_kind(get(&doc, "audience.all[0]")), "cmp");
         add(&mut doc, "audience.all", false);
         add(&mut doc, "audience.all", true);
-        assert_eq!(children(&doc, "audience"), 3);
+        assert_eq!(
+            len_at(
+                &doc,
+                &key("audience", &crate::form::only_key(&doc, "audience"))
+            ),
+            3
+        );
         assert_eq!(node_kind(get(&doc, "audience.all[2]")), "any");
         set_node_kind(&mut doc, "audience", "any");
-        assert_eq!(children(&doc, "audience"), 3);
+        assert_eq!(
+            len_at(
+                &doc,
+                &key("audience", &crate::form::only_key(&doc, "audience"))
+            ),
+            3
+        );
         set_op(&mut doc, "audience.any[0]", "lt");
         assert_eq!(crate::form::only_key(&doc, "audience.any[0]"), "lt");
         set_node_kind(&mut doc, "audience.any[1]", "not");
         assert_eq!(node_kind(get(&doc, "audience.any[1].not")), "cmp");
         remove(&mut doc, "audience.any[0]");
-        assert_eq!(children(&doc, "audience"), 2);
+        assert_eq!(
+            len_at(
+                &doc,
+                &key("audience", &crate::form::only_key(&doc, "audience"))
+            ),
+            2
+        );
         assert!(valid(get(&doc, "audience").expect("audience")));
         set_node_kind(&mut doc, "audience", "page");
         assert_eq!(get(&doc, "audience"), Some(&json!({ "page": "/" })));

@@ -59,7 +59,7 @@ fn s<'a>(v: &'a Value, k: &str) -> &'a str {
 }
 
 fn n(v: &Value, k: &str, default: &str) -> String {
-    v.get(k).map_or_else(|| default.to_owned(), |x| literal(x))
+    v.get(k).map_or_else(|| default.to_owned(), literal)
 }
 
 fn scope(v: &Value) -> &str {
