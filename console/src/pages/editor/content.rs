@@ -228,7 +228,7 @@ fn translations(ed: Ed) -> impl IntoView {
                 let at = key("content.locales", &tag);
                 let gone = at.clone();
                 view! {
-                    <fieldset class="item" lang=tag.clone()>
+                    <fieldset class="item" data-locale=tag.clone()>
                         <legend>{format!("Translation: {tag}")}</legend>
                         <div class="grid">
                             {text(ed, &key(&at, "title"), &format!("Title ({tag})"), Empty::Remove)}
