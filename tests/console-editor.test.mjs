@@ -234,11 +234,21 @@ test('a nested audience, tour steps and an experiment: the sentence follows, the
   await page.getByLabel('Holdout (%)').fill('20');
   await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
 
+  // A trigger on a fact: the same builder, its own sentence.
+  await page.getByLabel('Trigger').selectOption('fact');
+  await page.locator('#fact-sentence strong').filter({ hasText: /^account uses of feature_name this month ≥ 1$/ }).waitFor();
+  await page.locator('#f-trigger-fact-gte-0-usage-feature').fill('submit_expense');
+  await page.locator('#f-trigger-fact-gte-0-usage-window').selectOption('last_days');
+  await page.locator('#f-trigger-fact-gte-0-usage-window-last_days').fill('7');
+  await page.locator('#fact-sentence strong').filter({ hasText: /^account uses of submit_expense in the last 7 days ≥ 1$/ }).waitFor();
+  await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
+
   await page.getByRole('button', { name: 'JSON', exact: true }).click();
   const doc = JSON.parse(await page.locator('#document').inputValue());
   assert.deepEqual(doc.content.steps.map((s) => s.title), ['Second', 'First']);
   assert.deepEqual(doc.experiment, { holdout_percent: 20, variants: [{ id: 'variant-1', weight: 1 }] });
   assert.deepEqual(doc.audience.all[1], { not: { page: '/settings' } });
+  assert.deepEqual(doc.trigger, { fact: { gte: [{ usage: { feature: 'submit_expense', scope: 'account', window: { last_days: 7 } } }, { value: 1 }] } });
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
   assert.deepEqual(problems, []);
   await context.close();

@@ -36,6 +36,20 @@ pub(crate) fn section(ed: Ed) -> impl IntoView {
     }
 }
 
+/// A condition elsewhere (a `fact` trigger at `path`): its sentence, then its tree.
+pub(crate) fn fact(ed: Ed, path: &'static str) -> impl IntoView {
+    let words = move || ed.read(|d| sentence::audience(form::get(d, path)));
+    view! {
+        <div class="wide">
+            <p class="sentence" id="fact-sentence">
+                <span class="muted">"Fires when this becomes true: "</span>
+                <strong>{words}</strong>
+            </p>
+            {node(ed, path.to_owned(), "Trigger condition".to_owned(), false)}
+        </div>
+    }
+}
+
 /// One condition at `path`, named `name` for assistive technology.
 fn node(ed: Ed, path: String, name: String, removable: bool) -> AnyView {
     let p = path.clone();

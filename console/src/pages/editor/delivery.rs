@@ -49,7 +49,7 @@ pub(crate) fn timing(ed: Ed) -> impl IntoView {
             ("page", "On a page"),
             ("event", "After an event"),
             ("element", "When an element is on the page"),
-            ("fact", "When a condition becomes true (JSON)"),
+            ("fact", "When a condition becomes true"),
         ],
         move || trigger.get(),
         move |t| {
@@ -57,7 +57,7 @@ pub(crate) fn timing(ed: Ed) -> impl IntoView {
                 "page" => Some(json!({ "page": "/" })),
                 "event" => Some(json!({ "event": { "name": "event_name" } })),
                 "element" => Some(json!({ "element": "anchor-name" })),
-                "fact" => Some(json!({ "fact": { "gte": [{ "value": 1 }, { "value": 1 }] } })),
+                "fact" => Some(json!({ "fact": form::audience::comparison() })),
                 _ => None,
             };
             ed.set("trigger", v);
@@ -71,7 +71,7 @@ pub(crate) fn timing(ed: Ed) -> impl IntoView {
         }
         .into_any(),
         "element" => text(ed, "trigger.element", "Anchor name", Empty::Keep).into_any(),
-        "fact" => view! { <p class="muted">"Edit the condition in the JSON view."</p> }.into_any(),
+        "fact" => super::audience::fact(ed, "trigger.fact").into_any(),
         _ => ().into_any(),
     };
     let recurrence = ed.memo(|d| match form::get(d, "recurrence") {
