@@ -273,12 +273,12 @@ for (const scheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.2 A/AA vi
   await page.getByLabel('Title', { exact: true }).fill('');
   await page.locator('#f-content-title-error').filter({ hasText: /\S/ }).waitFor();
   await axe(page, `form editor (${scheme})`);
-  await page.setViewportSize({ width: 1024, height: 900 });
-  await page.screenshot({ path: `test-results/console-editor-${scheme}-1024.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `test-results/console-editor-${scheme}-1280.png`, fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
-  assert.equal(overflow, false, 'no horizontal scrolling at 1280 px');
+  for (const width of [1024, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/console-editor-${scheme}-${width}.png`, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    assert.equal(overflow, false, `no horizontal scrolling at ${width} px`);
+  }
   await page.getByRole('button', { name: 'JSON', exact: true }).click();
   await axe(page, `JSON view (${scheme})`);
   await context.close();

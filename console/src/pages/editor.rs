@@ -41,7 +41,7 @@ fn editor(ed: Ed) -> impl IntoView {
     };
     view! {
         <div class="form-editor">
-            <div class="form-status" aria-live="polite">
+            <div class="form-status">
                 {move || match ed.problem.get() {
                     None => view! { <p class="ok">"The form's document is valid."</p> }.into_any(),
                     Some(p) => view! {
