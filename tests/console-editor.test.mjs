@@ -187,7 +187,7 @@ test('a banner built with the form alone: sentence, JSON view, errors at their f
   await context.close();
 });
 
-test('a nested audience, tour steps and an experiment: the sentence follows, the document stays valid', { timeout: 120_000 }, async () => {
+test('a nested audience, a fact trigger, tour steps, an experiment, a checklist and a tooltip: the sentence follows, the document stays valid', { timeout: 120_000 }, async () => {
   const context = await browser.newContext();
   const { page, problems } = await open(context);
   await newCampaign(page);
@@ -249,6 +249,29 @@ test('a nested audience, tour steps and an experiment: the sentence follows, the
   assert.deepEqual(doc.experiment, { holdout_percent: 20, variants: [{ id: 'variant-1', weight: 1 }] });
   assert.deepEqual(doc.audience.all[1], { not: { page: '/settings' } });
   assert.deepEqual(doc.trigger, { fact: { gte: [{ usage: { feature: 'submit_expense', scope: 'account', window: { last_days: 7 } } }, { value: 1 }] } });
+
+  // A checklist (the steps go, a first task comes), then a tooltip with its anchor.
+  await page.getByRole('button', { name: 'Form', exact: true }).click();
+  await page.getByLabel('Surface').selectOption('checklist');
+  await page.locator('#f-content-tasks-0-label').fill('Submit an expense');
+  await page.locator('#f-content-tasks-0-event').fill('');
+  await page.locator('#f-content-tasks-0-event-error').filter({ hasText: /\S/ }).waitFor();
+  await page.locator('#f-content-tasks-0-event').fill('submit_expense');
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await page.getByRole('button', { name: 'Move task 2 up' }).click();
+  assert.equal(await page.locator('#f-content-tasks-1-label').inputValue(), 'Submit an expense');
+  assert.equal(await page.locator('#f-content-steps-0-title').count(), 0);
+  await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
+  await page.getByLabel('Surface').selectOption('tooltip');
+  await page.getByLabel('Anchor name (data-cairn-anchor)').fill('submit button');
+  await page.locator('#f-content-anchor-name-error').filter({ hasText: /\S/ }).waitFor();
+  await page.getByLabel('Anchor name (data-cairn-anchor)').fill('submit-button');
+  await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
+  const tooltip = JSON.parse(await page.locator('#document').inputValue());
+  assert.equal(tooltip.surface, 'tooltip');
+  assert.deepEqual(tooltip.content.anchor, { name: 'submit-button' });
+  assert.equal(tooltip.content.tasks, undefined);
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
   assert.deepEqual(problems, []);
   await context.close();
