@@ -5,6 +5,8 @@
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod doc;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod form;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod preview;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod route;
