@@ -12,7 +12,7 @@ use protocol::v1::control::{
 
 use crate::api::{self, Refusal};
 use crate::doc;
-use crate::pages::{audit, campaign_facts, preview_pane};
+use crate::pages::{audit, campaign_facts, document, preview_pane};
 use crate::route::{Page, Tab};
 use crate::ui::{Ctx, Outcome, outcome_view, refusal_text};
 
@@ -150,27 +150,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
         <div class="workbench">
         <section aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Working document"</h2>
-            <label for="document">"Campaign document (JSON)"</label>
-            <textarea
-                id="document"
-                spellcheck="false"
-                rows="18"
-                aria-describedby="document-status"
-                aria-invalid=move || if problem().is_some() { "true" } else { "false" }
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-            ></textarea>
-            <p
-                id="document-status"
-                aria-live="polite"
-                class=move || if problem().is_some() { "error" } else { "ok" }
-                data-field=move || problem().map(|p| p.field).unwrap_or_default()
-            >
-                {move || {
-                    problem()
-                        .map_or_else(|| "Valid campaign document.".to_owned(), |p| doc::describe(&p))
-                }}
-            </p>
+            {document::editor(text)}
             <div class="actions">
                 <button
                     type="button"

@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod campaign;
 pub(crate) mod campaign_facts;
 pub(crate) mod campaigns;
+pub(crate) mod document;
 pub(crate) mod editor;
 pub(crate) mod install;
 pub(crate) mod keys;

@@ -8,7 +8,7 @@ use protocol::v1::ProblemDto;
 
 use crate::api;
 use crate::doc;
-use crate::pages::editor;
+use crate::pages::{document, preview_pane};
 use crate::route::{Page, Tab};
 use crate::ui::{Ctx, Outcome, outcome_view};
 
@@ -20,7 +20,6 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = move || doc::check(&text.get());
     let ws = StoredValue::new(ws);
-    let as_json = RwSignal::new(false);
     let create = move |_| {
         let body = match doc::create_body(&text.get_untracked()) {
             Ok(body) => body,
@@ -46,34 +45,9 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
             <a href=Page::Workspace(ws.get_value(), Tab::Campaigns).href()>"← All campaigns"</a>
         </p>
         <h1 tabindex="-1">"New campaign"</h1>
-        <div class="switch" role="group" aria-label="Edit the document as">
-            <button type="button" aria-pressed=move || (!as_json.get()).to_string() on:click=move |_| as_json.set(false)>
-                "Form"
-            </button>
-            <button type="button" aria-pressed=move || as_json.get().to_string() on:click=move |_| as_json.set(true)>
-                "JSON"
-            </button>
-        </div>
-        {move || if as_json.get() {
-            view! {
-                <label for="document">"Campaign document (JSON)"</label>
-                <textarea
-                    id="document"
-                    spellcheck="false"
-                    rows="18"
-                    aria-describedby="document-status"
-                    aria-invalid=move || if problem().is_some() { "true" } else { "false" }
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
-            }
-            .into_any()
-        } else {
-            editor::form(text).into_any()
-        }}
-        <p id="document-status" aria-live="polite" class=move || if problem().is_some() { "error" } else { "ok" }>
-            {move || problem().map_or_else(|| "Valid campaign document.".to_owned(), |p| doc::describe(&p))}
-        </p>
+        <div class="workbench">
+            <section aria-label="Document">
+                {document::editor(text)}
         <div class="actions">
             <button
                 type="button"
@@ -83,6 +57,9 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
             >
                 "Create draft"
             </button>
+        </div>
+            </section>
+            {preview_pane::pane(text.into())}
         </div>
         {outcome_view("action-status", outcome)}
     }
