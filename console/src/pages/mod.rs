@@ -1,9 +1,11 @@
 //! The console's pages, one module each.
 
+pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod campaign;
 pub(crate) mod campaigns;
 pub(crate) mod install;
+pub(crate) mod invitations;
 pub(crate) mod keys;
 pub(crate) mod settings;
 pub(crate) mod signin;
