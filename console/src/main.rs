@@ -3,6 +3,8 @@
 
 // The pure parts are used by the browser app only; natively they are just tested.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod admin;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod doc;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod form;
@@ -10,6 +12,8 @@ mod form;
 mod preview;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod route;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod settings_doc;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -171,3 +171,76 @@ pub(crate) fn copy(text: &str) {
         let _ = w.navigator().clipboard().write_text(text);
     }
 }
+
+/// A Copy button for `text` (a secret shown once, a snippet, a link); `what` completes its
+/// accessible name ("Copy the secret"). It says whether the clipboard took it.
+pub(crate) fn copy_button(
+    text: impl Fn() -> String + Send + Sync + 'static,
+    what: &'static str,
+) -> impl IntoView {
+    let said = RwSignal::new("");
+    let click = move |_| {
+        let text = text();
+        spawn_local(async move {
+            let Some(w) = web_sys::window() else { return };
+            let done =
+                wasm_bindgen_futures::JsFuture::from(w.navigator().clipboard().write_text(&text))
+                    .await;
+            let _ = said.try_set(if done.is_ok() {
+                "Copied."
+            } else {
+                "Not copied: select the text and copy it."
+            });
+        });
+    };
+    view! {
+        <span class="copy">
+            <button type="button" on:click=click>
+                "Copy"<span class="sr-only">{format!(" {what}")}</span>
+            </button>
+            <span class="muted" role="status">{move || said.get()}</span>
+        </span>
+    }
+}
+
+/// Something shown once (a secret, a link): what it is, the value, a Copy button and a
+/// warning; `hide` forgets it.
+pub(crate) fn shown_once(
+    id: &'static str,
+    title: &'static str,
+    warning: &'static str,
+    value: RwSignal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        value.get().map(|v| {
+            let copied = v.clone();
+            view! {
+                <div class="once" id=id role="region" aria-label=title>
+                    <p class="once-title">{title}</p>
+                    <code class="once-value">{v}</code>
+                    <div class="actions">
+                        {copy_button(move || copied.clone(), title)}
+                        <button type="button" class="quiet" on:click=move |_| value.set(None)>
+                            "Hide"
+                        </button>
+                    </div>
+                    <p class="once-warning">{warning}</p>
+                </div>
+            }
+        })
+    }
+}
+
+/// A refusal's message when its field is `field` or starts with it (`origins[2]`).
+pub(crate) fn under_field(
+    error: RwSignal<Option<Refusal>>,
+    field: &'static str,
+) -> impl Fn() -> Option<Refusal> + Copy {
+    move || {
+        error.get().filter(|e| {
+            e.field == field
+                || e.field.starts_with(&format!("{field}["))
+                || e.field.starts_with(&format!("{field}."))
+        })
+    }
+}

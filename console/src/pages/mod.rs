@@ -1,5 +1,6 @@
 //! The console's pages, one module each.
 
+pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod campaign;
 pub(crate) mod campaign_facts;
@@ -7,6 +8,7 @@ pub(crate) mod campaigns;
 pub(crate) mod document;
 pub(crate) mod editor;
 pub(crate) mod install;
+pub(crate) mod invitations;
 pub(crate) mod keys;
 pub(crate) mod new_campaign;
 pub(crate) mod preview_pane;

@@ -4,8 +4,9 @@
 
 use protocol::v1::control::{
     CreateSecretKey, CreateWriteKey, EnforceBody, IdentityDto, OriginsBody, PatchWriteKey,
-    RotateBody, RotatedKey, SecretKeyDto, SettingsBody, SettingsDto, SettingsVersionDto,
-    WebhookBody, WebhookDto, WriteKeyDto, parse_body, to_text,
+    RotateBody, RotatedKey, SecretKeyCreated, SecretKeyDto, SecretKeyList, SettingsBody,
+    SettingsDto, SettingsVersionDto, SettingsVersionList, WebhookBody, WebhookDto, WriteKeyAnswer,
+    WriteKeyDto, WriteKeyList, parse_body, to_text,
 };
 use protocol::{ErrorCode, Problem};
 
@@ -54,11 +55,8 @@ pub(super) async fn route(
     }
     match (m, tail) {
         ("GET", ["write-keys"]) => {
-            let keys = cx.store.write_keys(&w.ws.id).await?;
-            Ok(Reply::json(format!(
-                "{{\"write_keys\":{}}}",
-                to_text(&keys)
-            )))
+            let write_keys = cx.store.write_keys(&w.ws.id).await?;
+            Ok(Reply::json(to_text(&WriteKeyList { write_keys })))
         }
         ("POST", ["write-keys"]) => {
             let body: CreateWriteKey = parse_body(&req.body)?;
@@ -70,18 +68,12 @@ pub(super) async fn route(
             );
             entry.detail.insert("debug".into(), key.debug.to_string());
             commit(cx, w, &[Write::Key(key.clone()), Write::Audit(entry)]).await?;
-            Ok(Reply::created(format!(
-                "{{\"write_key\":{}}}",
-                to_text(&key)
-            )))
+            Ok(Reply::created(to_text(&WriteKeyAnswer { write_key: key })))
         }
         (_, ["write-keys", key, rest @ ..]) => write_key(cx, w, req, key, rest).await,
         ("GET", ["secret-keys"]) => {
-            let keys = cx.store.secret_keys(&w.ws.id).await?;
-            Ok(Reply::json(format!(
-                "{{\"secret_keys\":{}}}",
-                to_text(&keys)
-            )))
+            let secret_keys = cx.store.secret_keys(&w.ws.id).await?;
+            Ok(Reply::json(to_text(&SecretKeyList { secret_keys })))
         }
         ("POST", ["secret-keys"]) => {
             let body: CreateSecretKey = parse_body(&req.body)?;
@@ -113,11 +105,10 @@ pub(super) async fn route(
                 ],
             )
             .await?;
-            Ok(Reply::created(format!(
-                "{{\"secret_key\":{},\"secret\":{}}}",
-                to_text(&key),
-                to_text(&secret)
-            )))
+            Ok(Reply::created(to_text(&SecretKeyCreated {
+                secret_key: key,
+                secret,
+            })))
         }
         ("DELETE", ["secret-keys", id]) => {
             let hash = cx
@@ -237,7 +228,7 @@ pub(super) async fn route(
         ("GET", ["settings"]) => settings(cx, w).await,
         ("PUT", ["settings"]) => put_settings(cx, w, req).await,
         ("GET", ["settings", "versions"]) => {
-            let list: Vec<SettingsVersionDto> = cx
+            let versions = cx
                 .store
                 .settings_versions(&w.ws.id)
                 .await?
@@ -251,7 +242,7 @@ pub(super) async fn route(
                     },
                 )
                 .collect();
-            Ok(Reply::json(format!("{{\"versions\":{}}}", to_text(&list))))
+            Ok(Reply::json(to_text(&SettingsVersionList { versions })))
         }
         _ => Err(method_not_allowed()),
     }
@@ -279,7 +270,7 @@ async fn write_key(
             let mut entry = w.entry(cx.now, "write_key.update", &target);
             entry.detail.insert("debug".into(), body.debug.to_string());
             commit(cx, w, &[Write::Key(k.clone()), Write::Audit(entry)]).await?;
-            Ok(Reply::json(format!("{{\"write_key\":{}}}", to_text(&k))))
+            Ok(Reply::json(to_text(&WriteKeyAnswer { write_key: k })))
         }
         ("POST", ["rotate"]) => {
             if k.revoked_at.is_some() {

@@ -3,8 +3,9 @@
 //! webhook when an endpoint is set), and the review policy.
 
 use protocol::v1::control::{
-    ConsoleInviteWebhook, InvitationDto, InvitationStatus, InviteBody, MemberDto, MemberList,
-    NameBody, PolicyBody, Role, RolesBody, WorkspaceDto, parse_body, to_text,
+    ConsoleInviteWebhook, InvitationCreated, InvitationDto, InvitationList, InvitationStatus,
+    InviteBody, MemberDto, MemberList, NameBody, PolicyBody, Role, RolesBody, WorkspaceAnswer,
+    WorkspaceDto, parse_body, to_text,
 };
 use protocol::{ErrorCode, Problem};
 
@@ -81,10 +82,9 @@ pub(super) async fn create_workspace(
         .commit(&id, None, &body.name, cx.now, &token, &writes)
         .await?;
     let w = load_ws(cx, caller, &id).await?;
-    Ok(Reply::created(format!(
-        "{{\"workspace\":{}}}",
-        to_text(&workspace_dto(&w))
-    )))
+    Ok(Reply::created(to_text(&WorkspaceAnswer {
+        workspace: workspace_dto(&w),
+    })))
 }
 
 /// Routes under `…/{ws}` for the workspace itself, members, invitations and policy.
@@ -95,10 +95,9 @@ pub(super) async fn route(
     tail: &[&str],
 ) -> Result<Reply, AppError> {
     match (req.method.as_str(), tail) {
-        ("GET", []) => Ok(Reply::json(format!(
-            "{{\"workspace\":{}}}",
-            to_text(&workspace_dto(w))
-        ))),
+        ("GET", []) => Ok(Reply::json(to_text(&WorkspaceAnswer {
+            workspace: workspace_dto(w),
+        }))),
         ("PATCH", []) => {
             require(w.roles(), ADMINS, "renaming the workspace")?;
             let body: NameBody = parse_body(&req.body)?;
@@ -123,10 +122,9 @@ pub(super) async fn route(
             .await?;
             let mut after = w.clone();
             after.ws.name = body.name;
-            Ok(Reply::json(format!(
-                "{{\"workspace\":{}}}",
-                to_text(&workspace_dto(&after))
-            )))
+            Ok(Reply::json(to_text(&WorkspaceAnswer {
+                workspace: workspace_dto(&after),
+            })))
         }
         ("GET", ["members"]) => {
             let members = w.members.iter().map(member_dto).collect();
@@ -136,17 +134,14 @@ pub(super) async fn route(
         ("POST", ["invitations"]) => invite(cx, w, req).await,
         ("GET", ["invitations"]) => {
             require(w.roles(), ADMINS, "reading invitations")?;
-            let list: Vec<InvitationDto> = cx
+            let invitations = cx
                 .store
                 .invitations(&w.ws.id)
                 .await?
                 .iter()
                 .map(|i| i.public_at(cx.now))
                 .collect();
-            Ok(Reply::json(format!(
-                "{{\"invitations\":{}}}",
-                to_text(&list)
-            )))
+            Ok(Reply::json(to_text(&InvitationList { invitations })))
         }
         ("DELETE", ["invitations", id]) => revoke(cx, w, id).await,
         ("PUT", ["policy"]) => {
@@ -287,11 +282,10 @@ async fn invite(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError
     .await?;
     let hook = ConsoleInviteWebhook::new(&w.ws.id, &inv, &url, cx.now);
     send_webhook(cx, &w.ws.id, &hook.id, &to_text(&hook)).await;
-    Ok(Reply::created(format!(
-        "{{\"invitation\":{},\"url\":{}}}",
-        to_text(&inv.public()),
-        to_text(&url)
-    )))
+    Ok(Reply::created(to_text(&InvitationCreated {
+        invitation: inv.public(),
+        url,
+    })))
 }
 
 /// Sends a signed webhook once, when the workspace has an endpoint; failures are logged

@@ -25,8 +25,22 @@ pub struct WriteKeyDto {
     pub revoked_at: Option<i64>,
 }
 
+/// `GET …/write-keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteKeyList {
+    /// The workspace's write keys, revoked ones included.
+    pub write_keys: Vec<WriteKeyDto>,
+}
+
+/// The answer of `POST …/write-keys` and `PATCH …/write-keys/{key}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteKeyAnswer {
+    /// The key as it is now.
+    pub write_key: WriteKeyDto,
+}
+
 /// `POST …/write-keys`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWriteKey {
     /// Label.
@@ -53,7 +67,7 @@ fn label(s: &str) -> Result<String, Problem> {
 }
 
 /// `PATCH …/write-keys/{key}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PatchWriteKey {
     /// Debug verdicts.
@@ -67,7 +81,7 @@ impl Checked for PatchWriteKey {
 }
 
 /// `POST …/write-keys/{key}/rotate`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RotateBody {
     /// Hours the old key keeps working (0-720; default 24).
@@ -93,7 +107,7 @@ impl Checked for RotateBody {
 }
 
 /// The answer of a rotation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RotatedKey {
     /// The new key.
     pub write_key: WriteKeyDto,
@@ -120,8 +134,24 @@ pub struct SecretKeyDto {
     pub revoked_at: Option<i64>,
 }
 
+/// `GET …/secret-keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretKeyList {
+    /// The workspace's secret keys (never the secrets).
+    pub secret_keys: Vec<SecretKeyDto>,
+}
+
+/// The answer of `POST …/secret-keys`: the only time the secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretKeyCreated {
+    /// The new key's metadata.
+    pub secret_key: SecretKeyDto,
+    /// `sk_…`, shown once (only its SHA-256 is kept).
+    pub secret: String,
+}
+
 /// `POST …/secret-keys`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSecretKey {
     /// Label.
@@ -190,17 +220,17 @@ fn check_origin(field: &str, origin: &str) -> Result<String, Problem> {
 }
 
 /// `GET …/identity`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdentityDto {
     /// Whether signed identities are required.
     pub enforce: bool,
     /// The secret, only in the answer of a rotation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
 /// `PUT …/identity`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnforceBody {
     /// Require signed identities.
@@ -214,7 +244,7 @@ impl Checked for EnforceBody {
 }
 
 /// `PUT …/webhook`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookBody {
     /// `http(s)://…`.
@@ -240,17 +270,17 @@ impl Checked for WebhookBody {
 }
 
 /// `GET` / `PUT …/webhook`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WebhookDto {
     /// The endpoint, if set.
     pub url: Option<String>,
     /// The signing secret, only in the answer of a PUT.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
 /// `PUT …/settings`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsBody {
     /// The version this change is based on.
@@ -267,7 +297,7 @@ impl Checked for SettingsBody {
 }
 
 /// `GET …/settings`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SettingsDto {
     /// 0 before the first change.
     pub version: u32,
@@ -294,9 +324,54 @@ pub struct SettingsVersionDto {
     pub updated_by: String,
 }
 
+/// `GET …/settings/versions`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SettingsVersionList {
+    /// Every version, newest first.
+    pub versions: Vec<SettingsVersionDto>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_decode_as_they_are_written() {
+        use crate::v1::control::{from_text, to_text};
+        let key = WriteKeyDto {
+            key: "wk_1".into(),
+            label: "web".into(),
+            debug: true,
+            created_at: 1,
+            expires_at: None,
+            revoked_at: Some(2),
+        };
+        let list = WriteKeyList {
+            write_keys: vec![key.clone()],
+        };
+        let text = to_text(&list);
+        assert_eq!(
+            text,
+            r#"{"write_keys":[{"key":"wk_1","label":"web","debug":true,"created_at":1,"revoked_at":2}]}"#
+        );
+        assert_eq!(from_text::<WriteKeyList>(&text).expect("decodes"), list);
+        let created: SecretKeyCreated =
+            from_text(r#"{"secret_key":{"id":"sk_id_1","label":"ci","prefix":"sk_0123456","created_at":5},"secret":"sk_x"}"#)
+                .expect("decodes");
+        assert_eq!(
+            (created.secret_key.prefix.as_str(), created.secret.as_str()),
+            ("sk_0123456", "sk_x")
+        );
+        let identity: IdentityDto = from_text(r#"{"enforce":true}"#).expect("decodes");
+        assert!(identity.enforce && identity.secret.is_none());
+        let hook: WebhookDto = from_text(r#"{"url":null}"#).expect("decodes");
+        assert!(hook.url.is_none() && hook.secret.is_none());
+        let settings: SettingsDto = from_text(
+            r#"{"version":2,"hash":"h","document":{"budget":{"max_campaigns":4}},"updated_at":3,"updated_by":"u"}"#,
+        )
+        .expect("decodes");
+        assert_eq!(settings.document.get(), r#"{"budget":{"max_campaigns":4}}"#);
+    }
 
     #[test]
     fn origins() {

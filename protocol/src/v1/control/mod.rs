@@ -25,12 +25,14 @@ pub use campaigns::{
 pub use diff::{Change, diff_documents};
 pub use keys::{
     CreateSecretKey, CreateWriteKey, EnforceBody, IdentityDto, OriginsBody, PatchWriteKey,
-    RotateBody, RotatedKey, SecretKeyDto, SettingsBody, SettingsDto, SettingsVersionDto,
-    WebhookBody, WebhookDto, WriteKeyDto,
+    RotateBody, RotatedKey, SecretKeyCreated, SecretKeyDto, SecretKeyList, SettingsBody,
+    SettingsDto, SettingsVersionDto, SettingsVersionList, WebhookBody, WebhookDto, WriteKeyAnswer,
+    WriteKeyDto, WriteKeyList,
 };
 pub use team::{
-    ConsoleInviteData, ConsoleInviteWebhook, InvitationDto, InvitationStatus, InviteBody,
-    LimitsBody, MemberDto, MemberList, NameBody, Policy, PolicyBody, Role, RolesBody, WorkspaceDto,
+    ConsoleInviteData, ConsoleInviteWebhook, InvitationCreated, InvitationDto, InvitationList,
+    InvitationStatus, InviteBody, LimitsBody, MemberDto, MemberList, NameBody, Policy, PolicyBody,
+    Role, RolesBody, WorkspaceAnswer, WorkspaceDto,
 };
 
 use serde::de::DeserializeOwned;

@@ -90,7 +90,7 @@ impl Default for Policy {
 }
 
 /// `PUT …/policy`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PolicyBody(pub Policy);
 
@@ -123,7 +123,7 @@ impl Checked for NameBody {
 }
 
 /// A workspace as the caller sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceDto {
     /// `ws_…`.
     pub id: String,
@@ -135,6 +135,13 @@ pub struct WorkspaceDto {
     pub roles: Vec<Role>,
     /// Review policy.
     pub policy: Policy,
+}
+
+/// The answer of `POST /console/api/workspaces`, `GET` and `PATCH …/{ws}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceAnswer {
+    /// The workspace.
+    pub workspace: WorkspaceDto,
 }
 
 /// A member of a workspace.
@@ -158,7 +165,7 @@ pub struct MemberList {
 }
 
 /// `PUT …/members/{user_id}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
     /// The member's roles from now on.
@@ -173,7 +180,7 @@ impl Checked for RolesBody {
 }
 
 /// `POST …/invitations`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InviteBody {
     /// Whom.
@@ -243,6 +250,22 @@ impl InvitationDto {
         }
         out
     }
+}
+
+/// `GET …/invitations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationList {
+    /// Pending, accepted, revoked and expired invitations (without their nonces).
+    pub invitations: Vec<InvitationDto>,
+}
+
+/// The answer of `POST …/invitations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationCreated {
+    /// The invitation (without its nonce).
+    pub invitation: InvitationDto,
+    /// The link the invitee opens.
+    pub url: String,
 }
 
 #[cfg(test)]
