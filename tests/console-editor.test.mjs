@@ -178,7 +178,10 @@ test('a banner built with the form alone: sentence, JSON view, errors at their f
   // Created as a draft: the campaign's page.
   await create.click();
   await page.getByRole('heading', { level: 1, name: id }).waitFor();
-  await page.getByRole('heading', { name: 'Revisions' }).waitFor();
+  await page.getByRole('heading', { name: 'History' }).waitFor();
+  // The campaign page opens on the form too; its JSON view holds the saved draft.
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
+  await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
   assert.match(await page.locator('#document').inputValue(), /"create_expense"/);
   assert.match(await page.locator('#document').inputValue(), /"priority": 20/);
 

@@ -120,6 +120,7 @@ test('the preview renders the welcome modal exactly as the demo app does, and fo
   await page.getByLabel('Language').selectOption('');
 
   // An edit in the draft shows in the preview; an invalid draft keeps the last valid one.
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
   const editor = page.locator('#document');
   const text = await editor.inputValue();
   await editor.fill(text.replace('Welcome to Expensely', 'Welcome aboard'));

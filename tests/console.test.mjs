@@ -57,7 +57,7 @@ test('the console is served from the assets with a strict CSP; the API and link 
   const page = await fetch(`${URL_BASE}/console/`);
   assert.equal(page.status, 200);
   const csp = page.headers.get('content-security-policy');
-  assert.equal(csp, "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  assert.equal(csp, "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'");
   const html = await page.text();
   assert.match(html, /<script type="module" src="\/console\/boot\.js"><\/script>/);
   assert.doesNotMatch(html, /<style|style=|<script>/, 'no inline script or style');
@@ -92,12 +92,20 @@ test('sign in, list the demo campaigns, edit a document with errors at their pat
   assert.equal(await page.locator('#email-error').innerText(), '');
 
   await signIn(page);
-  await page.getByRole('button', { name: /Expensely \(demo\)/ }).click();
-  await page.getByRole('heading', { level: 1, name: 'Expensely (demo)' }).waitFor();
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
+  await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
   const rows = page.locator('table.list tbody tr');
   await rows.first().waitFor();
   assert.ok(await rows.count() >= 10, 'the demo campaigns are listed');
-  await page.getByRole('button', { name: 'welcome', exact: true }).waitFor();
+  await page.getByRole('link', { name: 'welcome', exact: true }).waitFor();
+  // Filter and search.
+  await page.getByLabel('Search').fill('welc');
+  assert.equal(await rows.count(), 1);
+  await page.getByLabel('Search').fill('no-such-campaign');
+  await page.getByText('No campaign matches these filters.').waitFor();
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Status').selectOption('live');
+  assert.ok(await rows.count() >= 10, 'the live demo campaigns');
   assert.match(await page.locator('table.list').innerText(), /Live/);
 
   // A campaign of its own (drafted through the API with this session, as an editor).
@@ -110,14 +118,21 @@ test('sign in, list the demo campaigns, edit a document with errors at their pat
     return r.status;
   }, { ws: WORKSPACE.demo, document });
   assert.equal(created, 201);
-  await page.getByRole('button', { name: 'Workspaces' }).click();
-  await page.getByRole('button', { name: /Expensely \(demo\)/ }).click();
-  await page.getByRole('button', { name: id, exact: true }).click();
+  await page.getByRole('link', { name: 'Cairn' }).click();
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
+  await page.getByRole('link', { name: id, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: id }).waitFor();
-  await page.getByRole('heading', { name: 'Revisions' }).waitFor();
+  await page.getByRole('heading', { name: 'History' }).waitFor();
+  // Back returns to the list: pages are addresses.
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
+  await page.goForward();
+  await page.getByRole('heading', { level: 1, name: id }).waitFor();
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
 
   const editor = page.getByLabel('Campaign document (JSON)');
   const status = page.locator('#document-status');
+  await status.filter({ hasText: 'Valid campaign document.' }).waitFor();
   assert.match(await editor.inputValue(), new RegExp(`"id": "${id}"`));
   await status.filter({ hasText: 'Valid campaign document.' }).waitFor();
 
@@ -170,13 +185,23 @@ for (const scheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.2 A/AA vi
   await page.getByRole('heading', { level: 1, name: 'Sign in to Cairn' }).waitFor();
   await axe(page, 'sign-in');
   await signIn(page);
-  await page.getByRole('button', { name: /Expensely \(demo\)/ }).click();
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
   await page.locator('table.list tbody tr').first().waitFor();
   await axe(page, 'campaign list');
-  await page.getByRole('button', { name: 'welcome', exact: true }).click();
-  await page.getByRole('heading', { name: 'Revisions' }).waitFor();
+  await page.getByRole('link', { name: 'welcome', exact: true }).click();
+  await page.getByRole('heading', { name: 'History' }).waitFor();
   await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   await axe(page, 'campaign page');
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.locator('table.audit tbody tr').first().waitFor();
+  await axe(page, 'audit log');
+  await page.getByRole('link', { name: 'Why not?' }).click();
+  await page.getByLabel('User id').fill('someone');
+  await page.getByLabel('Account id').fill('acme');
+  await page.getByRole('button', { name: 'Ask' }).click();
+  await page.getByRole('cell', { name: 'welcome', exact: true }).waitFor();
+  await axe(page, 'why not');
   await page.screenshot({ path: `test-results/console-${scheme}.png` });
   await context.close();
 });
