@@ -227,6 +227,14 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                             "Resumed.",
                         )>"Resume…"</button>
                     </Show>
+                    <Show when=move || live_state().is_some()>
+                        <button type="button" disabled=move || busy.get() on:click=move |_| {
+                            if api::confirm("Roll back? The revision live before this one comes back; with none, the campaign goes off.") {
+                                let body = to_text(&RollbackBody::default());
+                                run("POST", "/rollback", body, "Rolled back.");
+                            }
+                        }>"Roll back…"</button>
+                    </Show>
                     <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| lifecycle(
                         "/archive",
                         "Archive this campaign? It goes off for good and can no longer be edited.",
