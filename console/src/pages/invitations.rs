@@ -72,6 +72,12 @@ fn manage(ws: &str, owner: bool) -> impl IntoView + use<> {
             spawn_local(async move {
                 let url = format!("{}/{}", path.get_value(), api::encode(&id));
                 let r = api::act("DELETE", &url, None).await;
+                // Its link, if shown, works no more: it goes.
+                if r.is_ok()
+                    && sent.with_untracked(|s| s.as_ref().is_some_and(|c| c.invitation.id == id))
+                {
+                    let _ = sent.try_set(None);
+                }
                 fetch_into(path.get_value(), state);
                 let _ = outcome.try_set(Some(r.map(|()| format!("Invitation of {who} revoked."))));
             });

@@ -157,8 +157,10 @@ fn write_keys(ws: &str, manager: bool) -> impl IntoView + use<> {
                 </button>
             }
         });
+        // A key rotating out says until when it works.
         let until = k
             .expires_at
+            .filter(|_| k.revoked_at.is_none() && active)
             .map(|e| format!(" until {}", api::when(e)))
             .unwrap_or_default();
         view! {
