@@ -215,6 +215,8 @@ test('keys: a write key created, debug on, rotated and revoked; a secret key sho
   await firstRow.getByRole('button', { name: `Revoke… ${first}` }).click();
   await firstRow.getByText('Revoked').waitFor();
   assert.doesNotMatch(await firstRow.innerText(), /until/);
+  // The list was drawn again under the button: focus went to the list's heading, not away.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'write-keys-heading');
   assert.ok((await api(page, 'GET', `/workspaces/${ws}/write-keys`)).json.write_keys.find((k) => k.key === first).revoked_at);
 
   // A secret key: shown once, in its box, with a warning.
@@ -247,6 +249,7 @@ test('keys: a write key created, debug on, rotated and revoked; a secret key sho
 
   // Allowed origins: a bad one refused at its line, then saved and still there after a reload.
   const origins = page.getByLabel(/Allowed origins, one a line/);
+  await page.locator('#origins-error').filter({ hasText: 'No allowed origins yet' }).waitFor();
   await origins.fill('https://app.example.com\nftp://nope');
   await page.getByRole('button', { name: 'Save origins' }).click();
   await page.locator('#origins-error').filter({ hasText: 'Line 2: an origin' }).waitFor();
