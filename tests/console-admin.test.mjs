@@ -310,6 +310,7 @@ test('install: the npm command and init() with the workspace\'s active write key
   assert.match(code, /import \{ init \} from '@cairn\/sdk';/);
   assert.match(code, /hash: userHash/, 'this workspace enforces signed identities');
   await page.locator('#identity-note').getByText(/HMAC-SHA256/).first().waitFor();
+  await page.screenshot({ path: 'test-results/console-install.png', fullPage: true });
   await page.getByRole('button', { name: 'Copy the init call' }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied.trim(), code.trim(), 'the clipboard has the snippet shown');
