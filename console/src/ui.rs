@@ -244,3 +244,27 @@ pub(crate) fn under_field(
         })
     }
 }
+
+/// `GET path` into `into` again after an action on one of its rows; the list is drawn again,
+/// so when focus was on it (and is lost), it moves to the list's heading `heading_id`.
+pub(crate) fn reload_list<T: DeserializeOwned + Send + Sync + 'static>(
+    path: String,
+    into: Remote<T>,
+    heading_id: &'static str,
+) {
+    spawn_local(async move {
+        let r = api::call::<T>("GET", &path, None).await;
+        let _ = into.try_set(Some(r));
+        request_animation_frame(move || {
+            let lost = document()
+                .active_element()
+                .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+            if lost
+                && let Some(h) = document().get_element_by_id(heading_id)
+                && let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h)
+            {
+                let _ = h.focus();
+            }
+        });
+    });
+}

@@ -8,7 +8,9 @@ use protocol::v1::control::{IdentityDto, OriginsBody, WebhookDto};
 
 use crate::admin;
 use crate::api::{self, Refusal};
-use crate::ui::{Outcome, Remote, fetch_into, outcome_view, remote_view, shown_once, under_field};
+use crate::ui::{
+    Outcome, Remote, fetch_into, outcome_view, reload_list, remote_view, shown_once, under_field,
+};
 
 /// Allowed origins: read by every member, edited by owners and admins.
 pub(crate) fn origins(ws: &str, manager: bool) -> impl IntoView + use<> {
@@ -57,8 +59,20 @@ pub(crate) fn origins(ws: &str, manager: bool) -> impl IntoView + use<> {
                     prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))
                 ></textarea>
-                <p id="origins-error" class="error" aria-live="polite">
-                    {move || at_origins().map(|e| admin::origin_message(&e.field, &e.message)).unwrap_or_default()}
+                // The refusal at its line, or (in the same reserved line) the empty state.
+                <p
+                    id="origins-error"
+                    class=move || if at_origins().is_some() { "error" } else { "error muted" }
+                    aria-live="polite"
+                >
+                    {move || match at_origins() {
+                        Some(e) => admin::origin_message(&e.field, &e.message),
+                        None if text.get().trim().is_empty() => {
+                            "No allowed origins yet: no web page can send events with these write keys."
+                                .to_owned()
+                        }
+                        None => String::new(),
+                    }}
                 </p>
                 {manager
                     .then(|| {
@@ -104,7 +118,7 @@ pub(crate) fn identity(ws: &str) -> impl IntoView + use<> {
             let r =
                 api::call::<IdentityDto>("PUT", &path.get_value(), Some(&admin::enforce_body(on)))
                     .await;
-            fetch_into(path.get_value(), state);
+            reload_list(path.get_value(), state, "identity-heading");
             let _ = outcome.try_set(Some(r.map(|d| {
                 if d.enforce {
                     "Signed identities are required now.".to_owned()
@@ -154,7 +168,7 @@ pub(crate) fn identity(ws: &str) -> impl IntoView + use<> {
     });
     view! {
         <section aria-labelledby="identity-heading">
-            <h2 id="identity-heading">"Identity"</h2>
+            <h2 id="identity-heading" tabindex="-1">"Identity"</h2>
             <p class="muted">
                 "Your backend signs each user id with the identity secret (HMAC-SHA256, hex) and "
                 "passes it to the SDK as user.hash."

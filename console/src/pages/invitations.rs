@@ -10,7 +10,8 @@ use protocol::v1::control::{
 use crate::admin;
 use crate::api::{self, Refusal};
 use crate::ui::{
-    Outcome, Remote, at_field, copy_button, fetch_into, general, invalid, outcome_view, remote_view,
+    Outcome, Remote, at_field, copy_button, fetch_into, general, invalid, outcome_view,
+    reload_list, remote_view,
 };
 
 /// The invitations section (owners and admins; others are told why they do not see it).
@@ -22,7 +23,7 @@ pub(crate) fn section(ws: &str, manager: bool, owner: bool) -> impl IntoView + u
     };
     view! {
         <section aria-labelledby="invitations-heading">
-            <h2 id="invitations-heading">"Invitations"</h2>
+            <h2 id="invitations-heading" tabindex="-1">"Invitations"</h2>
             {body}
         </section>
     }
@@ -72,7 +73,13 @@ fn manage(ws: &str, owner: bool) -> impl IntoView + use<> {
             spawn_local(async move {
                 let url = format!("{}/{}", path.get_value(), api::encode(&id));
                 let r = api::act("DELETE", &url, None).await;
-                fetch_into(path.get_value(), state);
+                // Its link, if shown, works no more: it goes.
+                if r.is_ok()
+                    && sent.with_untracked(|s| s.as_ref().is_some_and(|c| c.invitation.id == id))
+                {
+                    let _ = sent.try_set(None);
+                }
+                reload_list(path.get_value(), state, "invitations-heading");
                 let _ = outcome.try_set(Some(r.map(|()| format!("Invitation of {who} revoked."))));
             });
         }

@@ -13,8 +13,8 @@ use crate::api::{self, Refusal};
 use crate::pages::access;
 use crate::pages::team::ADMINS;
 use crate::ui::{
-    Ctx, Outcome, Remote, at_field, fetch_into, general, invalid, outcome_view, remote_view,
-    shown_once,
+    Ctx, Outcome, Remote, at_field, fetch_into, general, invalid, outcome_view, reload_list,
+    remote_view, shown_once,
 };
 
 /// The keys and origins page.
@@ -67,7 +67,7 @@ fn write_keys(ws: &str, manager: bool) -> impl IntoView + use<> {
         spawn_local(async move {
             let url = format!("{}{tail}", path.get_value());
             let r = api::act(method, &url, Some(&body)).await;
-            fetch_into(path.get_value(), state);
+            reload_list(path.get_value(), state, "write-keys-heading");
             match r {
                 Ok(()) => {
                     let _ = outcome.try_set(Some(Ok(done)));
@@ -157,8 +157,10 @@ fn write_keys(ws: &str, manager: bool) -> impl IntoView + use<> {
                 </button>
             }
         });
+        // A key rotating out says until when it works.
         let until = k
             .expires_at
+            .filter(|_| k.revoked_at.is_none() && active)
             .map(|e| format!(" until {}", api::when(e)))
             .unwrap_or_default();
         view! {
@@ -243,7 +245,7 @@ fn write_keys(ws: &str, manager: bool) -> impl IntoView + use<> {
     });
     view! {
         <section aria-labelledby="write-keys-heading">
-            <h2 id="write-keys-heading">"Write keys"</h2>
+            <h2 id="write-keys-heading" tabindex="-1">"Write keys"</h2>
             <p class="muted">"Public keys: they ship in your web app with the SDK."</p>
             <div class="slot">{list}</div>
             {outcome_view("write-keys-status", outcome)}
@@ -297,7 +299,7 @@ fn secret_keys(ws: &str) -> impl IntoView + use<> {
             spawn_local(async move {
                 let url = format!("{}/{}", path.get_value(), api::encode(&id));
                 let r = api::act("DELETE", &url, None).await;
-                fetch_into(path.get_value(), state);
+                reload_list(path.get_value(), state, "secret-keys-heading");
                 let _ = outcome.try_set(Some(r.map(|()| format!("Secret key “{name}” revoked."))));
             });
         };
@@ -347,7 +349,7 @@ fn secret_keys(ws: &str) -> impl IntoView + use<> {
     });
     view! {
         <section aria-labelledby="secret-keys-heading">
-            <h2 id="secret-keys-heading">"Secret keys"</h2>
+            <h2 id="secret-keys-heading" tabindex="-1">"Secret keys"</h2>
             <p class="muted">"For your servers (the admin API). Cairn keeps only a hash of each secret."</p>
             {shown_once(
                 "new-secret",

@@ -9,7 +9,8 @@ use crate::admin;
 use crate::api::{self, Refusal};
 use crate::pages::invitations;
 use crate::ui::{
-    Ctx, Outcome, Remote, at_field, fetch_into, general, invalid, outcome_view, remote_view,
+    Ctx, Outcome, Remote, at_field, fetch_into, general, invalid, outcome_view, reload_list,
+    remote_view,
 };
 
 /// The roles that manage the team.
@@ -57,7 +58,7 @@ impl Members {
         spawn_local(async move {
             let url = format!("{}/{}", self.path.get_value(), api::encode(&user));
             let r = api::act(method, &url, body.as_deref()).await;
-            fetch_into(self.path.get_value(), self.state);
+            reload_list(self.path.get_value(), self.state, "members-heading");
             let _ = self.outcome.try_set(Some(r.map(|()| done)));
             let _ = self.busy.try_set(false);
         });
@@ -99,7 +100,7 @@ fn members(ws: &str, manager: bool, owner: bool) -> impl IntoView + use<> {
     });
     view! {
         <section aria-labelledby="members-heading">
-            <h2 id="members-heading">"Members"</h2>
+            <h2 id="members-heading" tabindex="-1">"Members"</h2>
             <div class="slot">{list}</div>
             {outcome_view("members-status", m.outcome)}
         </section>
