@@ -132,6 +132,7 @@ test('a new team sets Cairn up and ships a reviewed banner, then rolls it back: 
   await owner.page.getByRole('button', { name: 'Save origins' }).click();
   await owner.page.getByText(/Allowed origins saved/).waitFor();
   await tab(owner, 'Install');
+  await owner.page.locator('main').filter({ hasText: /wk_[0-9a-f]+/ }).waitFor();
   const snippet = await owner.page.locator('main').innerText();
   const key = /wk_[0-9a-f]+/.exec(snippet)?.[0];
   assert.ok(key, `the install snippet names the write key: ${snippet}`);
