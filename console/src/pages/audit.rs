@@ -118,7 +118,7 @@ fn table(entries: Vec<AuditEntry>) -> impl IntoView {
 
 /// Loads entries for `filter` (from `cursor`, appended to what is shown).
 fn load(
-    ws: String,
+    ws: &str,
     filter: String,
     into: RwSignal<Vec<AuditEntry>>,
     state: Remote<Option<i64>>,
@@ -132,7 +132,7 @@ fn load(
             format!("{q}&cursor={c}")
         };
     }
-    let path = api::ws_path(&ws, &format!("/audit?{q}"));
+    let path = api::ws_path(ws, &format!("/audit?{q}"));
     spawn_local(async move {
         match api::call::<AuditPage>("GET", &path, None).await {
             Ok(page) => {
@@ -152,7 +152,7 @@ fn load(
 }
 
 /// The entries of one target (a campaign's page: `campaign:<id>`).
-pub(crate) fn log(ws: String, target: String) -> impl IntoView {
+pub(crate) fn log(ws: &str, target: String) -> impl IntoView + use<> {
     let entries = RwSignal::new(Vec::new());
     let state: Remote<Option<i64>> = RwSignal::new(None);
     let filter = query(&[("target", target)]);
@@ -192,7 +192,7 @@ pub(crate) fn page(_cx: Ctx, ws: String) -> impl IntoView {
     Effect::new(move |_| {
         let f = filter();
         state.set(None);
-        load(ws.get_value(), f, entries, state, None);
+        load(&ws.get_value(), f, entries, state, None);
     });
     let csv = move || {
         let f = filter();
@@ -225,7 +225,7 @@ pub(crate) fn page(_cx: Ctx, ws: String) -> impl IntoView {
                 {table(entries.get())}
                 {more.map(|c| view! {
                     <button type="button" class="more" on:click=move |_| {
-                        load(ws.get_value(), filter(), entries, state, Some(c));
+                        load(&ws.get_value(), filter(), entries, state, Some(c));
                     }>"Older entries"</button>
                 })}
             }

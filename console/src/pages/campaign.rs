@@ -249,7 +249,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                 campaign_facts::history_view(d, executor, rollback)
             }))}
             <h3>"Audit log"</h3>
-            {audit::log(ws.get_value(), target.clone())}
+            {audit::log(&ws.get_value(), target.clone())}
         </section>
         {outcome_view("action-status", outcome)}
     }
