@@ -1,7 +1,10 @@
 // The control plane in workerd: the median of N console sign-ins (argon2id, m=19 MiB, t=2,
 // p=1, plus a session write) next to the median of N empty requests (the floor), and the
 // publish-to-visible delay: from a publish's answer to the first /v1/decide that shows the
-// new revision (polled back to back). Env: CAIRN_URL, CAIRN_CONTROL_KEY. One JSON line out.
+// new revision (polled back to back), and the console's time to interactive: in headless
+// Debian Chromium, from navigation start to a campaign list of 20 rows on screen (its links
+// can be followed), cold (first load) and warm (reloads, cached assets).
+// Env: CAIRN_URL, CAIRN_CONTROL_KEY. One JSON line out.
 import { ConsoleClient, addMember, setupUser } from '../../tests/console-client.mjs';
 
 const base = process.env.CAIRN_URL;
@@ -62,7 +65,42 @@ for (let i = 0; i < Math.min(n, 10); i++) {
   }
   visible.push(performance.now() - published);
 }
+// The console: 19 more campaigns, then the list's time to interactive.
+for (let i = 1; i < 20; i++) {
+  await owner.ok('POST', ws('/campaigns'), { document: { id: `bench-${i}`, surface: 'banner', recurrence: 'once', content: { title: `t${i}`, body: 'b' } } });
+}
+const { chromium } = await import('playwright-core');
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage();
+await page.goto(`${base}/console/`);
+await page.getByLabel('Email').fill(email);
+await page.getByLabel('Password').fill(password);
+await page.keyboard.press('Enter');
+await page.getByRole('heading', { level: 1, name: 'Workspaces' }).waitFor();
+const listUrl = `${base}/console/#/w/${workspace.id}/campaigns`;
+/** Navigates to the list; ms from navigation start to 20 rows with their links. */
+async function tti(cache) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: !cache });
+  await page.goto('about:blank');
+  await page.goto(listUrl);
+  const ms = await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr a[href]').length >= 20 && performance.now());
+  await cdp.detach();
+  return ms.jsonValue();
+}
+const cold = [];
+const warm = [];
+for (let i = 0; i < 10; i++) {
+  cold.push(await tti(false));
+  warm.push(await tti(true));
+}
+await browser.close();
 const out = {
+  console_list_tti_cold_median_ms: +median(cold).toFixed(0),
+  console_list_tti_warm_median_ms: +median(warm).toFixed(0),
   publish_to_visible_median_ms: +median(visible).toFixed(1),
   publish_to_visible_max_ms: +Math.max(...visible).toFixed(1),
   sign_in_median_ms: +median(signIn).toFixed(1),

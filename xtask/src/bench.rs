@@ -233,15 +233,35 @@ pub(crate) fn run() -> Result {
         p50 - health_p50,
         seed::campaigns()?.len()
     );
-    // The control plane: sign-in (argon2id) against the floor, and publish to visible.
-    println!("control plane (xtask/js/bench-control.mjs):");
+    control_on(port, &server.control_key)?;
+    drop(server);
+    track()
+}
+
+/// The control plane and the console (`xtask/js/bench-control.mjs`) against the worker on
+/// `port`: sign-in (argon2id) against the floor, publish to visible, and the campaign list's
+/// time to interactive in Chromium.
+fn control_on(port: u16, control_key: &str) -> Result {
+    println!("control plane and console (xtask/js/bench-control.mjs):");
     let mut control = cmd("node", &["xtask/js/bench-control.mjs"]);
     control
         .env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
-        .env("CAIRN_CONTROL_KEY", &server.control_key);
-    check(control)?;
-    drop(server);
-    track()
+        .env("CAIRN_CONTROL_KEY", control_key);
+    check(control)
+}
+
+/// `bench control`: only the control plane and console part, on a fresh worker serving what
+/// `cargo xtask build` made last.
+pub(crate) fn control() -> Result {
+    crate::setup::ensure(true)?;
+    let server = edge::start_fresh(
+        "cairn-bench-state",
+        edge::Extra {
+            test_fixtures: false,
+            workspaces_file: None,
+        },
+    )?;
+    control_on(server.port, &server.control_key)
 }
 
 /// `track()` of Cairn against `capture()` of posthog-js (a dev dependency for this only), 200

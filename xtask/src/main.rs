@@ -29,7 +29,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   size    report gzipped sizes of the SDK, the edge worker and the console
   bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
           (200 campaigns, 90 days of history), then track() against posthog-js in Chromium;
-          `bench track` runs only the last part
+          `bench track` runs only the last part; `bench control` only the control plane and the
+          console (sign-in, publish to visible, the campaign list's time to interactive)
   schema  write the JSON Schemas of campaign and settings documents into docs/schema/
   setup   install what the other commands need (idempotent)";
 
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
         Some("bench") => match args.get(1).map(String::as_str) {
             None => bench::run(),
             Some("track") => bench::track(),
+            Some("control") => bench::control(),
             Some(other) => Err(format!("bench: unknown part {other}")),
         },
         Some("setup") => setup::ensure(true),
