@@ -11,8 +11,9 @@
 // nothing overflows at 1024 or 1280 px.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { APPROVER, KEYS, OWNER, URL_BASE, WORKSPACE, fresh, launchChromium } from './helpers.mjs';
+import { axe, watched } from './console-pages.mjs';
 
 let browser;
 /** The workspace this suite creates (its id), so other suites' fixtures stay as they are. */
@@ -27,22 +28,12 @@ after(async () => {
   await browser?.close();
 });
 
-const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const at = (workspace, tab) => `${URL_BASE}/console/#/w/${encodeURIComponent(workspace)}/${tab}`;
 
 /** A fresh context's page, CSP violations and page errors collected. */
 async function open(options = {}) {
   const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page, problems };
+  return { context, ...(await watched(context)) };
 }
 
 /** Opens `url` (a console page) and signs in on the way; the page asked for follows. */
@@ -69,14 +60,6 @@ async function fitsWidth(page, what) {
   assert.ok(scroll <= inner, `${what}: no horizontal overflow (${scroll} > ${inner})`);
 }
 
-async function axe(page, what) {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  }, WCAG);
-  assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
-}
 
 /** A same-origin API call from the signed-in page. */
 const api = (page, method, path, body) => page.evaluate(async ({ method, path, body }) => {

@@ -6,8 +6,9 @@
 // violation on the list and campaign pages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fresh, OWNER, URL_BASE, WORKSPACE, launchChromium } from './helpers.mjs';
+import { axe, signIn, watched } from './console-pages.mjs';
 
 let browser;
 
@@ -20,38 +21,10 @@ after(async () => {
   await browser?.close();
 });
 
-const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-/** A fresh context's page, CSP violations and page errors collected. */
-async function open(context) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { page, problems };
-}
+const open = watched;
 
-async function signIn(page) {
-  await page.goto(`${URL_BASE}/console/`);
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.keyboard.press('Enter');
-  await page.getByRole('heading', { level: 1, name: 'Workspaces' }).waitFor();
-}
 
-async function axe(page, what) {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  }, WCAG);
-  assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
-}
 
 test('the console is served from the assets with a strict CSP; the API and link pages still reach the worker', async () => {
   const page = await fetch(`${URL_BASE}/console/`);

@@ -30,20 +30,25 @@ pub(crate) fn pretty(raw: &RawValue) -> String {
         .unwrap_or_else(|| raw.get().to_owned())
 }
 
-/// The body of `PUT …/draft`, or why the text cannot be sent.
-pub(crate) fn draft_body(text: &str, base_hash: Option<String>) -> Result<String, Problem> {
+/// The draft `text` as a request's `document`, once `protocol` finds it valid; else why not
+/// (at `document.<path>`).
+fn document(text: &str) -> Result<Box<RawValue>, Problem> {
     if let Some(p) = check(text) {
         return Err(p.within("document"));
     }
-    let document = RawValue::from_string(text.to_owned()).map_err(|e| {
+    RawValue::from_string(text.to_owned()).map_err(|e| {
         Problem::new(
             protocol::ErrorCode::MalformedJson,
             "document",
             e.to_string(),
         )
-    })?;
+    })
+}
+
+/// The body of `PUT …/draft`, or why the text cannot be sent.
+pub(crate) fn draft_body(text: &str, base_hash: Option<String>) -> Result<String, Problem> {
     Ok(protocol::v1::control::to_text(&DraftBody {
-        document,
+        document: document(text)?,
         base_hash,
         checked: None,
     }))
@@ -62,18 +67,8 @@ pub(crate) const STARTER: &str = r#"{
 
 /// The body of `POST …/campaigns`, or why the text cannot be sent.
 pub(crate) fn create_body(text: &str) -> Result<String, Problem> {
-    if let Some(p) = check(text) {
-        return Err(p.within("document"));
-    }
-    let document = RawValue::from_string(text.to_owned()).map_err(|e| {
-        Problem::new(
-            protocol::ErrorCode::MalformedJson,
-            "document",
-            e.to_string(),
-        )
-    })?;
     Ok(protocol::v1::control::to_text(&DocumentBody {
-        document,
+        document: document(text)?,
         checked: None,
     }))
 }
@@ -213,8 +208,50 @@ mod tests {
         assert_eq!(v["document"]["id"], "hello");
         let bad = draft_body("{", None).expect_err("invalid");
         assert_eq!(bad.field, "document");
+        let created: serde_json::Value =
+            serde_json::from_str(&create_body(VALID).expect("valid")).expect("json");
+        assert_eq!(created["document"]["surface"], "banner");
+        assert!(created.get("base_hash").is_none());
+        let bad = create_body(r#"{"id":"x","surface":"banner","recurrence":"once","content":{"title":"t","body":"b"},"delay_seconds":-1}"#)
+            .expect_err("invalid");
+        assert_eq!(bad.field, "document.delay_seconds");
+        assert_eq!(id_of(VALID).as_deref(), Some("hello"));
         assert!(hash_body("ff").contains("ff"));
         assert!(review_body("ff", ReviewVerdict::RequestChanges, " why ").contains("why"));
+    }
+
+    #[test]
+    fn the_list_filters_by_status_and_searches_id_surface_and_category() {
+        let c = CampaignDto {
+            id: "Upgrade-Banner".into(),
+            surface: "banner".into(),
+            category: Some("upgrade".into()),
+            status: "live".into(),
+            live: None,
+            working: None,
+            archived: false,
+            created_by: "u".into(),
+            created_at: 0,
+            updated_at: 0,
+            updated_by: "u".into(),
+        };
+        let cases = [
+            ("", "", true),
+            ("live", "", true),
+            ("draft", "", false),
+            ("", "upgrade-b", true),
+            ("", "bann", true),
+            ("live", "upgr", true),
+            ("", "modal", false),
+            ("paused", "banner", false),
+        ];
+        for (status, search, expected) in cases {
+            assert_eq!(
+                matches(&c, status, search),
+                expected,
+                "{status:?} {search:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,19 +7,30 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::v1::ProblemDto;
 use protocol::v1::control::{
-    CampaignDetail, LiveState, ReviewVerdict, RevisionState, Role, RollbackBody, to_text,
+    CampaignDetail, LiveState, MemberList, ReviewVerdict, RevisionState, Role, RollbackBody,
+    to_text,
 };
 
 use crate::api::{self, Refusal};
 use crate::doc;
 use crate::pages::{audit, campaign_facts, document, preview_pane};
 use crate::route::{Page, Tab};
-use crate::ui::{Ctx, Outcome, outcome_view, refusal_text};
+use crate::ui::{Ctx, Outcome, Remote, fetch_into, outcome_view, refusal_text};
 
 /// A campaign's page.
 pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
     let executor = cx.holds_any(&ws, &[Role::Executor]);
     let detail = RwSignal::new(None::<Result<CampaignDetail, Refusal>>);
+    let members: Remote<MemberList> = RwSignal::new(None);
+    fetch_into(api::ws_path(&ws, "/members"), members);
+    let who = move |id: &str| {
+        members.with_untracked(|m| {
+            m.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|l| l.members.iter().find(|m| m.user_id == id))
+                .map_or_else(|| id.to_owned(), |m| m.email.clone())
+        })
+    };
     let text = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let outcome: Outcome = RwSignal::new(None);
@@ -137,7 +148,11 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
             Some(Err(e)) => {
                 view! { <p class="error" role="alert">{refusal_text(e)}</p> }.into_any()
             }
-            Some(Ok(d)) => campaign_facts::summary_view(d).into_any(),
+            Some(Ok(d)) => {
+                // Read so the reviewers' emails replace their ids once the members arrive.
+                members.track();
+                campaign_facts::summary_view(d, &who).into_any()
+            }
         })
     };
 

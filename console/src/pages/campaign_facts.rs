@@ -7,8 +7,11 @@ use protocol::v1::control::{CampaignDetail, RevisionState, diff_documents};
 use crate::api;
 use crate::doc;
 
-/// The facts, the approval status and the reviews.
-pub(crate) fn summary_view(d: &CampaignDetail) -> impl IntoView + use<> {
+/// The facts, the approval status and the reviews; `who` names a user id (their email).
+pub(crate) fn summary_view(
+    d: &CampaignDetail,
+    who: &dyn Fn(&str) -> String,
+) -> impl IntoView + use<> {
     let c = &d.campaign;
     let live = c
         .live
@@ -42,7 +45,10 @@ pub(crate) fn summary_view(d: &CampaignDetail) -> impl IntoView + use<> {
                         a.required,
                     )}
                     {(!a.changes_requested_by.is_empty())
-                        .then(|| format!("; changes requested by {}", a.changes_requested_by.join(", ")))}
+                        .then(|| format!(
+                            "; changes requested by {}",
+                            a.changes_requested_by.iter().map(|u| who(u)).collect::<Vec<_>>().join(", ")
+                        ))}
                 </p>
             }
             .into_any()
@@ -65,7 +71,7 @@ pub(crate) fn summary_view(d: &CampaignDetail) -> impl IntoView + use<> {
                         view! {
                             <li>
                                 <strong>{doc::verdict_label(r.verdict)}</strong>
-                                {format!(" by {} on revision {}", r.reviewer, r.revision)}
+                                {format!(" by {} on revision {}", who(&r.reviewer), r.revision)}
                                 {void}
                                 {(!r.comment.is_empty()).then(|| view! { <q>{r.comment.clone()}</q> })}
                             </li>
