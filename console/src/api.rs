@@ -57,7 +57,7 @@ async fn send(method: &str, path: &str, body: Option<&str>) -> Result<(u16, Stri
 
 /// The refusal in an error answer.
 fn refused(status: u16, text: &str) -> Refusal {
-    protocol::v1::control::from_text::<protocol::v1::ErrorBody>(text).map_or_else(
+    protocol::v1::control::from_answer::<protocol::v1::ErrorBody>(text).map_or_else(
         |_| refusal("internal", &format!("The server answered {status}.")),
         |b| b.error,
     )
@@ -73,8 +73,8 @@ pub(crate) async fn call<T: DeserializeOwned>(
     if !(200..300).contains(&status) {
         return Err(refused(status, &text));
     }
-    protocol::v1::control::from_text(&text)
-        .map_err(|p| refusal("internal", &format!("Unexpected answer: {}", p.message)))
+    protocol::v1::control::from_answer(&text)
+        .map_err(|e| refusal("internal", &format!("Unexpected answer: {e}")))
 }
 
 /// A call whose answer is not needed (204, or reloaded afterwards).

@@ -355,6 +355,12 @@ mod tests {
             r#"{"write_keys":[{"key":"wk_1","label":"web","debug":true,"created_at":1,"revoked_at":2}]}"#
         );
         assert_eq!(from_text::<WriteKeyList>(&text).expect("decodes"), list);
+        // The console's reader (no path tracking) reads the same.
+        assert_eq!(
+            crate::v1::control::from_answer::<WriteKeyList>(&text).expect("decodes"),
+            list
+        );
+        assert!(crate::v1::control::from_answer::<WriteKeyList>("{}").is_err());
         let created: SecretKeyCreated =
             from_text(r#"{"secret_key":{"id":"sk_id_1","label":"ci","prefix":"sk_0123456","created_at":5},"secret":"sk_x"}"#)
                 .expect("decodes");

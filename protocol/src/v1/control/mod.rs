@@ -62,6 +62,13 @@ pub fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
     decode(text)
 }
 
+/// Decodes an answer of this API where nobody needs the path of a problem (the console reading
+/// what the edge wrote with [`to_text`]): plain serde, without the path tracking of
+/// [`from_text`], which would be instantiated again for every answer type (wasm size).
+pub fn from_answer<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
 /// A string field: trimmed, 1..=`max` characters, no control characters.
 pub(crate) fn text_field(field: &str, value: &str, max: usize) -> Result<String, Problem> {
     let v = value.trim();
