@@ -158,6 +158,8 @@ for (const scheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.2 A/AA vi
   await page.getByRole('heading', { level: 1, name: 'Sign in to Cairn' }).waitFor();
   await axe(page, 'sign-in');
   await signIn(page);
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).waitFor();
+  await axe(page, 'workspaces');
   await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
   await page.locator('table.list tbody tr').first().waitFor();
   await axe(page, 'campaign list');
