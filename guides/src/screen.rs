@@ -8,7 +8,9 @@
 //! - At most one card per screen corner or edge (banner: bottom edge; slideout and invite card:
 //!   bottom-left; checklist: bottom-right; inbox: top-right), and its box must not overlap a
 //!   visible card: otherwise it waits its turn. The bottom corners stand on the banner (the
-//!   stylesheet lifts them by its height), so a banner never waits for them.
+//!   stylesheet lifts them by its height), so a banner never waits for them; nor for a tooltip
+//!   or tour step, which is placed again once the banner shows (a tooltip with no free side
+//!   hides until there is one).
 //! - A tooltip (or an anchored tour step) tries below, above, right and left of its anchor and
 //!   takes the first placement inside the viewport that overlaps no visible card; if none
 //!   fits, it waits.
@@ -148,14 +150,17 @@ fn free_place(
                 .find(|r| r.inside(&viewport) && free(r))
         }
         Region::BottomEdge => {
-            let lifted = |c: &Card| {
+            // The bottom corners are lifted above the banner, and anchored cards are placed
+            // again once it shows (another side of their anchor, else a tooltip hides): a
+            // page-level message never waits behind a tip.
+            let yields = |c: &Card| {
                 matches!(
                     c.region,
-                    Region::Corner(Corner::BottomLeft | Corner::BottomRight)
+                    Region::Corner(Corner::BottomLeft | Corner::BottomRight) | Region::Anchored
                 )
             };
             let clear = !on_screen.iter().any(|c| {
-                c.region == Region::BottomEdge || (!lifted(c) && c.rect.overlaps(&card.rect))
+                c.region == Region::BottomEdge || (!yields(c) && c.rect.overlaps(&card.rect))
             });
             clear.then_some(card.rect)
         }
