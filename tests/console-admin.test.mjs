@@ -199,7 +199,8 @@ test('keys: a write key created, debug on, rotated and revoked; a secret key sho
   await firstRow.getByText('Revoked').waitFor();
   assert.doesNotMatch(await firstRow.innerText(), /until/);
   // The list was drawn again under the button: focus went to the list's heading, not away.
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'write-keys-heading');
+  // (It moves on the next animation frame after the redraw.)
+  await page.waitForFunction(() => document.activeElement?.id === 'write-keys-heading', null, { timeout: 5_000 });
   assert.ok((await api(page, 'GET', `/workspaces/${ws}/write-keys`)).json.write_keys.find((k) => k.key === first).revoked_at);
 
   // A secret key: shown once, in its box, with a warning.

@@ -8,25 +8,12 @@ use protocol::v1::control::{
     to_text,
 };
 
-/// A role for people.
-pub(crate) fn role_label(r: Role) -> &'static str {
-    match r {
-        Role::Owner => "Owner",
-        Role::Admin => "Admin",
-        Role::Editor => "Editor",
-        Role::Reviewer => "Reviewer",
-        Role::Approver => "Approver",
-        Role::Executor => "Executor",
-        Role::Viewer => "Viewer",
-    }
-}
-
 /// Roles for people, in the order of [`Role::ALL`]: `Admin, Editor`.
 pub(crate) fn roles_label(roles: &[Role]) -> String {
     let names: Vec<&str> = Role::ALL
         .into_iter()
         .filter(|r| roles.contains(r))
-        .map(role_label)
+        .map(crate::doc::role_label)
         .collect();
     if names.is_empty() {
         "No role".to_owned()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::v1::control::{MeDto, Role, WorkspaceRef};
+use protocol::v1::control::{MeDto, MemberList, Role, WorkspaceRef};
 use serde::de::DeserializeOwned;
 
 use crate::api::{self, Refusal};
@@ -267,4 +267,35 @@ pub(crate) fn reload_list<T: DeserializeOwned + Send + Sync + 'static>(
             }
         });
     });
+}
+
+/// A list's table: `class` (`list`, plus a variant), a caption for screen readers, a header
+/// cell per column, and the rows.
+pub(crate) fn table(
+    class: &'static str,
+    caption: &'static str,
+    columns: &'static [&'static str],
+    rows: impl IntoView + 'static,
+) -> impl IntoView {
+    view! {
+        <table class=class>
+            <caption class="sr-only">{caption}</caption>
+            <thead>
+                <tr>
+                    {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The email of user `id` in a members answer; the id itself while the answer is awaited, or
+/// for someone no longer a member.
+pub(crate) fn email_of(members: &Option<Result<MemberList, Refusal>>, id: &str) -> String {
+    members
+        .as_ref()
+        .and_then(|r| r.as_ref().ok())
+        .and_then(|l| l.members.iter().find(|m| m.user_id == id))
+        .map_or_else(|| id.to_owned(), |m| m.email.clone())
 }

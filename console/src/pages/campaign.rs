@@ -23,14 +23,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
     let detail = RwSignal::new(None::<Result<CampaignDetail, Refusal>>);
     let members: Remote<MemberList> = RwSignal::new(None);
     fetch_into(api::ws_path(&ws, "/members"), members);
-    let who = move |id: &str| {
-        members.with_untracked(|m| {
-            m.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|l| l.members.iter().find(|m| m.user_id == id))
-                .map_or_else(|| id.to_owned(), |m| m.email.clone())
-        })
-    };
+    let who = move |id: &str| members.with_untracked(|m| crate::ui::email_of(m, id));
     let text = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let outcome: Outcome = RwSignal::new(None);

@@ -32,14 +32,7 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
     let editor = cx.holds_any(&ws, &[Role::Editor]);
     let new_href = Page::NewCampaign(ws.clone()).href();
     let ws = StoredValue::new(ws);
-    let who = move |id: &str| {
-        members.with(|m| {
-            m.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|l| l.members.iter().find(|m| m.user_id == id))
-                .map_or_else(|| id.to_owned(), |m| m.email.clone())
-        })
-    };
+    let who = move |id: &str| members.with(|m| crate::ui::email_of(m, id));
     let table = remote_view("campaigns", state, move |list: &CampaignList| {
         if list.campaigns.is_empty() {
             return view! {
@@ -88,20 +81,7 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
                 .into_any()
         };
         view! {
-            <table class="list">
-                <caption class="sr-only">"Campaigns"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Campaign"</th>
-                        <th scope="col">"Surface"</th>
-                        <th scope="col">"Category"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Last change"</th>
-                        <th scope="col">"By"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {crate::ui::table("list", "Campaigns", &["Campaign", "Surface", "Category", "Status", "Last change", "By"], rows)}
         }
         .into_any()
     });

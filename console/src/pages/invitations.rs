@@ -101,7 +101,7 @@ fn manage(ws: &str, owner: bool) -> impl IntoView + use<> {
                             roles.update(|v| *v = admin::toggled(v, r, on));
                         }
                     />
-                    {admin::role_label(r)}
+                    {crate::doc::role_label(r)}
                 </label>
             }
         })
@@ -154,19 +154,7 @@ fn manage(ws: &str, owner: bool) -> impl IntoView + use<> {
             })
             .collect_view();
         view! {
-            <table class="list">
-                <caption class="sr-only">"Invitations"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Roles"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Link works until"</th>
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {crate::ui::table("list", "Invitations", &["Email", "Roles", "Status", "Link works until", "Actions"], rows)}
         }
         .into_any()
     });

@@ -330,20 +330,7 @@ fn secret_keys(ws: &str) -> impl IntoView + use<> {
             return view! { <p class="empty">"No secret keys yet."</p> }.into_any();
         }
         view! {
-            <table class="list">
-                <caption class="sr-only">"Secret keys"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Label"</th>
-                        <th scope="col">"Starts with"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
-                <tbody>{list.secret_keys.iter().map(row).collect_view()}</tbody>
-            </table>
+            {crate::ui::table("list", "Secret keys", &["Label", "Starts with", "Created", "Last used", "State", "Actions"], list.secret_keys.iter().map(row).collect_view())}
         }
         .into_any()
     });

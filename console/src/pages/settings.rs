@@ -136,12 +136,7 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
         if id.is_empty() {
             return "nobody yet".to_owned();
         }
-        members.with(|m| {
-            m.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|l| l.members.iter().find(|m| m.user_id == id))
-                .map_or_else(|| id.to_owned(), |m| m.email.clone())
-        })
+        members.with(|m| crate::ui::email_of(m, id))
     };
     // Saving does not draw the editor again (focus stays where it is): only this line changes.
     let meta = move || {
@@ -181,18 +176,7 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <table class="list">
-                    <caption class="sr-only">"Settings versions"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Version"</th>
-                            <th scope="col">"Saved"</th>
-                            <th scope="col">"By"</th>
-                            <th scope="col">"Hash"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                {crate::ui::table("list", "Settings versions", &["Version", "Saved", "By", "Hash"], rows)}
             }
             .into_any()
         },

@@ -144,7 +144,7 @@ fn member_row(m: &MemberDto, manager: bool, owner: bool, list: Members) -> AnyVi
                             roles.update(|v| *v = admin::toggled(v, r, on));
                         }
                     />
-                    {admin::role_label(r)}
+                    {crate::doc::role_label(r)}
                 </label>
             }
         })

@@ -70,18 +70,7 @@ pub(crate) fn page(_cx: Ctx, ws: String) -> impl IntoView {
                     view! { <p class="empty">"This workspace has no live campaign."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="list">
-                            <caption class="sr-only">"Verdicts"</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Campaign"</th>
-                                    <th scope="col">"Verdict"</th>
-                                    <th scope="col">"Why"</th>
-                                    <th scope="col">"Until"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {verdicts
+                        {crate::ui::table("list", "Verdicts", &["Campaign", "Verdict", "Why", "Until"], verdicts
                                     .into_iter()
                                     .map(|v| view! {
                                         <tr>
@@ -91,9 +80,7 @@ pub(crate) fn page(_cx: Ctx, ws: String) -> impl IntoView {
                                             <td>{v.until.map(api::when).unwrap_or_default()}</td>
                                         </tr>
                                     })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+                                    .collect_view())}
                     }
                     .into_any()
                 }}
