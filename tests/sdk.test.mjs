@@ -1,6 +1,7 @@
 // The SDK's persistence in headless Debian Chromium against the edge in workerd: a reload
 // right after many track() calls loses nothing, and events beyond the queue's capacity are
-// counted and reported as `dropped` instead of vanishing.
+// counted and reported as `dropped` instead of vanishing, and clicks made while the module
+// loads are tracked once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fresh, stored, URL_BASE, launchChromium } from './helpers.mjs';
@@ -110,5 +111,40 @@ test('events beyond the queue capacity are counted and reported as dropped', { t
   assert.ok(kept > 1000 && kept < N, `a 2 MiB queue keeps part of ${N} events of ~500 bytes (kept ${kept})`);
   assert.equal(reports.length >= 1, true, 'a batch reported the drops');
   assert.equal(reports[0].capacity, N - kept, 'every event not kept is counted');
+  await context.close();
+});
+
+test('clicks on a feature while the SDK module loads are tracked, once each', { timeout: 60_000 }, async () => {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // The core module is held back until two clicks have been made.
+  let release;
+  let served = false;
+  const held = new Promise((r) => (release = r));
+  await page.route('**/cairn_sdk_bg.wasm', async (route) => {
+    await held;
+    served = true;
+    await route.continue();
+  });
+  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
+  for (const n of [1, 2]) {
+    await page.fill('input[name="description"]', `Early ${n}`);
+    await page.fill('input[name="amount"]', String(n));
+    await page.click('button[data-cairn-feature="create_expense"]');
+    await page.waitForSelector(`#expenses li:nth-child(${n})`);
+  }
+  assert.equal(served, false, 'the clicks came before the module');
+  release();
+  // A third click once the module is live: the core's own listener takes it.
+  await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  await page.fill('input[name="description"]', 'Late');
+  await page.fill('input[name="amount"]', '3');
+  await page.click('button[data-cairn-feature="create_expense"]');
+  const created = (es) => es.filter((e) => e.type === 'track' && e.name === 'create_expense');
+  const events = await storedWhen(account, (es) => created(es).length >= 3);
+  assert.equal(created(events).length, 3, 'two early clicks and one late click, each stored once');
+  assert.ok(created(events).every((e) => e.properties.source === 'click'));
   await context.close();
 });

@@ -82,15 +82,26 @@ function call(name, args) {
   }
 }
 
+// Until the core is live, clicks on `data-cairn-feature` elements are buffered here, so a
+// click made while the module loads is tracked too; the core's own listener takes over in the
+// same task that removes this one, so no click is counted twice or missed.
+function earlyClick(event) {
+  const el = event.target instanceof Element ? event.target.closest('[data-cairn-feature]') : null;
+  const feature = el && el.getAttribute('data-cairn-feature');
+  if (feature) call('track', [feature, { source: 'click' }]);
+}
+
 /** Loads and starts the SDK; rejects on invalid options (init may then be called again). */
 export function init(options) {
   if (!ready) {
     const opts = options || {};
+    document.addEventListener('click', earlyClick, true);
     const module_or_path = opts.wasmUrl ?? new URL('./wasm/cairn_sdk_bg.wasm', import.meta.url);
     guidesUrl = opts.guidesUrl ?? siblingOf(opts.wasmUrl, 'cairn_guides_bg.wasm');
     ready = load({ module_or_path })
       .then(() => {
         wasm.connect(fromCore);
+        document.removeEventListener('click', earlyClick, true);
         wasm.init(opts);
         live = true;
         const calls = buffer;
@@ -102,6 +113,7 @@ export function init(options) {
       })
       .catch((err) => {
         ready = undefined;
+        document.removeEventListener('click', earlyClick, true);
         // Buffered flush() promises resolve; other calls wait for the next init.
         buffer = buffer.filter(([, , resolve]) => !resolve || resolve());
         throw err;
