@@ -4,7 +4,7 @@
 // loads are tracked once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fresh, stored, URL_BASE, launchChromium } from './helpers.mjs';
+import { fresh, stored, URL_BASE, SECRET_KEY, launchChromium } from './helpers.mjs';
 
 let browser;
 
@@ -111,6 +111,11 @@ test('events beyond the queue capacity are counted and reported as dropped', { t
   assert.ok(kept > 1000 && kept < N, `a 2 MiB queue keeps part of ${N} events of ~500 bytes (kept ${kept})`);
   assert.equal(reports.length >= 1, true, 'a batch reported the drops');
   assert.equal(reports[0].capacity, N - kept, 'every event not kept is counted');
+  // The edge keeps the count for the account: its summary shows it, once.
+  const summary = await (
+    await fetch(`${URL_BASE}/v1/admin/accounts/${account}/summary`, { headers: { authorization: `Bearer ${SECRET_KEY}` } })
+  ).json();
+  assert.deepEqual(summary.dropped, { capacity: N - kept, storage: 0 });
   await context.close();
 });
 

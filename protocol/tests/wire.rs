@@ -453,6 +453,24 @@ fn decision_wire_shape() {
 }
 
 #[test]
+fn dropped_totals_wire_shape() {
+    // A debug decision carries the account's dropped totals, both counts always present.
+    let dto = DecisionDto {
+        rules_version: 2,
+        messages: vec![],
+        verdicts: Some(vec![]),
+        dropped: Some(DroppedTotals {
+            capacity: 12,
+            storage: 0,
+        }),
+    };
+    assert_eq!(
+        to_json(&dto),
+        r#"{"rules_version":2,"messages":[],"verdicts":[],"dropped":{"capacity":12,"storage":0}}"#
+    );
+}
+
+#[test]
 fn json_string_escaping() {
     assert_eq!(
         protocol::escape_json_string("a\"b\\c\n\u{1}é"),

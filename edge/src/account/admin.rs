@@ -50,5 +50,6 @@ pub(super) fn admin<S: AccountStore>(
     Ok(AccountSummary::of(
         account_id,
         &Ctx::new(&facts, &model, now),
+        store.dropped()?,
     ))
 }

@@ -26,11 +26,15 @@ pub fn ingest<S: AccountStore + CollabStore>(
     let mut warnings = Vec::new();
     let mut accepted = 0;
     let mut duplicates = 0;
+    let mut first_id = None;
     for dto in &req.events {
         let body = dto.event.get();
         // The worker validated the event already; this re-check keeps the object honest.
         let event = validate_event(body)
             .map_err(|p| AppError::Internal(format!("unvalidated event reached storage: {p}")))?;
+        if first_id.is_none() {
+            first_id = Some(event.id.clone());
+        }
         let new = NewEvent {
             id: &event.id,
             user_id: &event.user_id,
@@ -50,6 +54,13 @@ pub fn ingest<S: AccountStore + CollabStore>(
         } else {
             duplicates += 1;
         }
+    }
+    // The client's dropped counts, once per report: keyed by the batch's first event, which a
+    // retry of the same batch carries again.
+    if !req.dropped.is_empty()
+        && let Some(id) = &first_id
+    {
+        store.add_dropped(id, req.dropped, req.now)?;
     }
     let summary = match &req.admin {
         Some(op) => Some(super::admin::admin(
@@ -121,7 +132,11 @@ fn decide_for<S: AccountStore>(
         Some(rules::Value::Text(l)) => Some(l.as_str()),
         _ => subject.locale.as_deref(),
     };
-    Ok(decision_dto(&d, docs, req.debug, locale))
+    let mut dto = decision_dto(&d, docs, req.debug, locale);
+    if req.debug {
+        dto.dropped = Some(store.dropped()?);
+    }
+    Ok(dto)
 }
 
 /// A workspace's campaigns and settings, parsed and validated, with the texts they came from.

@@ -4,8 +4,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use protocol::v1::{
-    AccountEventDto, CollabRequest, CollabResult, EventExport, IngestRequest, IngestResult,
-    event_properties,
+    AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport,
+    IngestRequest, IngestResult, event_properties,
 };
 use rules::{
     CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
@@ -43,6 +43,8 @@ pub struct MemoryAccountStore {
     messages: BTreeMap<(String, CampaignId), MessageRecord>,
     /// Collaboration documents by (kind, id).
     docs: BTreeMap<(String, String), String>,
+    /// Dropped reports by the first event of their batch.
+    dropped: BTreeMap<String, Dropped>,
 }
 
 mod collab;
@@ -62,6 +64,23 @@ impl AccountStore for MemoryAccountStore {
             body: e.body.to_owned(),
         });
         Ok(true)
+    }
+
+    fn add_dropped(&mut self, report: &str, dropped: Dropped, _at: i64) -> Result<(), AppError> {
+        let slot = self.dropped.entry(report.to_owned()).or_default();
+        slot.capacity = slot.capacity.max(dropped.capacity);
+        slot.storage = slot.storage.max(dropped.storage);
+        Ok(())
+    }
+
+    fn dropped(&self) -> Result<DroppedTotals, AppError> {
+        Ok(self
+            .dropped
+            .values()
+            .fold(DroppedTotals::default(), |t, d| DroppedTotals {
+                capacity: t.capacity + u64::from(d.capacity),
+                storage: t.storage + u64::from(d.storage),
+            }))
     }
 
     fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError> {

@@ -18,7 +18,8 @@ pub use object::{AccountObject, DurableAccounts};
 use std::collections::BTreeSet;
 
 use protocol::v1::{
-    AccountEventDto, CollabRequest, CollabResult, EventExport, IngestRequest, IngestResult,
+    AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport,
+    IngestRequest, IngestResult,
 };
 use rules::{CampaignId, Day, Facts, History, MessageRecord, Timestamp, Value};
 
@@ -104,6 +105,12 @@ pub trait AccountStore {
     fn history(&self, user_id: &str, now: Timestamp) -> Result<History, AppError>;
     /// Every stored event, oldest first.
     fn events(&self) -> Result<Vec<AccountEventDto>, AppError>;
+    /// Records a client's dropped counts, reported with the batch whose first event is
+    /// `report`. A report seen again (a retried batch) only raises its counts to the larger
+    /// ones, so a retry never counts twice and counts that grew meanwhile are kept.
+    fn add_dropped(&mut self, report: &str, dropped: Dropped, at: i64) -> Result<(), AppError>;
+    /// The totals of every dropped report.
+    fn dropped(&self) -> Result<DroppedTotals, AppError>;
 }
 
 /// The worker's way to reach an account's state (a Durable Object stub, or memory in tests).

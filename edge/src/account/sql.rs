@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use protocol::v1::{AccountEventDto, event_properties};
+use protocol::v1::{AccountEventDto, Dropped, DroppedTotals, event_properties};
 use rules::{
     CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
 };
@@ -16,7 +16,7 @@ use crate::error::AppError;
 /// Schema changes in order; `meta.schema` counts how many have been applied.
 mod collab;
 
-const MIGRATIONS: [&str; 5] = [V1, V2, V3, V4, V5];
+const MIGRATIONS: [&str; 6] = [V1, V2, V3, V4, V5, V6];
 
 /// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
@@ -89,6 +89,11 @@ const V4: &str = "ALTER TABLE messages ADD COLUMN step INTEGER NOT NULL DEFAULT 
 /// documents by kind and id.
 const V5: &str = "CREATE TABLE docs (
            kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id));";
+
+/// The dropped counts clients reported, one row per report (its batch's first event).
+const V6: &str = "CREATE TABLE dropped (
+           report TEXT PRIMARY KEY, capacity INTEGER NOT NULL, storage INTEGER NOT NULL,
+           at INTEGER NOT NULL);";
 
 /// The account's SQLite database.
 #[derive(Debug)]
@@ -182,6 +187,38 @@ impl AccountStore for SqlStore<'_> {
         // Drain the cursor so the write counters are final.
         let _ = cursor.raw().count();
         Ok(cursor.rows_written() > 0)
+    }
+
+    fn add_dropped(&mut self, report: &str, dropped: Dropped, at: i64) -> Result<(), AppError> {
+        self.sql.exec(
+            "INSERT INTO dropped (report, capacity, storage, at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (report) DO UPDATE SET capacity = max(capacity, excluded.capacity),
+               storage = max(storage, excluded.storage), at = excluded.at",
+            vec![
+                report.into(),
+                V::Integer(dropped.capacity.into()),
+                V::Integer(dropped.storage.into()),
+                V::Integer(at),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn dropped(&self) -> Result<DroppedTotals, AppError> {
+        let rows = self.rows(
+            "SELECT coalesce(sum(capacity), 0), coalesce(sum(storage), 0) FROM dropped",
+            Vec::new(),
+        )?;
+        let count = |i: usize| {
+            rows.first()
+                .and_then(|r| int(r.get(i)))
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0)
+        };
+        Ok(DroppedTotals {
+            capacity: count(0),
+            storage: count(1),
+        })
     }
 
     fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError> {

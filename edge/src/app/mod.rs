@@ -2,7 +2,7 @@
 
 use protocol::ErrorCode;
 use protocol::v1::{
-    AccountEventDto, AccountSummary, AdminOp, DecideResponse, EventExport, EventsResponse,
+    AccountEventDto, AccountSummary, AdminOp, DecideResponse, Dropped, EventExport, EventsResponse,
     IngestRequest, Subject, check_id, parse_admin_traits, parse_batch, parse_decide_request,
 };
 use rules::Timestamp;
@@ -64,6 +64,7 @@ fn ingest_request(
         dry_run: false,
         repeat: 1,
         admin: None,
+        dropped: Dropped::default(),
     }
 }
 
@@ -79,6 +80,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
     let key = authorize(catalog, &batch.write_key, origin, Route::Events).await?;
     let (page, locale) = (batch.page.clone(), batch.locale.clone());
     let write_key = batch.write_key.clone();
+    let mut dropped = batch.dropped;
     let validated = batch.validate(now);
     if validated.accepted.is_empty() && !validated.rejected.is_empty() {
         return Err(AppError::AllRejected(validated.rejected));
@@ -118,7 +120,16 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
     };
     for (account_id, events) in groups {
         let decide_for = subject.clone().filter(|s| s.account_id == account_id);
-        let req = ingest_request(events, decide_for, false, &ws_catalog, now);
+        // The client's dropped counts go to the account it reports for (the decision's).
+        let reported = if decide_for.is_some() {
+            std::mem::take(&mut dropped)
+        } else {
+            Dropped::default()
+        };
+        let req = IngestRequest {
+            dropped: reported,
+            ..ingest_request(events, decide_for, false, &ws_catalog, now)
+        };
         let result = accounts
             .ingest(&key.workspace_id, &account_id, &req)
             .await?;

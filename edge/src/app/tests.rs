@@ -1,7 +1,7 @@
 //! Native tests of the edge use cases against in-memory stores.
 
 use futures_executor::block_on;
-use protocol::v1::{EventsResponse, Subject, batch_body};
+use protocol::v1::{Dropped, DroppedTotals, EventsResponse, Subject, batch_body, batch_body_with};
 use rules::Timestamp;
 
 use super::*;
@@ -109,6 +109,49 @@ fn retried_batch_is_stored_once() {
     assert_eq!((first.accepted, first.duplicates), (2, 0));
     assert_eq!((again.accepted, again.duplicates), (0, 2));
     assert_eq!(stored(&w, "a"), 2);
+}
+
+/// The dropped counts a client reports: once per report however often the batch is retried,
+/// raised when a retry carries larger counts, kept per account, and shown by the summary and
+/// by debug decisions.
+#[test]
+fn dropped_counts_are_stored_once_per_report() {
+    let w = world();
+    let dropped = |capacity, storage| Dropped { capacity, storage };
+    // (events of the batch, its dropped counts, the account's totals after it)
+    let steps: [(&[u32], Dropped, (u64, u64)); 5] = [
+        (&[1, 2], dropped(3, 0), (3, 0)),
+        // The same batch again (its response was lost): nothing added.
+        (&[1, 2], dropped(3, 0), (3, 0)),
+        // Retried with more drops since (and one more event): raised, not added.
+        (&[1, 2, 3], dropped(5, 1), (5, 1)),
+        // The next batch, with new drops.
+        (&[4], dropped(2, 0), (7, 1)),
+        // Nothing to report.
+        (&[5], dropped(0, 0), (7, 1)),
+    ];
+    for (i, (ids, counts, (capacity, storage))) in steps.into_iter().enumerate() {
+        let events: Vec<String> = ids.iter().map(|n| track(*n, "acme", "x")).collect();
+        let refs: Vec<&str> = events.iter().map(String::as_str).collect();
+        let body = batch_body_with("wk", NOW, None, None, counts, &refs);
+        block_on(post_events(&w.0, &w.1, None, &body, NOW)).expect("accepted");
+        let summary =
+            block_on(admin_summary(&w.0, &w.1, Some("Bearer sk"), "acme", NOW)).expect("summary");
+        let expected = DroppedTotals { capacity, storage };
+        assert_eq!(summary.dropped, expected, "step {i}");
+    }
+    // A debug decision shows the totals; another account has none.
+    let decide = |account: &str| {
+        let body =
+            format!(r#"{{"write_key":"wk","user_id":"u1","account_id":"{account}","debug":true}}"#);
+        block_on(post_decide(&w.0, &w.1, None, &body, NOW))
+            .expect("ok")
+            .decision
+            .dropped
+    };
+    let totals = |capacity, storage| Some(DroppedTotals { capacity, storage });
+    assert_eq!(decide("acme"), totals(7, 1));
+    assert_eq!(decide("other"), totals(0, 0));
 }
 
 #[test]

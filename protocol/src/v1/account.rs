@@ -5,6 +5,7 @@ use serde_json::value::RawValue;
 
 use crate::error::Problem;
 use crate::json::decode;
+use crate::v1::batch::Dropped;
 use crate::v1::decide::DecisionDto;
 
 /// Whom to decide for.
@@ -115,6 +116,10 @@ pub struct IngestRequest {
     /// An admin operation on the account (secret-key routes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<AdminOp>,
+    /// The sending client's dropped counts, reported with this batch: stored once per report
+    /// (keyed by the batch's first event, so a retried batch adds nothing).
+    #[serde(default, skip_serializing_if = "Dropped::is_empty")]
+    pub dropped: Dropped,
 }
 
 /// Admin operations on an account.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
 use crate::json::decode;
+use crate::v1::batch::DroppedTotals;
 use crate::v1::event::{JsonMap, traits};
 use rules::{Colour, Ctx, Traits, Value, health, lifecycle_stage, value_tier};
 
@@ -98,6 +99,8 @@ pub struct AccountSummary {
     pub health: HealthReportDto,
     /// The account's traits.
     pub traits: serde_json::Map<String, serde_json::Value>,
+    /// Events the account's clients reported they could not keep, in total.
+    pub dropped: DroppedTotals,
 }
 
 fn json(v: &Value) -> serde_json::Value {
@@ -118,8 +121,8 @@ fn text(v: Value) -> Option<String> {
 }
 
 impl AccountSummary {
-    /// The summary of the account whose facts `ctx` holds.
-    pub fn of(account_id: &str, ctx: &Ctx<'_>) -> Self {
+    /// The summary of the account whose facts `ctx` holds, with its clients' dropped totals.
+    pub fn of(account_id: &str, ctx: &Ctx<'_>, dropped: DroppedTotals) -> Self {
         let report = health(ctx);
         Self {
             account_id: account_id.to_owned(),
@@ -145,6 +148,7 @@ impl AccountSummary {
                 .iter()
                 .map(|(k, v)| (k.clone(), json(v)))
                 .collect(),
+            dropped,
         }
     }
 }

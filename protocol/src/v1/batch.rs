@@ -66,6 +66,16 @@ impl Dropped {
     }
 }
 
+/// What an account's clients reported as dropped, in total: shown by the account summary and
+/// by debug decisions. Both counts are always on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedTotals {
+    /// Events refused because a client's queue was full.
+    pub capacity: u64,
+    /// Events a client could not persist and could not send before its page closed.
+    pub storage: u64,
+}
+
 /// A batch whose envelope is valid; its events are still raw.
 #[derive(Debug)]
 pub struct Batch {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problem;
 use crate::json::decode;
+use crate::v1::batch::DroppedTotals;
 use crate::v1::campaign::{CampaignDoc, CategoryDto, SurfaceDto, TriggerDto};
 use crate::v1::content::Content;
 use crate::v1::ids::check_id;
@@ -140,6 +141,9 @@ pub struct DecisionDto {
     /// Per-campaign verdicts, when debug output was asked for and allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdicts: Option<Vec<VerdictDto>>,
+    /// With the verdicts: what the account's clients reported as dropped, in total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<DroppedTotals>,
 }
 
 /// The response to `POST /v1/decide`.
@@ -246,5 +250,6 @@ pub fn decision_dto(
         rules_version: RULES_VERSION,
         messages,
         verdicts,
+        dropped: None,
     }
 }

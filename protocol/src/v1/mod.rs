@@ -25,9 +25,9 @@ pub use admin::{
     parse_admin_traits,
 };
 pub use batch::{
-    Batch, Dropped, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED, MAX_EVENT_BYTES,
-    MAX_EVENTS, Rejected, ValidatedBatch, batch_body, batch_body_with, batch_overhead,
-    correct_time, int_text, parse_batch,
+    Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,
+    MAX_EVENT_BYTES, MAX_EVENTS, Rejected, ValidatedBatch, batch_body, batch_body_with,
+    batch_overhead, correct_time, int_text, parse_batch,
 };
 pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,
