@@ -68,7 +68,7 @@ pub struct Relative {
 }
 
 /// The Wilson score interval of a proportion at critical value `z`; `None` for an empty or
-/// invalid arm or a `z` that is not positive and finite.
+/// invalid arm or a `z` that is not positive and finite. The bounds stay within `[0, 1]`.
 pub fn wilson(counts: Counts, z: f64) -> Option<Interval> {
     let p = counts.rate()?;
     if !(z > 0.0 && z.is_finite()) {
@@ -79,10 +79,19 @@ pub fn wilson(counts: Counts, z: f64) -> Option<Interval> {
     let denom = 1.0 + z2 / n;
     let center = (p + z2 / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    Some(Interval {
-        low: center - half,
-        high: center + half,
-    })
+    // In exact arithmetic the bounds are 0 with no conversions and 1 with all converted;
+    // rounding would leave them a hair off and outside the rate.
+    let low = if counts.converted == 0 {
+        0.0
+    } else {
+        (center - half).max(0.0)
+    };
+    let high = if counts.converted == counts.exposed {
+        1.0
+    } else {
+        (center + half).min(1.0)
+    };
+    Some(Interval { low, high })
 }
 
 /// The rate of `counts` with its 95 % Wilson interval.
