@@ -12,12 +12,12 @@
 //!
 //! with `lo, hi = mv ∓ 40 sd` of the variant's posterior clipped to `[0, 1]` (the mass
 //! outside is below 1e-300) and `mv` its mean. Every value was cross-checked by the other
-//! integral, `∫ f_c(t) (1 − F_v(t)) dt`; the two agree within 4e-14 relative, so the
-//! tolerance is 1e-9 relative: the crate's exact sum starts from a difference of log-gamma
-//! values, which at 1e7 users are near 1.5e8 and lose about 1e-8 of relative precision
-//! in the worst case below (hence 1e-7 for the two 1e7-user rows). Where the sum is
-//! subtracted from one (the shorter of the four forms), the result has an absolute error
-//! near 1e-16, hence an absolute floor of 1e-15.
+//! integral, `∫ f_c(t) (1 − F_v(t)) dt`; the two agree within 4e-14 relative (one row,
+//! noted there, excepted). The tolerance is 1e-9 relative (the crate's sum and the integrals
+//! differ by at most 2e-12 on those rows), and 1e-7 on the two 1e7-user rows: there the sum
+//! runs over up to 5 million terms and its first term's logarithm is near 8e7, so rounding
+//! leaves about 1e-8 (7e-9 observed). Where the sum is subtracted from one (the shorter of
+//! the four forms), the result has an absolute error near 1e-16: absolute floor 1e-15.
 
 mod common;
 
@@ -26,6 +26,8 @@ use stats::{Counts, chance_to_beat, msprt_p_value};
 
 /// `(control (converted, exposed), variant (converted, exposed), P(pv > pc), rel tolerance)`.
 type Row = ((u64, u64), (u64, u64), f64, f64);
+/// `(control (converted, exposed), variant (converted, exposed), τ², p-value)`.
+type MsprtRow = ((u64, u64), (u64, u64), f64, f64);
 
 #[test]
 fn chance_to_beat_matches_scipy_integration() {
@@ -98,6 +100,52 @@ fn chance_to_beat_matches_scipy_integration() {
 }
 
 #[test]
+fn chance_to_beat_beyond_twenty_million_matches_scipy_integration() {
+    // Above 20 million in every count the crate uses normal posteriors. Expected values:
+    // quad(lambda t: beta.pdf(t, av, bv) * beta.cdf(t, ac, bc), lo, hi, points=[mv],
+    //      epsabs=1e-16, epsrel=1e-13, limit=500)[0] with the limits written below
+    // (mv ∓ 40 sd). The approximation differs from these by at most 1.8e-9 (SciPy's
+    // norm.cdf of the same normal approximation, compared offline), hence 1e-8 absolute.
+    let rows: &[Row] = &[
+        // beta.pdf(t, 500030001, 499970001) * beta.cdf(t, 500000001, 500000001),
+        // 0.49939754446999346, 0.5006624555298866, points=[0.50002999999994]
+        (
+            (500_000_000, 1_000_000_000),
+            (500_030_000, 1_000_000_000),
+            0.9101437525574597,
+            0.0,
+        ),
+        // beta.pdf(t, 30010001, 969990001) * beta.cdf(t, 30000001, 970000001),
+        // 0.02979418842617699, 0.03022581345378301, points=[0.03001000093998]
+        (
+            (30_000_000, 1_000_000_000),
+            (30_010_000, 1_000_000_000),
+            0.9050205001552877,
+            0.0,
+        ),
+        // beta.pdf(t, 25003001, 24997001) * beta.cdf(t, 25000001, 25000001),
+        // 0.49723157297807125, 0.5028884270171287, points=[0.5000599999976]
+        (
+            (25_000_000, 50_000_000),
+            (25_003_000, 50_000_000),
+            0.7257468805040374,
+            0.0,
+        ),
+    ];
+    for &((xc, nc), (xv, nv), want, _) in rows {
+        let got = chance_to_beat(Counts::new(nc, xc), Counts::new(nv, xv)).expect("valid counts");
+        assert_close(&format!("{xv}/{nv} beats {xc}/{nc}"), got, want, 0.0, 1e-8);
+    }
+    // Any count at all finishes: the largest possible arms.
+    let max = Counts::new(u64::MAX - 1, u64::MAX / 2);
+    assert_eq!(chance_to_beat(max, max), Some(0.5));
+    // All converted, at the largest count: the single-term exact sum, ½ up to rounding.
+    let all = Counts::new(u64::MAX, u64::MAX);
+    let got = chance_to_beat(all, all).expect("valid counts");
+    assert_close("u64::MAX all converted", got, 0.5, 0.0, 1e-12);
+}
+
+#[test]
 fn chance_to_beat_refuses_inconsistent_counts_and_bounds_the_rest() {
     let ok = Counts::new(100, 10);
     assert_eq!(chance_to_beat(ok, Counts::new(10, 11)), None);
@@ -126,7 +174,7 @@ fn msprt_matches_the_normal_mixture_likelihood_ratio() {
     //   L = scipy.stats.norm.pdf(d, 0, sqrt(v + tau2)) / scipy.stats.norm.pdf(d, 0, sqrt(v))
     //   min(1.0, 1 / L)
     // A closed form evaluated two ways: tolerance 1e-10 relative.
-    let rows: &[((u64, u64), (u64, u64), f64, f64)] = &[
+    let rows: &[MsprtRow] = &[
         ((100, 1000), (130, 1000), 1e-4, 0.5881244961244219),
         ((1000, 10_000), (1100, 10_000), 1e-4, 0.2676532900875327),
         ((1000, 10_000), (1000, 10_000), 1e-4, 1.0),

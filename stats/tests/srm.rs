@@ -10,10 +10,12 @@ mod common;
 use common::assert_close;
 use stats::{SRM_P_THRESHOLD, srm};
 
+/// `(observed, weights, statistic, p-value, mismatch)`.
+type Row<'a> = (&'a [u64], &'a [f64], f64, f64, bool);
+
 #[test]
 fn srm_matches_scipy_chisquare() {
-    // (observed, weights, statistic, p-value, mismatch)
-    let rows: &[(&[u64], &[f64], f64, f64, bool)] = &[
+    let rows: &[Row<'_>] = &[
         // scipy 1.17.1: chisquare([480, 520], f_exp=[500, 500])
         (&[480, 520], &[1.0, 1.0], 1.6, 0.20590321073206466, false),
         // Small counts give the same statistic scaled: chisquare([3, 7], f_exp=[5, 5])
