@@ -115,6 +115,8 @@ pub(crate) fn test_all() -> Result {
             "edge",
             "-p",
             "console",
+            "-p",
+            "stats",
             "--target",
             "wasm32-unknown-unknown",
             "--",
@@ -126,7 +128,7 @@ pub(crate) fn test_all() -> Result {
 
     step(
         start,
-        "native tests (rules, protocol, sdk engine, edge use cases, xtask)",
+        "native tests (rules, protocol, stats, sdk engine, edge use cases, xtask)",
     );
     check(cmd("cargo", &["test", "--workspace"]))?;
     passed += 1;
