@@ -126,6 +126,7 @@ pub(crate) fn input(text: &str, choice: &Choice) -> Result<String, Problem> {
             rules_version: rules::RULES_VERSION,
             messages: vec![m],
             verdicts: None,
+            dropped: None,
         }),
         approvals: 0,
     };
