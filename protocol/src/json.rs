@@ -3,13 +3,12 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{ErrorCode, Problem};
+use crate::json_path::{offset_of, path_at};
 
-/// Decodes `text` as `T`, turning serde's error into a [`Problem`] that names the field.
+/// Decodes `text` as `T`, turning serde's error into a [`Problem`] that names the field
+/// (read back from the text at the error's position: see [`crate::json_path`]).
 pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
+    serde_json::from_str(text).map_err(|inner| {
         let msg = inner.to_string();
         // Strip serde_json's " at line L column C" suffix: the path says where.
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
@@ -20,15 +19,16 @@ pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
                 format!("body is not valid JSON: {inner}"),
             );
         }
+        let path = path_at(text, offset_of(text, inner.line(), inner.column()));
         let (code, field) = if let Some(name) = between(&msg, "missing field `", "`") {
             (ErrorCode::MissingField, join(&path, name))
         } else if msg.starts_with("unknown field") {
             // The path already ends with the unknown field's name.
-            (ErrorCode::UnknownField, clean(&path))
+            (ErrorCode::UnknownField, path)
         } else if msg.starts_with("invalid type") {
-            (ErrorCode::InvalidType, clean(&path))
+            (ErrorCode::InvalidType, path)
         } else {
-            (ErrorCode::InvalidValue, clean(&path))
+            (ErrorCode::InvalidValue, path)
         };
         Problem::new(code, field, msg)
     })
@@ -39,17 +39,8 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&rest[..rest.find(end)?])
 }
 
-/// serde_path_to_error prints `.` for the root.
-fn clean(path: &str) -> String {
-    if path == "." {
-        String::new()
-    } else {
-        path.to_owned()
-    }
-}
-
 fn join(path: &str, name: &str) -> String {
-    match clean(path).as_str() {
+    match path {
         "" => name.to_owned(),
         p => format!("{p}.{name}"),
     }

@@ -7,6 +7,7 @@
 
 mod error;
 mod json;
+mod json_path;
 pub mod v1;
 
 pub use error::{ErrorCode, Problem};

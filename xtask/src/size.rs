@@ -33,12 +33,10 @@ fn table(title: &str, files: &[&str]) -> Result<u64> {
     Ok(total)
 }
 
-/// The console's goal (issue: ≤ 400 KB gzip for its wasm and JavaScript): a warning above it.
-pub(crate) const CONSOLE_GOAL: u64 = 400 * 1024;
-/// The console's ceiling, gzipped: the build fails above it. Raised from the goal when the
-/// full console (every page, the form editor, `protocol`'s validation) measured 424 KB; the
-/// goal stands, and each run says how far off it is.
-pub(crate) const CONSOLE_BUDGET: u64 = 440 * 1024;
+/// The console's budget (issue: ≤ 400 KB gzip for its wasm and JavaScript): the size check
+/// fails above it. The full console measured 395.5 KB once `protocol` read error paths back
+/// from the text instead of tracking them through serde (`serde_path_to_error`, ~110 KB raw).
+pub(crate) const CONSOLE_BUDGET: u64 = 400 * 1024;
 
 /// Prints the report and returns the gzipped size of what `init` loads.
 pub(crate) fn report() -> Result<u64> {
@@ -68,7 +66,7 @@ pub(crate) fn report() -> Result<u64> {
         &["edge/build/index.js", "edge/build/index_bg.wasm"],
     )?;
     let console = table(
-        "Console (console/dist/, its wasm and JS: goal 400 KB gzip, ceiling 440 KB):",
+        "Console (console/dist/, its wasm and JS: budget 400 KB gzip):",
         &[
             "console/dist/boot.js",
             "console/dist/cairn_console.js",
@@ -79,12 +77,6 @@ pub(crate) fn report() -> Result<u64> {
         return Err(format!(
             "the console is {console} B gzip, over its budget of {CONSOLE_BUDGET} B"
         ));
-    }
-    if console > CONSOLE_GOAL {
-        println!(
-            "warning: the console is {:.1} KB gzip, over its 400 KB goal",
-            console as f64 / 1024.0
-        );
     }
     if eager > 40 * 1024 {
         println!("warning: the SDK loaded by init() is over its 40 KB gzip budget");
