@@ -212,6 +212,12 @@ test('a nested audience, a fact trigger, tour steps, an experiment, a checklist 
   await page.locator('#form-problem').filter({ hasText: 'experiment.holdout_percent' }).waitFor();
   await page.getByLabel('Holdout (%)').fill('20');
   await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
+  // The variant's own content starts as a copy of the campaign's; its texts are in the form.
+  await page.getByRole('button', { name: 'Give this variant its own content' }).click();
+  await page.getByLabel('Variant title').fill('');
+  await page.locator('#f-experiment-variants-0-content-title-error').filter({ hasText: /\S/ }).waitFor();
+  await page.getByLabel('Variant title').fill('A shorter tour');
+  await page.locator('#document-status').filter({ hasText: 'Valid campaign document.' }).waitFor();
 
   // A trigger on a fact: the same builder, its own sentence.
   await page.getByLabel('Trigger').selectOption('fact');
@@ -225,7 +231,10 @@ test('a nested audience, a fact trigger, tour steps, an experiment, a checklist 
   await page.getByRole('button', { name: 'JSON', exact: true }).click();
   const doc = JSON.parse(await page.locator('#document').inputValue());
   assert.deepEqual(doc.content.steps.map((s) => s.title), ['Second', 'First']);
-  assert.deepEqual(doc.experiment, { holdout_percent: 20, variants: [{ id: 'variant-1', weight: 1 }] });
+  const [variant] = doc.experiment.variants;
+  assert.deepEqual([doc.experiment.holdout_percent, variant.id, variant.weight], [20, 'variant-1', 1]);
+  assert.equal(variant.content.title, 'A shorter tour');
+  assert.deepEqual(variant.content.steps, doc.content.steps, 'the rest of the content was copied');
   assert.deepEqual(doc.audience.all[1], { not: { page: '/settings' } });
   assert.deepEqual(doc.trigger, { fact: { gte: [{ usage: { feature: 'submit_expense', scope: 'account', window: { last_days: 7 } } }, { value: 1 }] } });
 

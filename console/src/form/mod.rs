@@ -183,25 +183,39 @@ pub(crate) const SURFACES: [&str; 7] = [
 /// checklist's first task, a tooltip's anchor) and dropping what it may not carry.
 pub(crate) fn switch_surface(doc: &mut Value, surface: &str) {
     set(doc, "surface", Some(Value::String(surface.to_owned())));
-    let empty = |doc: &Value, p: &str| len_at(doc, p) == 0;
+    fit_content(doc, "content", surface);
+    // A variant's own content must fit the surface too.
+    for i in 0..len_at(doc, "experiment.variants") {
+        let at = key(&index("experiment.variants", i), "content");
+        if get(doc, &at).is_some() {
+            fit_content(doc, &at, surface);
+        }
+    }
+}
+
+/// Gives the content at `at` what `surface` needs (steps, tasks, an anchor) and drops what
+/// only other surfaces take.
+fn fit_content(doc: &mut Value, at: &str, surface: &str) {
+    let (steps, tasks) = (key(at, "steps"), key(at, "tasks"));
     if surface == "tour" {
-        if empty(doc, "content.steps") {
-            push(doc, "content.steps", new_step());
+        if len_at(doc, &steps) == 0 {
+            push(doc, &steps, new_step());
         }
     } else {
-        set(doc, "content.steps", None);
+        set(doc, &steps, None);
     }
     if surface == "checklist" {
-        if empty(doc, "content.tasks") {
-            push(doc, "content.tasks", new_task());
+        if len_at(doc, &tasks) == 0 {
+            push(doc, &tasks, new_task());
         }
     } else {
-        set(doc, "content.tasks", None);
+        set(doc, &tasks, None);
     }
-    if surface == "tooltip" && get(doc, "content.anchor").is_none() {
+    let anchor = key(at, "anchor");
+    if surface == "tooltip" && get(doc, &anchor).is_none() {
         set(
             doc,
-            "content.anchor",
+            &anchor,
             Some(serde_json::json!({ "name": "anchor-name" })),
         );
     }
@@ -277,11 +291,23 @@ mod tests {
     #[test]
     fn switching_surfaces_keeps_the_document_valid() {
         let mut doc: Value = serde_json::from_str(crate::doc::STARTER).expect("json");
+        // A variant with its own content, and one without: both stay valid.
+        let content = get(&doc, "content").cloned();
+        set(
+            &mut doc,
+            "experiment",
+            Some(
+                json!({ "holdout_percent": 10, "variants": [{ "id": "own" }, { "id": "shared" }] }),
+            ),
+        );
+        set(&mut doc, "experiment.variants[0].content", content);
         for s in SURFACES.into_iter().chain(["banner"]) {
             switch_surface(&mut doc, s);
             assert_eq!(crate::doc::check(&pretty(&doc)), None, "{s}");
         }
         assert!(get(&doc, "content.steps").is_none());
+        assert!(get(&doc, "experiment.variants[0].content.steps").is_none());
+        assert!(get(&doc, "experiment.variants[1].content").is_none());
     }
 
     /// What the form does, as the form does it; the text it writes; the form read back.

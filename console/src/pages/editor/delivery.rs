@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::fields::{Ed, Empty, button, choice, datetime, number, pick, section_error, text};
+use super::fields::{Ed, Empty, area, button, choice, datetime, number, pick, section_error, text};
 use crate::form::{self, index, key};
 
 /// Id, surface, category and priority.
@@ -169,6 +169,41 @@ fn cap_users(ed: Ed) -> impl IntoView {
     }
 }
 
+/// A variant's own content: its texts in the form (the rest of it, such as steps, tasks or
+/// translations, in the JSON view), started from a copy of the campaign's content.
+fn variant_content(ed: Ed, at: String) -> impl IntoView {
+    let own = {
+        let at = at.clone();
+        ed.memo(move |d| form::get(d, &at).is_some())
+    };
+    move || {
+        let at = at.clone();
+        if own.get() {
+            view! {
+                <div class="grid">
+                    {text(ed, &key(&at, "title"), "Variant title", Empty::Keep)}
+                    {area(ed, &key(&at, "body"), "Variant body", None, Empty::Keep)}
+                    {text(ed, &key(&at, "cta.label"), "Variant call to action label", Empty::Remove)}
+                    {text(ed, &key(&at, "cta.url"), "Variant call to action URL", Empty::Remove)}
+                </div>
+                {section_error(ed, at.clone())}
+                {button("Use the campaign's content".into(), move || ed.set(&at, None))}
+            }
+            .into_any()
+        } else {
+            button("Give this variant its own content".into(), move || {
+                ed.edit(|d| {
+                    let content = form::get(d, "content")
+                        .cloned()
+                        .unwrap_or_else(|| json!({}));
+                    form::set(d, &at, Some(content));
+                });
+            })
+            .into_any()
+        }
+    }
+}
+
 /// The experiment: a holdout and variants.
 pub(crate) fn experiment(ed: Ed) -> impl IntoView {
     let count = ed.memo(|d| form::len_at(d, "experiment.variants"));
@@ -182,6 +217,7 @@ pub(crate) fn experiment(ed: Ed) -> impl IntoView {
                     <div class="item" role="group" aria-label=format!("Variant {}", i + 1)>
                         {text(ed, &key(&at, "id"), "Variant id", Empty::Keep)}
                         {number(ed, &key(&at, "weight"), "Weight (default 1)", Empty::Remove)}
+                        {variant_content(ed, key(&at, "content"))}
                         {button("Remove variant".into(), move || ed.set(&gone, None))}
                     </div>
                 }
