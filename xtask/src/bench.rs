@@ -7,7 +7,9 @@
 //! account Durable Object → SQLite facts → `decide` → JSON), next to `GET /v1/health` as the
 //! floor of an empty request. Medians and p99 over sequential requests; no timed assertion.
 //!
-//! Last, `track()` of the SDK against `capture()` of posthog-js in one headless Chromium page
+//! Then ingest throughput with concurrent clients (`xtask/js/bench-ingest.mjs`; `cargo xtask
+//! bench ingest` runs only that part) and the control plane (`bench control`). Last, `track()`
+//! of the SDK against `capture()` of posthog-js in one headless Chromium page
 //! (`xtask/js/bench-track.mjs`); `cargo xtask bench track` runs only that part.
 
 use std::time::Instant;
@@ -233,35 +235,60 @@ pub(crate) fn run() -> Result {
         p50 - health_p50,
         seed::campaigns()?.len()
     );
+    ingest_on(port, demo_key)?;
     control_on(port, &server.control_key)?;
     drop(server);
     track()
 }
 
-/// The control plane and the console (`xtask/js/bench-control.mjs`) against the worker on
-/// `port`: sign-in (argon2id) against the floor, publish to visible, and the campaign list's
-/// time to interactive in Chromium.
-fn control_on(port: u16, control_key: &str) -> Result {
-    println!("control plane and console (xtask/js/bench-control.mjs):");
-    let mut control = cmd("node", &["xtask/js/bench-control.mjs"]);
-    control
-        .env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
-        .env("CAIRN_CONTROL_KEY", control_key);
-    check(control)
+/// Runs `xtask/js/<script>` against the worker on `port`, with one more variable.
+fn script_on(script: &str, port: u16, (name, value): (&str, &str)) -> Result {
+    let mut node = cmd("node", &[&format!("xtask/js/{script}")]);
+    node.env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
+        .env(name, value);
+    check(node)
 }
 
-/// `bench control`: only the control plane and console part, on a fresh worker serving what
-/// `cargo xtask build` made last.
-pub(crate) fn control() -> Result {
+/// The control plane and the console (`xtask/js/bench-control.mjs`): sign-in (argon2id)
+/// against the floor, publish to visible, and the campaign list's time to interactive.
+fn control_on(port: u16, control_key: &str) -> Result {
+    println!("control plane and console (xtask/js/bench-control.mjs):");
+    script_on(
+        "bench-control.mjs",
+        port,
+        ("CAIRN_CONTROL_KEY", control_key),
+    )
+}
+
+/// Ingest throughput (`xtask/js/bench-ingest.mjs`): concurrent clients sending batches of 50
+/// events, next to the same clients' empty requests.
+fn ingest_on(port: u16, write_key: &str) -> Result {
+    println!("ingest throughput, batches of 50 (xtask/js/bench-ingest.mjs):");
+    script_on("bench-ingest.mjs", port, ("CAIRN_WRITE_KEY", write_key))
+}
+
+/// A fresh worker serving what `cargo xtask build` made last (for the parts run alone).
+fn fresh_worker() -> Result<edge::Fresh> {
     crate::setup::ensure(true)?;
-    let server = edge::start_fresh(
+    edge::start_fresh(
         "cairn-bench-state",
         edge::Extra {
             test_fixtures: false,
             workspaces_file: None,
         },
-    )?;
+    )
+}
+
+/// `bench control`: only the control plane and console part.
+pub(crate) fn control() -> Result {
+    let server = fresh_worker()?;
     control_on(server.port, &server.control_key)
+}
+
+/// `bench ingest`: only the ingest throughput.
+pub(crate) fn ingest() -> Result {
+    let server = fresh_worker()?;
+    ingest_on(server.port, server.fixtures.workspace("demo", "write_key")?)
 }
 
 /// `track()` of Cairn against `capture()` of posthog-js (a dev dependency for this only), 200

@@ -30,7 +30,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
           (200 campaigns, 90 days of history), then track() against posthog-js in Chromium;
           `bench track` runs only the last part; `bench control` only the control plane and the
-          console (sign-in, publish to visible, the campaign list's time to interactive)
+          console (sign-in, publish to visible, the campaign list's time to interactive);
+          `bench ingest` only ingest throughput (concurrent clients, batches of 50)
   schema  write the JSON Schemas of campaign and settings documents into docs/schema/
   setup   install what the other commands need (idempotent)";
 
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
             None => bench::run(),
             Some("track") => bench::track(),
             Some("control") => bench::control(),
+            Some("ingest") => bench::ingest(),
             Some(other) => Err(format!("bench: unknown part {other}")),
         },
         Some("setup") => setup::ensure(true),
