@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { fresh, SECRET_KEY, URL_BASE, launchChromium } from './helpers.mjs';
+import { fresh, stored, URL_BASE, launchChromium } from './helpers.mjs';
 
 const EVENTS = Number(process.env.CAIRN_CHAOS_EVENTS || 1500);
 const SEED = Number(process.env.CAIRN_CHAOS_SEED || Date.now() % 100000);
@@ -41,11 +41,15 @@ function chaosProxy(random) {
     new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: edge.host };
       if (headers.origin) headers.origin = edge.origin;
-      const out = http.request({ host: edge.hostname, port: edge.port, method: req.method, path: req.url, headers }, (res) => {
+      // A new connection per request (no stale keep-alive socket), and none waits forever.
+      const options = { host: edge.hostname, port: edge.port, method: req.method, path: req.url, headers, agent: false };
+      const out = http.request(options, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
       });
+      out.setTimeout(20_000, () => out.destroy(new Error('the edge did not answer in 20 s')));
       out.on('error', reject);
       out.end(body);
     });
@@ -54,8 +58,12 @@ function chaosProxy(random) {
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
     const reply = (r) => {
-      res.writeHead(r.status, r.headers);
-      res.end(r.body);
+      try {
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      } catch {
+        res.destroy();
+      }
     };
     if (req.method !== 'POST' || !req.url.startsWith('/v1/events') || state.healed) {
       return forward(req, body).then(reply, () => res.destroy());
@@ -107,11 +115,8 @@ after(async () => {
 
 /** The stored `chaos_probe` events of `account` (read from the edge, not through the proxy). */
 async function probes(account) {
-  const res = await fetch(`${URL_BASE}/v1/admin/accounts/${encodeURIComponent(account)}/events`, {
-    headers: { authorization: `Bearer ${SECRET_KEY}` },
-  });
-  const { events } = await res.json();
-  return events.map((e) => e.event).filter((e) => e.type === 'track' && e.name === 'chaos_probe');
+  const { json } = await stored(account);
+  return json.events.map((e) => e.event).filter((e) => e.type === 'track' && e.name === 'chaos_probe');
 }
 
 test(`chaos: ${EVENTS} events through faults, reloads, new tabs and offline spells arrive exactly once`, { timeout: 1_800_000 }, async () => {

@@ -132,6 +132,36 @@ test('admin export needs the secret key and is scoped to one account', async () 
   assert.deepEqual((await stored(b)).json.events.map((e) => e.event.name), ['only_b']);
 });
 
+test('admin export: pages in the order of storage, a cursor that reads on, and later events after it', async () => {
+  const account = fresh('paged');
+  const names = ['p1', 'p2', 'p3', 'p4', 'p5'];
+  for (const name of names) await post('/v1/events', batch([track(account, name)]));
+  const page = async (query) => {
+    const res = await fetch(`${URL_BASE}/v1/admin/accounts/${account}/events?${query}`, {
+      headers: { authorization: `Bearer ${SECRET_KEY}` },
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const first = await page('limit=2');
+  assert.deepEqual(first.json.events.map((e) => e.event.name), ['p1', 'p2']);
+  const second = await page(`limit=2&cursor=${first.json.next}`);
+  assert.deepEqual(second.json.events.map((e) => e.event.name), ['p3', 'p4']);
+  const third = await page(`limit=2&cursor=${second.json.next}`);
+  assert.deepEqual(third.json.events.map((e) => e.event.name), ['p5']);
+  assert.equal(third.json.next, null);
+  // A saved position reads what was stored since.
+  const end = second.json.next;
+  await post('/v1/events', batch([track(account, 'p6')]));
+  assert.deepEqual((await page(`limit=2&cursor=${end}`)).json.events.map((e) => e.event.name), ['p5', 'p6']);
+  // Bad parameters are refused with their name.
+  for (const [query, field] of [['limit=0', 'limit'], ['limit=5000', 'limit'], ['cursor=abc', 'cursor']]) {
+    const bad = await page(query);
+    assert.equal(bad.status, 400, query);
+    assert.equal(bad.json.error.field, field);
+    assert.equal(bad.json.error.code, 'invalid_value');
+  }
+});
+
 test('unknown routes answer with a JSON 404', async () => {
   const res = await fetch(`${URL_BASE}/v1/nope`);
   assert.equal(res.status, 404);

@@ -53,11 +53,20 @@ export async function post(path, body, { contentType = 'application/json', origi
 
 export const batch = (events, writeKey = WRITE_KEY) => ({ write_key: writeKey, sent_at: Date.now(), events });
 
+/** Every stored event of `account`: the export's pages, followed by their cursors. */
 export async function stored(account, secret = SECRET_KEY) {
-  const res = await fetch(`${URL_BASE}/v1/admin/accounts/${encodeURIComponent(account)}/events`, {
-    headers: { authorization: `Bearer ${secret}` },
-  });
-  return { status: res.status, json: await res.json() };
+  const events = [];
+  let cursor = '';
+  for (;;) {
+    const res = await fetch(`${URL_BASE}/v1/admin/accounts/${encodeURIComponent(account)}/events?cursor=${cursor}`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    const json = await res.json();
+    if (res.status !== 200) return { status: res.status, json };
+    events.push(...json.events);
+    if (!json.next) return { status: res.status, json: { events, next: null } };
+    cursor = json.next;
+  }
 }
 
 /** Debian's headless Chromium, as every browser suite starts it (never a downloaded build). */

@@ -261,9 +261,21 @@ async fn route(
             let auth = req.headers().get("Authorization")?;
             let auth = auth.as_deref();
             match (what, method) {
-                ("events", Method::Get) => Ok(to_json(
-                    &app::admin_events(catalog, accounts, auth, &account).await?,
-                )),
+                ("events", Method::Get) => {
+                    let url = req.url()?;
+                    let param = |name: &str| {
+                        url.query_pairs()
+                            .find(|(k, _)| k == name)
+                            .map(|(_, v)| v.into_owned())
+                    };
+                    let page = protocol::v1::ExportPage::from_query(
+                        param("cursor").as_deref(),
+                        param("limit").as_deref(),
+                    )?;
+                    Ok(to_json(
+                        &app::admin_events(catalog, accounts, auth, &account, page).await?,
+                    ))
+                }
                 ("summary", Method::Get) => Ok(to_json(
                     &app::admin_summary(catalog, accounts, auth, &account, now).await?,
                 )),

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use protocol::v1::{
-    AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport,
+    AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport, ExportPage,
     IngestRequest, IngestResult, event_properties,
 };
 use rules::{
@@ -231,14 +231,22 @@ impl AccountStore for MemoryAccountStore {
         Ok(h)
     }
 
-    fn events(&self) -> Result<Vec<AccountEventDto>, AppError> {
-        self.events
+    fn events(&self, page: ExportPage) -> Result<EventExport, AppError> {
+        // Positions count from 1 in the order of storage, like SQLite's rowid.
+        let from = usize::try_from(page.after).unwrap_or(usize::MAX);
+        let rest = self.events.get(from..).unwrap_or_default();
+        let taken = rest.len().min(page.limit as usize);
+        let events = rest[..taken]
             .iter()
             .map(|e| {
                 AccountEventDto::from_stored(e.timestamp, e.received_at, e.body.clone())
                     .map_err(AppError::from)
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok(EventExport {
+            events,
+            next: (rest.len() > taken).then(|| (from + taken).to_string()),
+        })
     }
 }
 
@@ -269,13 +277,20 @@ impl Accounts for MemoryAccounts {
         Ok(result)
     }
 
-    async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError> {
+    async fn export(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        page: ExportPage,
+    ) -> Result<EventExport, AppError> {
         let stores = self.stores.borrow();
-        let events = match stores.get(&object_name(workspace_id, account_id)) {
-            Some(s) => s.events()?,
-            None => Vec::new(),
-        };
-        Ok(EventExport { events })
+        match stores.get(&object_name(workspace_id, account_id)) {
+            Some(s) => s.events(page),
+            None => Ok(EventExport {
+                events: Vec::new(),
+                next: None,
+            }),
+        }
     }
 
     async fn collab(

@@ -18,8 +18,8 @@ pub use object::{AccountObject, DurableAccounts};
 use std::collections::BTreeSet;
 
 use protocol::v1::{
-    AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport,
-    IngestRequest, IngestResult,
+    CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport, ExportPage, IngestRequest,
+    IngestResult,
 };
 use rules::{CampaignId, Day, Facts, History, MessageRecord, Timestamp, Value};
 
@@ -103,8 +103,9 @@ pub trait AccountStore {
     /// The user's message history, and when the account's other users were last shown (or
     /// handed) each campaign, as of `now`.
     fn history(&self, user_id: &str, now: Timestamp) -> Result<History, AppError>;
-    /// Every stored event, oldest first.
-    fn events(&self) -> Result<Vec<AccountEventDto>, AppError>;
+    /// One page of the stored events, in the order they were stored, and the cursor of the
+    /// next page when there are more.
+    fn events(&self, page: ExportPage) -> Result<EventExport, AppError>;
     /// Records a client's dropped counts, reported with the batch whose first event is
     /// `report`. A report seen again (a retried batch) only raises its counts to the larger
     /// ones, so a retry never counts twice and counts that grew meanwhile are kept.
@@ -124,7 +125,12 @@ pub trait Accounts {
         req: &IngestRequest,
     ) -> Result<IngestResult, AppError>;
     /// Every stored event of the account.
-    async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError>;
+    async fn export(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        page: ExportPage,
+    ) -> Result<EventExport, AppError>;
     /// Runs an invitation or approval operation, atomically for the account.
     async fn collab(
         &self,

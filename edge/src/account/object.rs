@@ -1,8 +1,8 @@
 //! The account Durable Object (SQLite-backed) and the worker-side gateway that calls it.
 
 use protocol::v1::{
-    CollabOp, CollabRequest, CollabResult, Delivery, EventExport, IngestRequest, IngestResult,
-    to_json,
+    CollabOp, CollabRequest, CollabResult, Delivery, EventExport, ExportPage, IngestRequest,
+    IngestResult, to_json,
 };
 use worker::{
     Date, DurableObject, Env, Fetch, Headers, Method, ObjectNamespace, Request, RequestInit,
@@ -56,9 +56,18 @@ impl DurableObject for AccountObject {
                         to_json(&result)
                     })
             }
-            (Method::Get, "/events") => SqlStore::new(&self.sql)
-                .events()
-                .map(|events| to_json(&EventExport { events })),
+            (Method::Get, "/events") => {
+                let url = req.url()?;
+                let param = |name: &str| {
+                    url.query_pairs()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.into_owned())
+                };
+                ExportPage::from_query(param("after").as_deref(), param("limit").as_deref())
+                    .map_err(AppError::from)
+                    .and_then(|page| SqlStore::new(&self.sql).events(page))
+                    .map(|export| to_json(&export))
+            }
             (Method::Post, "/collab") => {
                 let body = req.text().await?;
                 let result = CollabRequest::from_json(&body)
@@ -205,9 +214,15 @@ impl Accounts for DurableAccounts {
         Ok(IngestResult::from_json(&text)?)
     }
 
-    async fn export(&self, workspace_id: &str, account_id: &str) -> Result<EventExport, AppError> {
+    async fn export(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        page: ExportPage,
+    ) -> Result<EventExport, AppError> {
+        let path = format!("/events?after={}&limit={}", page.after, page.limit);
         let text = self
-            .call(workspace_id, account_id, Method::Get, "/events", None)
+            .call(workspace_id, account_id, Method::Get, &path, None)
             .await?;
         Ok(EventExport::from_json(&text)?)
     }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use protocol::v1::{AccountEventDto, Dropped, DroppedTotals, event_properties};
+use protocol::v1::{
+    AccountEventDto, Dropped, DroppedTotals, EventExport, ExportPage, event_properties,
+};
 use rules::{
     CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
 };
@@ -486,21 +488,32 @@ impl AccountStore for SqlStore<'_> {
         Ok(h)
     }
 
-    fn events(&self) -> Result<Vec<AccountEventDto>, AppError> {
-        self.rows(
-            "SELECT timestamp, received_at, body FROM events ORDER BY timestamp, id",
-            Vec::new(),
-        )?
-        .into_iter()
-        .map(|r| {
-            let dto = AccountEventDto::from_stored(
-                int(r.first()).unwrap_or(0),
+    fn events(&self, page: ExportPage) -> Result<EventExport, AppError> {
+        // Keyset paging on the rowid (the order of storage): no sort, no extra index, and a
+        // page one row longer than asked says whether another follows.
+        let rows = self.rows(
+            "SELECT rowid, timestamp, received_at, body FROM events WHERE rowid > ?
+             ORDER BY rowid LIMIT ?",
+            vec![
+                V::Integer(i64::try_from(page.after).unwrap_or(i64::MAX)),
+                V::Integer(i64::from(page.limit) + 1),
+            ],
+        )?;
+        let more = rows.len() > page.limit as usize;
+        let mut last = None;
+        let mut events = Vec::with_capacity(rows.len().min(page.limit as usize));
+        for r in rows.iter().take(page.limit as usize) {
+            last = int(r.first());
+            events.push(AccountEventDto::from_stored(
                 int(r.get(1)).unwrap_or(0),
-                text(r.get(2)).unwrap_or_default(),
-            )?;
-            Ok(dto)
+                int(r.get(2)).unwrap_or(0),
+                text(r.get(3)).unwrap_or_default(),
+            )?);
+        }
+        Ok(EventExport {
+            events,
+            next: last.filter(|_| more).map(|n| n.to_string()),
         })
-        .collect()
     }
 }
 

@@ -3,7 +3,8 @@
 use protocol::ErrorCode;
 use protocol::v1::{
     AccountEventDto, AccountSummary, AdminOp, DecideResponse, Dropped, EventExport, EventsResponse,
-    IngestRequest, Subject, check_id, parse_admin_traits, parse_batch, parse_decide_request,
+    ExportPage, IngestRequest, Subject, check_id, parse_admin_traits, parse_batch,
+    parse_decide_request,
 };
 use rules::Timestamp;
 use sha2::{Digest, Sha256};
@@ -215,16 +216,18 @@ async fn authorize_secret<C: CatalogStore>(
         })
 }
 
-/// `GET /v1/admin/accounts/{id}/events`: every stored event of one account of the caller's workspace.
+/// `GET /v1/admin/accounts/{id}/events[?cursor=…&limit=…]`: one page of the stored events of
+/// one account of the caller's workspace, with the cursor of the next.
 pub async fn admin_events<C: CatalogStore, A: Accounts>(
     catalog: &C,
     accounts: &A,
     authorization: Option<&str>,
     account_id: &str,
+    page: ExportPage,
 ) -> Result<EventExport, AppError> {
     let workspace_id = authorize_secret(catalog, authorization).await?;
     check_id("account_id", account_id)?;
-    accounts.export(&workspace_id, account_id).await
+    accounts.export(&workspace_id, account_id, page).await
 }
 
 /// Runs an admin operation on one account (secret key) and returns the account summary.

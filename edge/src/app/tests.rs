@@ -10,6 +10,10 @@ use crate::catalog::{MemoryCatalog, WorkspaceCatalog, WriteKey};
 
 const NOW: Timestamp = Timestamp(1_773_576_000_000);
 const ORIGIN: &str = "https://app.example";
+const FIRST_PAGE: ExportPage = ExportPage {
+    after: 0,
+    limit: protocol::v1::MAX_EXPORT_PAGE,
+};
 
 const WELCOME: &str = r#"{"id":"welcome","surface":"modal","priority":100,"recurrence":"once","content":{"title":"Hi","body":"Welcome"}}"#;
 const UPGRADE: &str = r#"{"id":"upgrade","surface":"banner","priority":50,"recurrence":"until_dismissed",
@@ -87,10 +91,16 @@ fn send(
 }
 
 fn stored(w: &(MemoryCatalog, MemoryAccounts), account: &str) -> usize {
-    block_on(admin_events(&w.0, &w.1, Some("Bearer sk"), account))
-        .expect("export")
-        .events
-        .len()
+    block_on(admin_events(
+        &w.0,
+        &w.1,
+        Some("Bearer sk"),
+        account,
+        FIRST_PAGE,
+    ))
+    .expect("export")
+    .events
+    .len()
 }
 
 fn picks(r: &EventsResponse) -> Vec<String> {
@@ -152,6 +162,50 @@ fn dropped_counts_are_stored_once_per_report() {
     let totals = |capacity, storage| Some(DroppedTotals { capacity, storage });
     assert_eq!(decide("acme"), totals(7, 1));
     assert_eq!(decide("other"), totals(0, 0));
+}
+
+/// Export pages follow the order of storage; a page's `next` reads on, and the last page's
+/// cursor, kept, later reads what was stored since.
+#[test]
+fn exports_are_paged_with_a_cursor() {
+    let w = world();
+    let events: Vec<String> = (1..=5).map(|n| track(n, "acme", "x")).collect();
+    send(&w, "wk", None, &events).expect("ok");
+    let page = |cursor: Option<&str>, limit: &str| {
+        let page = ExportPage::from_query(cursor, Some(limit)).expect("valid");
+        let export =
+            block_on(admin_events(&w.0, &w.1, Some("Bearer sk"), "acme", page)).expect("export");
+        let ids: Vec<String> = export
+            .events
+            .iter()
+            .map(|e| {
+                protocol::v1::validate_event(e.event.get())
+                    .expect("event")
+                    .id
+            })
+            .collect();
+        (ids, export.next)
+    };
+    let (first, next) = page(None, "2");
+    assert_eq!(first, [uuid(1), uuid(2)]);
+    let (second, next) = page(next.as_deref(), "2");
+    assert_eq!(second, [uuid(3), uuid(4)]);
+    let (third, last) = page(next.as_deref(), "2");
+    assert_eq!((third, last.clone()), (vec![uuid(5)], None));
+    // Nothing after the end yet; then what arrives is read from the saved position.
+    let (after_end, _) = page(Some("5"), "2");
+    assert!(after_end.is_empty());
+    send(&w, "wk", None, &[track(6, "acme", "x")]).expect("ok");
+    assert_eq!(page(Some("5"), "2").0, [uuid(6)]);
+    // Refused with the parameter named.
+    for (cursor, limit, field) in [
+        (Some("x"), "2", "cursor"),
+        (None, "0", "limit"),
+        (None, "1001", "limit"),
+    ] {
+        let err = ExportPage::from_query(cursor, Some(limit)).expect_err("refused");
+        assert_eq!(err.field, field);
+    }
 }
 
 #[test]
@@ -228,11 +282,17 @@ fn decide_explains_with_a_debug_key_only() {
 fn admin_needs_the_secret_and_sees_only_its_workspace() {
     let w = world();
     send(&w, "wk", None, &[track(1, "shared", "x")]).expect("ok");
-    let err =
-        block_on(admin_events(&w.0, &w.1, Some("Bearer wrong"), "shared")).expect_err("refused");
+    let err = block_on(admin_events(
+        &w.0,
+        &w.1,
+        Some("Bearer wrong"),
+        "shared",
+        FIRST_PAGE,
+    ))
+    .expect_err("refused");
     assert_eq!(err.status_and_body().0, 401);
     // The other workspace's account with the same id is a different object.
-    block_on(w.1.export("other", "shared"))
+    block_on(w.1.export("other", "shared", FIRST_PAGE))
         .map(|e| assert!(e.events.is_empty()))
         .expect("export");
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::error::Problem;
+use crate::error::{ErrorCode, Problem};
 use crate::json::decode;
 use crate::v1::batch::Dropped;
 use crate::v1::decide::DecisionDto;
@@ -79,7 +79,7 @@ impl AccountEventDto {
     /// Rebuilds a stored event; `body` is the event's JSON text as it was sent.
     pub fn from_stored(timestamp: i64, received_at: i64, body: String) -> Result<Self, Problem> {
         let event = RawValue::from_string(body)
-            .map_err(|e| Problem::new(crate::ErrorCode::MalformedJson, "event", e.to_string()))?;
+            .map_err(|e| Problem::new(ErrorCode::MalformedJson, "event", e.to_string()))?;
         Ok(Self {
             timestamp,
             received_at,
@@ -158,11 +158,59 @@ pub struct IngestResult {
     pub approvals: u32,
 }
 
-/// Account object → worker: every stored event of the account, oldest first (admin export).
+/// Account object → worker → caller: one page of the account's stored events, in the order
+/// they were stored (admin export).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct EventExport {
     /// The events.
     pub events: Vec<AccountEventDto>,
+    /// The cursor of the next page (`?cursor=`), or `null` when this page is the last one so
+    /// far. Events stored later come after it, so a saved cursor also reads what is new.
+    pub next: Option<String>,
+}
+
+/// Most events on one export page, and the default.
+pub const MAX_EXPORT_PAGE: u32 = 1000;
+
+/// Which page of an export: after the event stored at `after` (0: from the first), at most
+/// `limit` events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportPage {
+    /// The position after which the page starts (the cursor).
+    pub after: u64,
+    /// At most this many events.
+    pub limit: u32,
+}
+
+impl ExportPage {
+    /// Reads the `cursor` and `limit` query parameters of an export.
+    pub fn from_query(cursor: Option<&str>, limit: Option<&str>) -> Result<Self, Problem> {
+        let after = match cursor {
+            None | Some("") => 0,
+            Some(c) => c.parse::<u64>().map_err(|_| {
+                Problem::new(
+                    ErrorCode::InvalidValue,
+                    "cursor",
+                    "a cursor is the `next` of a previous page",
+                )
+            })?,
+        };
+        let limit = match limit {
+            None => MAX_EXPORT_PAGE,
+            Some(l) => l
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_EXPORT_PAGE).contains(n))
+                .ok_or_else(|| {
+                    Problem::new(
+                        ErrorCode::InvalidValue,
+                        "limit",
+                        format!("an integer from 1 to {MAX_EXPORT_PAGE}"),
+                    )
+                })?,
+        };
+        Ok(Self { after, limit })
+    }
 }
 
 impl IngestRequest {

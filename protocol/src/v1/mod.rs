@@ -17,8 +17,8 @@ mod settings;
 mod targeting;
 
 pub use account::{
-    AccountEventDto, AdminOp, EventExport, ExposureEvent, IngestRequest, IngestResult, Subject,
-    to_json,
+    AccountEventDto, AdminOp, EventExport, ExportPage, ExposureEvent, IngestRequest, IngestResult,
+    MAX_EXPORT_PAGE, Subject, to_json,
 };
 pub use admin::{
     AccountSummary, AdminTraitsEvent, ContributionDto, HealthReportDto, admin_traits,
