@@ -36,7 +36,15 @@ function rng(seed) {
  */
 function chaosProxy(random) {
   const edge = new URL(URL_BASE);
-  const state = { healed: false, down: false, batches: 0, faults: Object.fromEntries([...FAULTS, 'down'].map((f) => [f, 0])) };
+  const state = {
+    healed: false,
+    down: false,
+    batches: 0,
+    faults: Object.fromEntries([...FAULTS, 'down'].map((f) => [f, 0])),
+    // Forwarding failures of the proxy itself (not injected), with the last one's message.
+    proxyErrors: 0,
+    lastProxyError: null,
+  };
   const forward = (req, body) =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: edge.host };
@@ -66,7 +74,16 @@ function chaosProxy(random) {
       }
     };
     if (req.method !== 'POST' || !req.url.startsWith('/v1/events') || state.healed) {
-      return forward(req, body).then(reply, () => res.destroy());
+      // The page's own loads are not under test: a failed forward of a GET is tried again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return reply(await forward(req, body));
+        } catch (e) {
+          state.proxyErrors += 1;
+          state.lastProxyError = String(e);
+          if (req.method !== 'GET' || attempt >= 2) return res.destroy();
+        }
+      }
     }
     state.batches += 1;
     if (state.down) {
@@ -125,11 +142,16 @@ test(`chaos: ${EVENTS} events through faults, reloads, new tabs and offline spel
   const context = await browser.newContext();
   const url = `${base}/?user=${user}&account=${account}&debug&flush=100`;
   const problems = [];
+  // The SDK is up on `p`; a stuck page load says what the proxy saw.
+  const up = (p) =>
+    p.waitForFunction(() => window.cairn !== undefined).catch((e) => {
+      throw new Error(`the page did not start (proxy errors ${proxy.state.proxyErrors}: ${proxy.state.lastProxyError}): ${e.message}`);
+    });
   const open = async () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(url);
-    await page.waitForFunction(() => window.cairn !== undefined);
+    await up(page);
     return page;
   };
   let page = await open();
@@ -155,7 +177,7 @@ test(`chaos: ${EVENTS} events through faults, reloads, new tabs and offline spel
       actions.reload += 1;
       await track(n);
       await page.reload();
-      await page.waitForFunction(() => window.cairn !== undefined);
+      await up(page);
     } else if (roll < 0.82) {
       // A new tab, then the old one closes: the new tab adopts what the old one left.
       actions.tab += 1;
@@ -197,7 +219,8 @@ test(`chaos: ${EVENTS} events through faults, reloads, new tabs and offline spel
   console.log(
     `# chaos (seed ${SEED}): ${EVENTS} tracked in ${(tracked / 1000).toFixed(1)} s, delivered ${(healedAfter / 1000).toFixed(1)} s after healing; ` +
       `${stored.length} stored, ${EVENTS - seen.size} lost, ${stored.length - seen.size} duplicated; ` +
-      `batches ${proxy.state.batches}, faults ${JSON.stringify(proxy.state.faults)}, actions ${JSON.stringify(actions)}`,
+      `batches ${proxy.state.batches}, faults ${JSON.stringify(proxy.state.faults)}, actions ${JSON.stringify(actions)}, ` +
+      `proxy errors ${proxy.state.proxyErrors} (${proxy.state.lastProxyError})`,
   );
   assert.deepEqual(missing, [], `every tracked event arrived (seed ${SEED})`);
   assert.equal(stored.length, EVENTS, `no event stored twice (seed ${SEED})`);

@@ -162,6 +162,37 @@ test('admin export: pages in the order of storage, a cursor that reads on, and l
   }
 });
 
+test('forgetting a user deletes their events and state from the account, and the export cursor never goes back', async () => {
+  const account = fresh('forget');
+  const [kept, gone] = [fresh('kept'), fresh('gone')];
+  await post('/v1/events', batch([track(account, 'a', kept), track(account, 'b', gone), track(account, 'c', gone)]));
+  await post('/v1/events', batch([event('identify', account, { traits: { email: 'gone@example.com' } }, gone)]));
+  const before = await stored(account);
+  const forget = (body, secret = SECRET_KEY) =>
+    fetch(`${URL_BASE}/v1/admin/accounts/${account}/forget`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  assert.equal((await forget({ user_id: gone }, 'sk_wrong')).status, 401);
+  const bad = await forget({ user: gone });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'user');
+  assert.equal((await stored(account)).json.events.length, before.json.events.length, 'a refused request deletes nothing');
+  const done = await forget({ user_id: gone });
+  assert.equal(done.status, 200);
+  assert.deepEqual(done.json, { account_id: account, user_id: gone, events_deleted: 3 });
+  const after = (await stored(account)).json.events.map((e) => e.event);
+  assert.deepEqual(after.map((e) => e.user_id), [kept]);
+  // The newest stored event was the forgotten user's: a cursor saved there reads what comes next.
+  const page = async (cursor) => (await fetch(`${URL_BASE}/v1/admin/accounts/${account}/events?cursor=${cursor}`, {
+    headers: { authorization: `Bearer ${SECRET_KEY}` },
+  })).json();
+  const end = before.json.events.length;
+  await post('/v1/events', batch([track(account, 'd', kept)]));
+  assert.deepEqual((await page(end)).events.map((e) => e.event.name), ['d']);
+});
+
 test('unknown routes answer with a JSON 404', async () => {
   const res = await fetch(`${URL_BASE}/v1/nope`);
   assert.equal(res.status, 404);

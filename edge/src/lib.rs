@@ -276,6 +276,12 @@ async fn route(
                         &app::admin_events(catalog, accounts, auth, &account, page).await?,
                     ))
                 }
+                ("forget", Method::Post) => {
+                    let body = read_body(req).await?;
+                    Ok(to_json(
+                        &app::admin_forget(catalog, accounts, auth, &account, &body, now).await?,
+                    ))
+                }
                 ("summary", Method::Get) => Ok(to_json(
                     &app::admin_summary(catalog, accounts, auth, &account, now).await?,
                 )),

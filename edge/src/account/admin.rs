@@ -10,15 +10,16 @@ use rules::{AccountModel, Ctx, Timestamp};
 use super::{AccountStore, NewEvent, TraitOwner};
 use crate::error::AppError;
 
-/// Applies `op` at `now` and returns the account summary under the workspace `settings`.
-/// Set traits are also kept in the event log (type `admin_traits`), so the export stays
-/// complete.
+/// Applies `op` at `now` and returns the account summary under the workspace `settings`, and
+/// for [`AdminOp::ForgetUser`] how many of the user's events were deleted. Set traits are also
+/// kept in the event log (type `admin_traits`), so the export stays complete.
 pub(super) fn admin<S: AccountStore>(
     store: &mut S,
     op: &AdminOp,
     settings: Option<&str>,
     now: Timestamp,
-) -> Result<AccountSummary, AppError> {
+) -> Result<(AccountSummary, Option<u64>), AppError> {
+    let mut forgotten = None;
     let account_id = match op {
         AdminOp::SetTraits { account_id, traits } => {
             let values = admin_traits(traits)?;
@@ -39,6 +40,13 @@ pub(super) fn admin<S: AccountStore>(
             account_id
         }
         AdminOp::Summary { account_id } => account_id,
+        AdminOp::ForgetUser {
+            account_id,
+            user_id,
+        } => {
+            forgotten = Some(store.forget_user(user_id)?);
+            account_id
+        }
     };
     let model = match settings.map(parse_settings) {
         Some(Ok((_, _, model))) => model,
@@ -47,9 +55,6 @@ pub(super) fn admin<S: AccountStore>(
     };
     // Account facts only: no user is being decided for.
     let facts = store.facts("", now, &BTreeSet::new())?;
-    Ok(AccountSummary::of(
-        account_id,
-        &Ctx::new(&facts, &model, now),
-        store.dropped()?,
-    ))
+    let summary = AccountSummary::of(account_id, &Ctx::new(&facts, &model, now), store.dropped()?);
+    Ok((summary, forgotten))
 }

@@ -62,14 +62,13 @@ pub fn ingest<S: AccountStore + CollabStore>(
     {
         store.add_dropped(id, req.dropped, req.now)?;
     }
-    let summary = match &req.admin {
-        Some(op) => Some(super::admin::admin(
-            store,
-            op,
-            req.settings.as_deref(),
-            Timestamp(req.now),
-        )?),
-        None => None,
+    let (summary, forgotten) = match &req.admin {
+        Some(op) => {
+            let (summary, forgotten) =
+                super::admin::admin(store, op, req.settings.as_deref(), Timestamp(req.now))?;
+            (Some(summary), forgotten)
+        }
+        None => (None, None),
     };
     let decision = match &req.decide_for {
         None => None,
@@ -103,6 +102,7 @@ pub fn ingest<S: AccountStore + CollabStore>(
             decision,
             summary,
             approvals,
+            forgotten,
         },
         warnings,
     ))

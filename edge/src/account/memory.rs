@@ -1,7 +1,7 @@
 //! In-memory doubles: an `AccountStore` and an `Accounts` gateway, for native tests.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use protocol::v1::{
     AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport, ExportPage,
@@ -19,6 +19,9 @@ use crate::error::AppError;
 
 #[derive(Debug, Clone)]
 struct StoredEvent {
+    /// Its position in the order of storage, from 1 (SQLite's rowid).
+    rowid: u64,
+    id: String,
     user_id: String,
     kind: String,
     name: Option<String>,
@@ -30,7 +33,7 @@ struct StoredEvent {
 /// One account's state in maps.
 #[derive(Debug, Default)]
 pub struct MemoryAccountStore {
-    event_ids: HashMap<String, usize>,
+    event_ids: HashSet<String>,
     events: Vec<StoredEvent>,
     users: BTreeMap<String, (i64, i64)>,
     sessions: BTreeMap<String, (i64, i64)>,
@@ -43,6 +46,8 @@ pub struct MemoryAccountStore {
     messages: BTreeMap<(String, CampaignId), MessageRecord>,
     /// Collaboration documents by (kind, id).
     docs: BTreeMap<(String, String), String>,
+    /// The highest rowid ever given (it never goes back, as in the SQLite store).
+    last_rowid: u64,
     /// Dropped reports by the first event of their batch.
     dropped: BTreeMap<String, Dropped>,
 }
@@ -51,11 +56,15 @@ mod collab;
 
 impl AccountStore for MemoryAccountStore {
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, AppError> {
-        if self.event_ids.contains_key(e.id) {
+        if !self.event_ids.insert(e.id.to_owned()) {
             return Ok(false);
         }
-        self.event_ids.insert(e.id.to_owned(), self.events.len());
         self.events.push(StoredEvent {
+            rowid: {
+                self.last_rowid += 1;
+                self.last_rowid
+            },
+            id: e.id.to_owned(),
             user_id: e.user_id.to_owned(),
             kind: e.kind.to_owned(),
             name: e.name.map(str::to_owned),
@@ -71,6 +80,27 @@ impl AccountStore for MemoryAccountStore {
         slot.capacity = slot.capacity.max(dropped.capacity);
         slot.storage = slot.storage.max(dropped.storage);
         Ok(())
+    }
+
+    fn forget_user(&mut self, user_id: &str) -> Result<u64, AppError> {
+        let before = self.events.len();
+        let ids = &mut self.event_ids;
+        self.events.retain(|e| {
+            let keep = e.user_id != user_id;
+            if !keep {
+                ids.remove(&e.id);
+            }
+            keep
+        });
+        let deleted = before - self.events.len();
+        self.users.remove(user_id);
+        self.sessions.remove(user_id);
+        self.seen.retain(|(u, _), _| u != user_id);
+        self.usage.retain(|(u, _, _), _| u != user_id);
+        self.messages.retain(|(u, _), _| u != user_id);
+        self.surveys.retain(|(u, _), _| u != user_id);
+        self.user_traits.remove(user_id);
+        Ok(deleted as u64)
     }
 
     fn dropped(&self) -> Result<DroppedTotals, AppError> {
@@ -232,11 +262,10 @@ impl AccountStore for MemoryAccountStore {
     }
 
     fn events(&self, page: ExportPage) -> Result<EventExport, AppError> {
-        // Positions count from 1 in the order of storage, like SQLite's rowid.
-        let from = usize::try_from(page.after).unwrap_or(usize::MAX);
+        let from = self.events.partition_point(|e| e.rowid <= page.after);
         let rest = self.events.get(from..).unwrap_or_default();
-        let taken = rest.len().min(page.limit as usize);
-        let events = rest[..taken]
+        let page_of = &rest[..rest.len().min(page.limit as usize)];
+        let events = page_of
             .iter()
             .map(|e| {
                 AccountEventDto::from_stored(e.timestamp, e.received_at, e.body.clone())
@@ -245,7 +274,9 @@ impl AccountStore for MemoryAccountStore {
             .collect::<Result<_, _>>()?;
         Ok(EventExport {
             events,
-            next: (rest.len() > taken).then(|| (from + taken).to_string()),
+            next: (rest.len() > page_of.len())
+                .then(|| page_of.last().map(|e| e.rowid.to_string()))
+                .flatten(),
         })
     }
 }

@@ -112,6 +112,10 @@ pub trait AccountStore {
     fn add_dropped(&mut self, report: &str, dropped: Dropped, at: i64) -> Result<(), AppError>;
     /// The totals of every dropped report.
     fn dropped(&self) -> Result<DroppedTotals, AppError>;
+    /// Deletes everything held about `user_id`: events, activity, sessions, first/last
+    /// occurrences, usage, message records, survey answers and traits. Returns how many of
+    /// the user's events were deleted.
+    fn forget_user(&mut self, user_id: &str) -> Result<u64, AppError>;
 }
 
 /// The worker's way to reach an account's state (a Durable Object stub, or memory in tests).

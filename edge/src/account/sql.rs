@@ -173,9 +173,14 @@ fn opt_ts(t: Option<Timestamp>) -> V {
 
 impl AccountStore for SqlStore<'_> {
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, AppError> {
+        // The rowid (the export's cursor) never goes back, even after the newest events were
+        // deleted for a user: `meta.rowid_floor` keeps the highest one ever used.
         let cursor = self.sql.exec(
-            "INSERT INTO events (id, user_id, type, name, timestamp, received_at, body)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO events (rowid, id, user_id, type, name, timestamp, received_at, body)
+             VALUES (max(coalesce((SELECT max(rowid) FROM events), 0),
+                         coalesce((SELECT value FROM meta WHERE key = 'rowid_floor'), 0)) + 1,
+                     ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING",
             vec![
                 e.id.into(),
                 e.user_id.into(),
@@ -204,6 +209,30 @@ impl AccountStore for SqlStore<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    fn forget_user(&mut self, user_id: &str) -> Result<u64, AppError> {
+        self.sql.exec(
+            "INSERT INTO meta (key, value) SELECT 'rowid_floor', coalesce(max(rowid), 0) FROM events
+             WHERE true ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+            None,
+        )?;
+        let cursor = self
+            .sql
+            .exec("DELETE FROM events WHERE user_id = ?", vec![user_id.into()])?;
+        let _ = cursor.raw().count();
+        let events = cursor.rows_written();
+        for table in ["users", "sessions", "seen", "usage", "messages", "surveys"] {
+            self.sql.exec(
+                &format!("DELETE FROM {table} WHERE user_id = ?"),
+                vec![user_id.into()],
+            )?;
+        }
+        self.sql.exec(
+            "DELETE FROM traits WHERE owner = ?",
+            vec![owner_key(TraitOwner::User(user_id)).into()],
+        )?;
+        Ok(u64::try_from(events).unwrap_or(0))
     }
 
     fn dropped(&self) -> Result<DroppedTotals, AppError> {

@@ -3,8 +3,8 @@
 use protocol::ErrorCode;
 use protocol::v1::{
     AccountEventDto, AccountSummary, AdminOp, DecideResponse, Dropped, EventExport, EventsResponse,
-    ExportPage, IngestRequest, Subject, check_id, parse_admin_traits, parse_batch,
-    parse_decide_request,
+    ExportPage, ForgetAnswer, ForgetRequest, IngestRequest, Subject, check_id, parse_admin_traits,
+    parse_batch, parse_decide_request,
 };
 use rules::Timestamp;
 use sha2::{Digest, Sha256};
@@ -238,7 +238,7 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
     account_id: &str,
     op: impl FnOnce() -> Result<AdminOp, AppError>,
     now: Timestamp,
-) -> Result<AccountSummary, AppError> {
+) -> Result<(AccountSummary, Option<u64>), AppError> {
     let workspace_id = authorize_secret(catalog, authorization).await?;
     check_id("account_id", account_id)?;
     let op = op()?;
@@ -249,9 +249,10 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
         ..ingest_request(Vec::new(), None, false, &ws_catalog, now)
     };
     let result = accounts.ingest(&workspace_id, account_id, &req).await?;
-    result
+    let summary = result
         .summary
-        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))
+        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))?;
+    Ok((summary, result.forgotten))
 }
 
 /// `GET /v1/admin/accounts/{id}/summary`: value tier, lifecycle stage, health with its
@@ -268,7 +269,8 @@ pub async fn admin_summary<C: CatalogStore, A: Accounts>(
             account_id: account_id.to_owned(),
         })
     };
-    run_admin(catalog, accounts, authorization, account_id, op, now).await
+    let (summary, _) = run_admin(catalog, accounts, authorization, account_id, op, now).await?;
+    Ok(summary)
 }
 
 /// `PUT /v1/admin/accounts/{id}/traits`: account traits set by the customer-success team,
@@ -287,7 +289,34 @@ pub async fn admin_set_traits<C: CatalogStore, A: Accounts>(
             traits: parse_admin_traits(body)?.0,
         })
     };
-    run_admin(catalog, accounts, authorization, account_id, op, now).await
+    let (summary, _) = run_admin(catalog, accounts, authorization, account_id, op, now).await?;
+    Ok(summary)
+}
+
+/// `POST /v1/admin/accounts/{id}/forget` `{"user_id"}`: deletes everything the account holds
+/// about one user (a data-subject request), and says how many events went (secret key).
+pub async fn admin_forget<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    authorization: Option<&str>,
+    account_id: &str,
+    body: &str,
+    now: Timestamp,
+) -> Result<ForgetAnswer, AppError> {
+    let mut user_id = String::new();
+    let op = || {
+        user_id = ForgetRequest::from_json(body)?.user_id;
+        Ok(AdminOp::ForgetUser {
+            account_id: account_id.to_owned(),
+            user_id: user_id.clone(),
+        })
+    };
+    let (_, forgotten) = run_admin(catalog, accounts, authorization, account_id, op, now).await?;
+    Ok(ForgetAnswer {
+        account_id: account_id.to_owned(),
+        user_id,
+        events_deleted: forgotten.unwrap_or(0),
+    })
 }
 
 /// `GET /v1/debug/why?user=…&account=…[&campaign=…]`: the decision for a user with the verdict

@@ -208,6 +208,58 @@ fn exports_are_paged_with_a_cursor() {
     }
 }
 
+/// A data-subject request deletes the user's events and state from the account, leaves the
+/// others', is refused without the secret or a user id, and a saved export cursor still reads
+/// what arrives afterwards.
+#[test]
+fn forgetting_a_user_deletes_their_data_only() {
+    let w = world();
+    let by = |n: u32, user: &str| {
+        track(n, "acme", "x").replace("\"user_id\":\"u1\"", &format!("\"user_id\":\"{user}\""))
+    };
+    let events: Vec<String> = vec![
+        by(1, "u2"),
+        by(2, "gone"),
+        by(3, "gone"),
+        by(4, "u2"),
+        by(5, "gone"),
+    ];
+    send(&w, "wk", None, &events).expect("ok");
+    let forget =
+        |auth: &str, body: &str| block_on(admin_forget(&w.0, &w.1, Some(auth), "acme", body, NOW));
+    let answer = forget("Bearer sk", r#"{"user_id":"gone"}"#).expect("forgotten");
+    assert_eq!(
+        (answer.user_id.as_str(), answer.events_deleted),
+        ("gone", 3)
+    );
+    assert_eq!(stored(&w, "acme"), 2);
+    assert_eq!(
+        forget("Bearer sk", r#"{"user_id":"gone"}"#)
+            .expect("again")
+            .events_deleted,
+        0
+    );
+    for (auth, body, status, field) in [
+        ("Bearer wrong", r#"{"user_id":"u2"}"#, 401, "authorization"),
+        ("Bearer sk", "{}", 400, "user_id"),
+        ("Bearer sk", r#"{"user_id":""}"#, 400, "user_id"),
+    ] {
+        let err = forget(auth, body).expect_err("refused");
+        let (code, text) = err.status_and_body();
+        assert_eq!(code, status, "{text}");
+        assert!(text.contains(&format!("\"field\":\"{field}\"")), "{text}");
+    }
+    assert_eq!(stored(&w, "acme"), 2, "a refused request deletes nothing");
+    // The newest event was deleted; a cursor saved at it still reads the next one.
+    send(&w, "wk", None, &[by(6, "u2")]).expect("ok");
+    let page = ExportPage {
+        after: 5,
+        limit: 10,
+    };
+    let after = block_on(admin_events(&w.0, &w.1, Some("Bearer sk"), "acme", page)).expect("page");
+    assert_eq!(after.events.len(), 1);
+}
+
 #[test]
 fn upgrade_banner_after_the_plan_limit() {
     let w = world();

@@ -138,6 +138,14 @@ pub enum AdminOp {
         /// The account.
         account_id: String,
     },
+    /// Delete everything the account holds about one user (a data-subject request), then
+    /// summarise.
+    ForgetUser {
+        /// The account.
+        account_id: String,
+        /// The user.
+        user_id: String,
+    },
 }
 
 /// Account object → worker.
@@ -156,6 +164,9 @@ pub struct IngestResult {
     /// Pending approvals assigned to `decide_for`'s user.
     #[serde(default)]
     pub approvals: u32,
+    /// For [`AdminOp::ForgetUser`]: how many of the user's events were deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forgotten: Option<u64>,
 }
 
 /// Account object → worker → caller: one page of the account's stored events, in the order

@@ -9,6 +9,34 @@ use crate::v1::batch::DroppedTotals;
 use crate::v1::event::{JsonMap, traits};
 use rules::{Colour, Ctx, Traits, Value, health, lifecycle_stage, value_tier};
 
+/// The body of `POST /v1/admin/accounts/{id}/forget`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgetRequest {
+    /// The user whose data the account deletes.
+    pub user_id: String,
+}
+
+impl ForgetRequest {
+    /// Decodes and checks a request body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        let req: Self = decode(text)?;
+        crate::v1::check_id("user_id", &req.user_id)?;
+        Ok(req)
+    }
+}
+
+/// The answer of `POST /v1/admin/accounts/{id}/forget`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgetAnswer {
+    /// The account.
+    pub account_id: String,
+    /// The user forgotten.
+    pub user_id: String,
+    /// How many of the user's events were deleted.
+    pub events_deleted: u64,
+}
+
 /// Parses `PUT /v1/admin/accounts/{id}/traits`: a flat JSON object of traits (any keys,
 /// including the reserved `cs_` ones).
 pub fn parse_admin_traits(body: &str) -> Result<(JsonMap, Traits), Problem> {

@@ -21,8 +21,8 @@ pub use account::{
     MAX_EXPORT_PAGE, Subject, to_json,
 };
 pub use admin::{
-    AccountSummary, AdminTraitsEvent, ContributionDto, HealthReportDto, admin_traits,
-    parse_admin_traits,
+    AccountSummary, AdminTraitsEvent, ContributionDto, ForgetAnswer, ForgetRequest,
+    HealthReportDto, admin_traits, parse_admin_traits,
 };
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,
