@@ -144,15 +144,17 @@ test('admin export: pages in the order of storage, a cursor that reads on, and l
   };
   const first = await page('limit=2');
   assert.deepEqual(first.json.events.map((e) => e.event.name), ['p1', 'p2']);
+  assert.equal(first.json.more, true);
   const second = await page(`limit=2&cursor=${first.json.next}`);
   assert.deepEqual(second.json.events.map((e) => e.event.name), ['p3', 'p4']);
   const third = await page(`limit=2&cursor=${second.json.next}`);
   assert.deepEqual(third.json.events.map((e) => e.event.name), ['p5']);
-  assert.equal(third.json.next, null);
-  // A saved position reads what was stored since.
-  const end = second.json.next;
+  assert.equal(third.json.more, false);
+  // The last page's `next`, saved, reads what was stored since (and stays put until then).
+  const end = third.json.next;
+  assert.deepEqual((await page(`cursor=${end}`)).json, { events: [], next: end, more: false });
   await post('/v1/events', batch([track(account, 'p6')]));
-  assert.deepEqual((await page(`limit=2&cursor=${end}`)).json.events.map((e) => e.event.name), ['p5', 'p6']);
+  assert.deepEqual((await page(`limit=2&cursor=${end}`)).json.events.map((e) => e.event.name), ['p6']);
   // Bad parameters are refused with their name.
   for (const [query, field] of [['limit=0', 'limit'], ['limit=5000', 'limit'], ['cursor=abc', 'cursor']]) {
     const bad = await page(query);

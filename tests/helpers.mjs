@@ -64,8 +64,8 @@ export async function stored(account, secret = SECRET_KEY) {
     const json = await res.json();
     if (res.status !== 200) return { status: res.status, json };
     events.push(...json.events);
-    if (!json.next) return { status: res.status, json: { events, next: null } };
     cursor = json.next;
+    if (!json.more) return { status: res.status, json: { events, next: cursor, more: false } };
   }
 }
 

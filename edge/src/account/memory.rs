@@ -274,9 +274,8 @@ impl AccountStore for MemoryAccountStore {
             .collect::<Result<_, _>>()?;
         Ok(EventExport {
             events,
-            next: (rest.len() > page_of.len())
-                .then(|| page_of.last().map(|e| e.rowid.to_string()))
-                .flatten(),
+            next: page_of.last().map_or(page.after, |e| e.rowid).to_string(),
+            more: rest.len() > page_of.len(),
         })
     }
 }
@@ -319,7 +318,8 @@ impl Accounts for MemoryAccounts {
             Some(s) => s.events(page),
             None => Ok(EventExport {
                 events: Vec::new(),
-                next: None,
+                next: page.after.to_string(),
+                more: false,
             }),
         }
     }

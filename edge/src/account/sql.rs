@@ -541,7 +541,10 @@ impl AccountStore for SqlStore<'_> {
         }
         Ok(EventExport {
             events,
-            next: last.filter(|_| more).map(|n| n.to_string()),
+            next: last
+                .map_or(page.after, |n| u64::try_from(n).unwrap_or(0))
+                .to_string(),
+            more,
         })
     }
 }

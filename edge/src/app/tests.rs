@@ -184,19 +184,20 @@ fn exports_are_paged_with_a_cursor() {
                     .id
             })
             .collect();
-        (ids, export.next)
+        (ids, export.next, export.more)
     };
-    let (first, next) = page(None, "2");
-    assert_eq!(first, [uuid(1), uuid(2)]);
-    let (second, next) = page(next.as_deref(), "2");
+    let (first, next, more) = page(None, "2");
+    assert_eq!((first, more), (vec![uuid(1), uuid(2)], true));
+    let (second, next, _) = page(Some(&next), "2");
     assert_eq!(second, [uuid(3), uuid(4)]);
-    let (third, last) = page(next.as_deref(), "2");
-    assert_eq!((third, last.clone()), (vec![uuid(5)], None));
-    // Nothing after the end yet; then what arrives is read from the saved position.
-    let (after_end, _) = page(Some("5"), "2");
+    let (third, end, more) = page(Some(&next), "2");
+    assert_eq!((third, more), (vec![uuid(5)], false));
+    // Nothing after the end yet (the cursor stays); then what arrives is read from it.
+    let (after_end, same, _) = page(Some(&end), "2");
     assert!(after_end.is_empty());
+    assert_eq!(same, end);
     send(&w, "wk", None, &[track(6, "acme", "x")]).expect("ok");
-    assert_eq!(page(Some("5"), "2").0, [uuid(6)]);
+    assert_eq!(page(Some(&end), "2").0, [uuid(6)]);
     // Refused with the parameter named.
     for (cursor, limit, field) in [
         (Some("x"), "2", "cursor"),

@@ -175,9 +175,12 @@ pub struct IngestResult {
 pub struct EventExport {
     /// The events.
     pub events: Vec<AccountEventDto>,
-    /// The cursor of the next page (`?cursor=`), or `null` when this page is the last one so
-    /// far. Events stored later come after it, so a saved cursor also reads what is new.
-    pub next: Option<String>,
+    /// The position after this page's last event (`?cursor=` reads on from it; the cursor
+    /// given when the page is empty). Events stored later come after it, so a saved `next`
+    /// also reads what is new.
+    pub next: String,
+    /// More events follow `next` now.
+    pub more: bool,
 }
 
 /// Most events on one export page, and the default.
