@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { fresh, SECRET_KEY, URL_BASE, launchChromium } from './helpers.mjs';
+import { fresh, journalDrained, SECRET_KEY, URL_BASE, launchChromium } from './helpers.mjs';
 
 const EVENTS = Number(process.env.CAIRN_CHAOS_EVENTS || 1500);
 const SEED = Number(process.env.CAIRN_CHAOS_SEED || Date.now() % 100000);
@@ -248,11 +248,7 @@ test(`chaos: ${EVENTS} events through faults, reloads, new tabs and offline spel
   assert.equal(new Set(ids).size, ids.length);
   for (const f of [...FAULTS]) assert.ok(proxy.state.faults[f] > 0, `the ${f} fault happened`);
   // Nothing is left queued once the edge confirmed everything.
-  await page.waitForFunction(
-    () => Object.keys(localStorage).filter((k) => k.startsWith('cairn:q:') && k.split(':').length === 5).length === 0,
-    null,
-    { timeout: 30_000 },
-  );
+  await journalDrained(page, 30_000);
   assert.deepEqual(problems, []);
   await context.close();
 });

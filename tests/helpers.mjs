@@ -69,6 +69,18 @@ export async function stored(account, secret = SECRET_KEY) {
   }
 }
 
+/**
+ * Waits until `page`'s origin holds no chunk of the SDK's journal (`cairn:q:<key>:<tab>:<seq>`):
+ * everything queued was confirmed by the edge.
+ */
+export function journalDrained(page, timeout) {
+  return page.waitForFunction(
+    () => Object.keys(localStorage).filter((k) => k.startsWith('cairn:q:') && k.split(':').length === 5).length === 0,
+    null,
+    { timeout },
+  );
+}
+
 /** Debian's headless Chromium, as every browser suite starts it (never a downloaded build). */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');

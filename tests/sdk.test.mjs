@@ -4,7 +4,7 @@
 // loads are tracked once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fresh, stored, URL_BASE, SECRET_KEY, launchChromium } from './helpers.mjs';
+import { fresh, journalDrained, stored, URL_BASE, SECRET_KEY, launchChromium } from './helpers.mjs';
 
 let browser;
 
@@ -70,11 +70,7 @@ test('a reload right after 300 track() calls loses nothing and stores nothing tw
   const ids = events.map((e) => e.id);
   assert.equal(new Set(ids).size, ids.length, 'no event stored twice');
   // The adopted journal was sent and confirmed: no chunk of it is left in storage.
-  await page.waitForFunction(
-    () => Object.keys(localStorage).filter((k) => k.startsWith('cairn:q:') && k.split(':').length === 5).length === 0,
-    null,
-    { timeout: 10_000 },
-  );
+  await journalDrained(page, 10_000);
   assert.deepEqual(problems, []);
   await context.close();
 });

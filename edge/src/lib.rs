@@ -218,11 +218,7 @@ async fn route(
         ("/v1/health", _) => Ok("{\"ok\":true}".to_owned()),
         ("/v1/debug/why", _) if method == Method::Get => {
             let url = req.url()?;
-            let param = |name: &str| {
-                url.query_pairs()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.into_owned())
-            };
+            let param = |name: &str| query_param(&url, name);
             let missing =
                 |name: &str| AppError::problem(ErrorCode::MissingField, name, "a query parameter");
             let subject = protocol::v1::Subject {
@@ -263,11 +259,7 @@ async fn route(
             match (what, method) {
                 ("events", Method::Get) => {
                     let url = req.url()?;
-                    let param = |name: &str| {
-                        url.query_pairs()
-                            .find(|(k, _)| k == name)
-                            .map(|(_, v)| v.into_owned())
-                    };
+                    let param = |name: &str| query_param(&url, name);
                     let page = protocol::v1::ExportPage::from_query(
                         param("cursor").as_deref(),
                         param("limit").as_deref(),
@@ -380,6 +372,13 @@ pub(crate) fn control_key(env: &Env) -> Option<String> {
         .map(|s| s.to_string())
         .or_else(|_| env.var("CAIRN_CONTROL_KEY").map(|s| s.to_string()))
         .ok()
+}
+
+/// The (decoded) value of the query parameter `name` of `url`, if any.
+pub(crate) fn query_param(url: &worker::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Decodes `%XX` escapes of a path segment (account ids may hold any character).

@@ -31,9 +31,8 @@ impl DurableObject for Limiter {
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
         let url = req.url()?;
         let param = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .and_then(|(_, v)| v.parse::<f64>().ok())
+            crate::query_param(&url, name)
+                .and_then(|v| v.parse::<f64>().ok())
                 .unwrap_or(0.0)
         };
         let (start, n, limit) = (param("start"), param("n"), param("limit"));

@@ -20,11 +20,7 @@ pub(crate) async fn serve(
     env: &app::collab::Env<'_>,
 ) -> worker::Result<Response> {
     let url = req.url()?;
-    let token = url
-        .query_pairs()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let token = crate::query_param(&url, "token").unwrap_or_default();
     let verb = |v: protocol::v1::Verdict| match v {
         protocol::v1::Verdict::Approve => "Approve",
         protocol::v1::Verdict::Reject => "Reject",

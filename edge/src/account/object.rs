@@ -58,11 +58,7 @@ impl DurableObject for AccountObject {
             }
             (Method::Get, "/events") => {
                 let url = req.url()?;
-                let param = |name: &str| {
-                    url.query_pairs()
-                        .find(|(k, _)| k == name)
-                        .map(|(_, v)| v.into_owned())
-                };
+                let param = |name: &str| crate::query_param(&url, name);
                 ExportPage::from_query(param("after").as_deref(), param("limit").as_deref())
                     .map_err(AppError::from)
                     .and_then(|page| SqlStore::new(&self.sql).events(page))
