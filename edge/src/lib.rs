@@ -22,6 +22,7 @@
 //! Everything else is the demo app, served from static assets.
 
 pub mod account;
+pub mod analytics;
 pub mod app;
 pub mod catalog;
 pub mod collab;

@@ -34,7 +34,7 @@ pub use experiment::{Arm, Experiment, bucket};
 pub use facts::{EventFact, Facts, Seen, SurveyFact, Traits, Usage, Value};
 pub use history::{DELIVERY_LEASE_MS, History, MessageRecord, Outcome};
 pub use model::{
-    AccountCap, Campaign, CampaignId, Catalog, DEFAULT_SNOOZE_MS, Recurrence, Surface,
+    AccountCap, Campaign, CampaignId, Catalog, DEFAULT_SNOOZE_MS, Goal, Recurrence, Surface,
 };
 pub use time::{Day, Timestamp};
 pub use trigger::{RoutePattern, Trigger, route_matches};

@@ -123,6 +123,41 @@ pub struct Campaign {
     pub starts_at: Option<Timestamp>,
     /// Not shown from this instant on.
     pub ends_at: Option<Timestamp>,
+    /// What counts as success, for results and experiments.
+    pub goal: Option<Goal>,
+}
+
+/// A campaign's goal: the user performs `event` (with every property in `properties`
+/// equal) within `within_ms` of first entering the campaign (first exposure to its
+/// experiment, else first shown). Each user converts at most once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// The tracked event's name.
+    pub event: String,
+    /// Property equalities the event must carry.
+    pub properties: Vec<(String, crate::Value)>,
+    /// The conversion window.
+    pub within_ms: i64,
+}
+
+impl Goal {
+    /// Whether an event `name` with `properties` at `at` converts a user who entered at
+    /// `entered`.
+    pub fn converts(
+        &self,
+        entered: Timestamp,
+        name: &str,
+        properties: &dyn Fn(&str) -> Option<crate::Value>,
+        at: Timestamp,
+    ) -> bool {
+        name == self.event
+            && at >= entered
+            && at.0 <= entered.0.saturating_add(self.within_ms)
+            && self
+                .properties
+                .iter()
+                .all(|(k, v)| properties(k).as_ref() == Some(v))
+    }
 }
 
 /// Default snooze: one day.
@@ -155,6 +190,7 @@ impl Campaign {
             tasks: Vec::new(),
             starts_at: None,
             ends_at: None,
+            goal: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::error::AppError;
 /// Applies `op` at `now` and returns the account summary under the workspace `settings`, and
 /// for [`AdminOp::ForgetUser`] how many of the user's events were deleted. Set traits are also
 /// kept in the event log (type `admin_traits`), so the export stays complete.
-pub(super) fn admin<S: AccountStore>(
+pub(super) fn admin<S: AccountStore + super::rollup::RollupStore>(
     store: &mut S,
     op: &AdminOp,
     settings: Option<&str>,
@@ -44,6 +44,8 @@ pub(super) fn admin<S: AccountStore>(
             account_id,
             user_id,
         } => {
+            // The rollup units holding the user are re-sent without them.
+            super::rollup::mark_user(store, user_id)?;
             forgotten = Some(store.forget_user(user_id)?);
             account_id
         }

@@ -6,11 +6,13 @@ use std::rc::Rc;
 
 use protocol::Problem;
 use protocol::v1::{
-    CampaignDoc, DecisionDto, Event, EventKind, ExposureEvent, IngestRequest, IngestResult,
-    Subject, decision_dto, parse_campaign, parse_settings, to_json, validate_event,
+    COMMENTS_UNIT, CampaignDoc, DecisionDto, Event, EventKind, ExposureEvent, GoalSpec,
+    IngestRequest, IngestResult, Subject, decision_dto, event_properties, parse_campaign,
+    parse_settings, to_json, validate_event,
 };
-use rules::{Catalog, Decision, Outcome, Timestamp, decide};
+use rules::{Arm, CampaignId, Catalog, Decision, Goal, MessageRecord, Outcome, Timestamp, decide};
 
+use super::rollup::{self, RollupStore};
 use super::{AccountStore, NewEvent, TraitOwner};
 use crate::error::AppError;
 
@@ -19,11 +21,22 @@ use crate::error::AppError;
 ///
 /// Campaign documents that no longer validate are left out of the decision and returned
 /// as warnings for the caller to log; one bad document never blocks the others.
-pub fn ingest<S: AccountStore + CollabStore>(
+pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
     store: &mut S,
     req: &IngestRequest,
 ) -> Result<(IngestResult, Vec<Problem>), AppError> {
     let mut warnings = Vec::new();
+    // Campaign goals: from the catalog when the request carries it (saved if they changed),
+    // else as last saved.
+    let goals = if req.campaigns.is_empty() {
+        if req.events.is_empty() {
+            Vec::new()
+        } else {
+            rollup::goals(store, None)?
+        }
+    } else {
+        rollup::goals(store, Some(GoalSpec::of(&parsed_catalog(req).docs)))?
+    };
     let mut accepted = 0;
     let mut duplicates = 0;
     let mut first_id = None;
@@ -50,7 +63,7 @@ pub fn ingest<S: AccountStore + CollabStore>(
         };
         if store.insert_event(&new)? {
             accepted += 1;
-            apply(store, &event, Timestamp(dto.timestamp))?;
+            apply(store, &event, body, Timestamp(dto.timestamp), &goals)?;
         } else {
             duplicates += 1;
         }
@@ -110,7 +123,7 @@ pub fn ingest<S: AccountStore + CollabStore>(
 
 /// The decision for `subject` under the request's campaigns and settings; records what it
 /// changes unless the request is a dry run.
-fn decide_for<S: AccountStore>(
+fn decide_for<S: AccountStore + RollupStore>(
     store: &mut S,
     req: &IngestRequest,
     subject: &Subject,
@@ -211,7 +224,7 @@ fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
 
 /// Stores what a decision changes: deliveries (so other tabs and caps see them at once),
 /// fact-trigger observations, and first exposures to experiments (as `exposure` events).
-fn record_decision<S: AccountStore>(
+fn record_decision<S: AccountStore + RollupStore>(
     store: &mut S,
     subject: &Subject,
     d: &Decision,
@@ -219,19 +232,21 @@ fn record_decision<S: AccountStore>(
 ) -> Result<(), AppError> {
     let user = subject.user_id.as_str();
     for (campaign, holds) in &d.observations {
-        let mut record = store.message(user, campaign)?;
-        record.observe(*holds, now);
-        store.save_message(user, campaign, &record)?;
+        update(store, user, campaign, |r| r.observe(*holds, now))?;
     }
     for pick in &d.picks {
-        let mut record = store.message(user, &pick.campaign)?;
-        record.record(Outcome::Delivered, now);
-        store.save_message(user, &pick.campaign, &record)?;
+        update(store, user, &pick.campaign, |r| {
+            r.record(Outcome::Delivered, now);
+        })?;
     }
     for (campaign, arm) in &d.exposures {
-        let mut record = store.message(user, campaign)?;
-        record.expose(now);
-        store.save_message(user, campaign, &record)?;
+        update(store, user, campaign, |r| r.expose(now))?;
+        let name = match arm {
+            Arm::Control => "control",
+            Arm::Treatment(Some(variant)) => variant.as_str(),
+            Arm::Treatment(None) => "treatment",
+        };
+        store.set_arm(user, campaign, name)?;
         let exposure = ExposureEvent::new(user, campaign.as_str(), arm, now.0);
         let body = to_json(&exposure);
         store.insert_event(&NewEvent {
@@ -247,13 +262,35 @@ fn record_decision<S: AccountStore>(
     Ok(())
 }
 
-/// Folds one new event into the account's state.
-fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result<(), AppError> {
+/// Changes the user's record of a campaign, and marks the rollup units the change touches.
+fn update<S: AccountStore + RollupStore>(
+    store: &mut S,
+    user: &str,
+    campaign: &CampaignId,
+    change: impl FnOnce(&mut MessageRecord),
+) -> Result<(), AppError> {
+    let old = store.message(user, campaign)?;
+    let mut record = old;
+    change(&mut record);
+    store.save_message(user, campaign, &record)?;
+    rollup::touch(store, campaign, &old, &record)
+}
+
+/// Folds one new event (`body`: its JSON) into the account's state.
+fn apply<S: AccountStore + RollupStore>(
+    store: &mut S,
+    event: &Event,
+    body: &str,
+    at: Timestamp,
+    goals: &[(CampaignId, Goal)],
+) -> Result<(), AppError> {
     store.touch_user(&event.user_id, at.0)?;
     match &event.kind {
         EventKind::Track { name } => {
             store.add_seen(&event.user_id, name, at.0)?;
-            store.add_usage(&event.user_id, name, at.day(), 1)
+            store.add_usage(&event.user_id, name, at.day(), 1)?;
+            let properties = |key: &str| event_properties(body).get(key).cloned();
+            rollup::convert(store, goals, &event.user_id, name, at, &properties)
         }
         EventKind::Identify { traits } => traits
             .iter()
@@ -268,15 +305,18 @@ fn apply<S: AccountStore>(store: &mut S, event: &Event, at: Timestamp) -> Result
             comment,
         } => {
             store.add_survey(&event.user_id, campaign, *score, comment.as_deref(), at.0)?;
+            let week = crate::analytics::rollup::week_of_day(at.day().0.into());
+            store.mark_dirty(campaign.as_str(), week)?;
+            if comment.as_deref().is_some_and(|c| !c.is_empty()) {
+                store.mark_dirty(campaign.as_str(), COMMENTS_UNIT)?;
+            }
             // Answering completes the message.
-            let mut record = store.message(&event.user_id, campaign)?;
-            record.record(Outcome::Clicked, at);
-            store.save_message(&event.user_id, campaign, &record)
+            update(store, &event.user_id, campaign, |r| {
+                r.record(Outcome::Clicked, at);
+            })
         }
-        EventKind::Message { campaign, outcome } => {
-            let mut record = store.message(&event.user_id, campaign)?;
-            record.record(*outcome, at);
-            store.save_message(&event.user_id, campaign, &record)
-        }
+        EventKind::Message { campaign, outcome } => update(store, &event.user_id, campaign, |r| {
+            r.record(*outcome, at);
+        }),
     }
 }

@@ -50,9 +50,18 @@ pub struct MemoryAccountStore {
     last_rowid: u64,
     /// Dropped reports by the first event of their batch.
     dropped: BTreeMap<String, Dropped>,
+    /// Experiment arm and goal conversion per (user, campaign).
+    tracking: BTreeMap<(String, CampaignId), (Option<String>, Option<i64>)>,
+    /// Every answer with a comment: (user, campaign, score, comment, time).
+    comments: Vec<(String, String, u32, String, i64)>,
+    /// Changed rollup units and the flush that will carry them.
+    dirty: BTreeMap<(String, i64), u64>,
+    /// The last rollup sequence number.
+    rollup_seq: u64,
 }
 
 mod collab;
+mod rollup;
 
 impl AccountStore for MemoryAccountStore {
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, AppError> {
@@ -99,6 +108,8 @@ impl AccountStore for MemoryAccountStore {
         self.usage.retain(|(u, _, _), _| u != user_id);
         self.messages.retain(|(u, _), _| u != user_id);
         self.surveys.retain(|(u, _), _| u != user_id);
+        self.tracking.retain(|(u, _), _| u != user_id);
+        self.comments.retain(|(u, ..)| u != user_id);
         self.user_traits.remove(user_id);
         Ok(deleted as u64)
     }
@@ -126,9 +137,18 @@ impl AccountStore for MemoryAccountStore {
         user_id: &str,
         campaign: &CampaignId,
         score: u32,
-        _comment: Option<&str>,
+        comment: Option<&str>,
         at: i64,
     ) -> Result<(), AppError> {
+        if let Some(text) = comment.filter(|c| !c.is_empty()) {
+            self.comments.push((
+                user_id.to_owned(),
+                campaign.as_str().to_owned(),
+                score,
+                text.to_owned(),
+                at,
+            ));
+        }
         let key = (user_id.to_owned(), campaign.as_str().to_owned());
         if self.surveys.get(&key).is_none_or(|(_, t)| *t <= at) {
             self.surveys.insert(key, (score, at));
@@ -284,6 +304,47 @@ impl AccountStore for MemoryAccountStore {
 #[derive(Debug, Default)]
 pub struct MemoryAccounts {
     stores: RefCell<HashMap<String, MemoryAccountStore>>,
+}
+
+impl MemoryAccounts {
+    /// Flushes an account's changed rollup units as its object's alarm does, the send
+    /// succeeding; `backfill` first marks the whole state.
+    pub fn flush(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        backfill: bool,
+        now: i64,
+    ) -> Result<Vec<protocol::v1::RollupMessage>, AppError> {
+        let mut stores = self.stores.borrow_mut();
+        let store = stores
+            .entry(object_name(workspace_id, account_id))
+            .or_default();
+        match super::rollup::flush(store, workspace_id, account_id, backfill, now)? {
+            Some((seq, messages)) => {
+                super::rollup::RollupStore::clear_dirty(store, seq)?;
+                Ok(messages)
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Every user's rollup input of a campaign in an account (the direct computation's input).
+    pub fn campaign_users(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        campaign: &str,
+    ) -> Result<Vec<crate::analytics::rollup::UserRollup>, AppError> {
+        let stores = self.stores.borrow();
+        match stores.get(&object_name(workspace_id, account_id)) {
+            Some(s) => Ok(super::rollup::RollupStore::campaign_users(s, campaign)?
+                .into_iter()
+                .map(|(_, u)| u)
+                .collect()),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 impl Accounts for MemoryAccounts {

@@ -8,6 +8,7 @@ mod admin;
 mod ingest;
 mod memory;
 mod object;
+pub mod rollup;
 mod sql;
 
 pub use ingest::ingest;

@@ -17,8 +17,9 @@ use crate::error::AppError;
 
 /// Schema changes in order; `meta.schema` counts how many have been applied.
 mod collab;
+mod rollup;
 
-const MIGRATIONS: [&str; 6] = [V1, V2, V3, V4, V5, V6];
+const MIGRATIONS: [&str; 7] = [V1, V2, V3, V4, V5, V6, V7];
 
 /// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
@@ -96,6 +97,14 @@ const V5: &str = "CREATE TABLE docs (
 const V6: &str = "CREATE TABLE dropped (
            report TEXT PRIMARY KEY, capacity INTEGER NOT NULL, storage INTEGER NOT NULL,
            at INTEGER NOT NULL);";
+
+/// Each user's experiment arm and goal conversion, and the rollup units changed since the
+/// last flush (`gen`: the flush sequence number that will carry the change).
+const V7: &str = "ALTER TABLE messages ADD COLUMN arm TEXT;
+         ALTER TABLE messages ADD COLUMN converted INTEGER;
+         CREATE TABLE rollup_dirty (
+           campaign TEXT NOT NULL, week INTEGER NOT NULL, gen INTEGER NOT NULL,
+           PRIMARY KEY (campaign, week)) WITHOUT ROWID;";
 
 /// The account's SQLite database.
 #[derive(Debug)]
@@ -365,10 +374,17 @@ impl AccountStore for SqlStore<'_> {
         r: &MessageRecord,
     ) -> Result<(), AppError> {
         self.sql.exec(
-            "INSERT OR REPLACE INTO messages (user_id, campaign, first_shown, last_shown,
+            // An upsert, not a replace: the arm and the conversion are kept.
+            "INSERT INTO messages (user_id, campaign, first_shown, last_shown,
                shown_count, clicked, dismissed, snoozed, delivered, trigger_held, crossed, exposed,
                step)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (user_id, campaign) DO UPDATE SET first_shown = excluded.first_shown,
+               last_shown = excluded.last_shown, shown_count = excluded.shown_count,
+               clicked = excluded.clicked, dismissed = excluded.dismissed,
+               snoozed = excluded.snoozed, delivered = excluded.delivered,
+               trigger_held = excluded.trigger_held, crossed = excluded.crossed,
+               exposed = excluded.exposed, step = excluded.step",
             vec![
                 user_id.into(),
                 campaign.as_str().into(),

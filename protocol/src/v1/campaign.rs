@@ -7,7 +7,7 @@ use crate::json::decode;
 use crate::v1::content::ContentDoc;
 use crate::v1::targeting::ConditionDto;
 use rules::{
-    AccountCap, Campaign, CampaignId, Category, Condition, DEFAULT_SNOOZE_MS, Experiment,
+    AccountCap, Campaign, CampaignId, Category, Condition, DEFAULT_SNOOZE_MS, Experiment, Goal,
     Recurrence, RoutePattern, Surface, Timestamp, Trigger,
 };
 
@@ -58,6 +58,57 @@ pub struct CampaignDoc {
     /// Not shown from (ms since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<i64>,
+    /// What counts as success: `{"event":"expense_approved","within_days":14}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<GoalDto>,
+}
+
+/// A campaign's goal on the wire: a tracked event, optionally with property equalities,
+/// within a number of days of the user's first exposure (or first view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GoalDto {
+    /// The tracked event's name (1-200 characters).
+    pub event: String,
+    /// Days after first exposure during which the event counts (1-90; default 14).
+    #[serde(default = "fourteen")]
+    pub within_days: u32,
+    /// Property values the event must carry (strings, numbers or booleans; at most 10).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub properties: crate::v1::event::JsonMap,
+}
+
+fn fourteen() -> u32 {
+    14
+}
+
+impl GoalDto {
+    pub(crate) fn to_goal(&self) -> Result<Goal, Problem> {
+        if self.event.trim().is_empty() || self.event.len() > 200 {
+            return Err(invalid("event", "must be 1-200 characters"));
+        }
+        if !(1..=90).contains(&self.within_days) {
+            return Err(invalid("within_days", "must be 1-90"));
+        }
+        if self.properties.len() > 10 {
+            return Err(invalid("properties", "at most 10"));
+        }
+        let mut properties = Vec::with_capacity(self.properties.len());
+        for (k, v) in &self.properties {
+            let value = crate::json::scalar(v)
+                .filter(|v| !matches!(v, rules::Value::Null))
+                .ok_or_else(|| {
+                    invalid(&format!("properties.{k}"), "a string, number or boolean")
+                })?;
+            properties.push((k.clone(), value));
+        }
+        Ok(Goal {
+            event: self.event.clone(),
+            properties,
+            within_ms: i64::from(self.within_days) * DAY_MS,
+        })
+    }
 }
 
 /// Surfaces on the wire.
@@ -354,6 +405,10 @@ impl CampaignDoc {
             tasks: self.content.tasks.iter().map(|t| t.event.clone()).collect(),
             starts_at: self.starts_at.map(Timestamp),
             ends_at: self.ends_at.map(Timestamp),
+            goal: match &self.goal {
+                None => None,
+                Some(g) => Some(g.to_goal().map_err(|p| p.within("goal"))?),
+            },
         })
     }
 

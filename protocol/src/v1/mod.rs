@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod analytics;
 mod batch;
 mod campaign;
 mod collab;
@@ -24,13 +25,18 @@ pub use admin::{
     AccountSummary, AdminTraitsEvent, ContributionDto, ForgetAnswer, ForgetRequest,
     HealthReportDto, admin_traits, parse_admin_traits,
 };
+pub use analytics::{
+    ArmResult, COMMENTS_UNIT, CampaignResults, Comment, DailyResult, Estimate, GoalSpec,
+    OverviewRow, ResultsOverview, RollupBatch, RollupMessage, RollupRow, RollupTotals, RollupUnit,
+    SrmResult, Stage, SurveyResult,
+};
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,
     MAX_EVENT_BYTES, MAX_EVENTS, Rejected, ValidatedBatch, batch_body, batch_body_with,
     batch_overhead, correct_time, int_text, parse_batch,
 };
 pub use campaign::{
-    AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto,
+    AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto, GoalDto,
     RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
 pub use collab::{

@@ -1,0 +1,235 @@
+//! The account's side of workspace analytics: which rollup units changed (marked in the
+//! same transaction as the change), goal conversions, and the Queue messages a flush sends.
+
+use protocol::v1::{COMMENTS_UNIT, Comment, GoalSpec, RollupMessage, RollupUnit, to_json};
+use rules::{CampaignId, Goal, MessageRecord, Timestamp};
+
+use crate::analytics::rollup::{UserRollup, day_of, rollup, week_of_day};
+use crate::collab::CollabStore;
+use crate::error::AppError;
+
+/// Survey comments per account and campaign sent with the rollup.
+pub const MAX_COMMENTS: usize = 20;
+
+/// A message's JSON stays below this many bytes (Queues take 128 KB).
+pub const MAX_MESSAGE_BYTES: usize = 96 * 1024;
+
+/// The rollup state of an account's storage.
+pub trait RollupStore {
+    /// The user's experiment arm and goal conversion for a campaign.
+    fn tracking(
+        &self,
+        user_id: &str,
+        campaign: &CampaignId,
+    ) -> Result<(Option<String>, Option<i64>), AppError>;
+    /// Records the user's experiment arm.
+    fn set_arm(&mut self, user_id: &str, campaign: &CampaignId, arm: &str) -> Result<(), AppError>;
+    /// Records the user's goal conversion.
+    fn set_converted(
+        &mut self,
+        user_id: &str,
+        campaign: &CampaignId,
+        at: i64,
+    ) -> Result<(), AppError>;
+    /// Marks a unit as changed since the last flush.
+    fn mark_dirty(&mut self, campaign: &str, week: i64) -> Result<(), AppError>;
+    /// The changed units.
+    fn dirty(&self) -> Result<Vec<(String, i64)>, AppError>;
+    /// Forgets the marks made before the flush numbered `seq`.
+    fn clear_dirty(&mut self, seq: u64) -> Result<(), AppError>;
+    /// The next sequence number (each call returns a higher one).
+    fn next_seq(&mut self) -> Result<u64, AppError>;
+    /// Every campaign with a user record.
+    fn campaigns(&self) -> Result<Vec<String>, AppError>;
+    /// The campaigns the user has a record of.
+    fn user_campaigns(&self, user_id: &str) -> Result<Vec<String>, AppError>;
+    /// Every user's rollup input for a campaign: (user, input).
+    fn campaign_users(&self, campaign: &str) -> Result<Vec<(String, UserRollup)>, AppError>;
+    /// The latest answers with a comment on a campaign, newest first.
+    fn comments(&self, campaign: &str, limit: usize) -> Result<Vec<Comment>, AppError>;
+}
+
+/// Marks the units an update of a user's record touches: the weeks of the old and the new
+/// record, when what the record contributes to the rollup changed.
+pub fn touch<S: RollupStore>(
+    store: &mut S,
+    campaign: &CampaignId,
+    old: &MessageRecord,
+    new: &MessageRecord,
+) -> Result<(), AppError> {
+    let of = |r: &MessageRecord| UserRollup {
+        record: r.clone(),
+        ..UserRollup::default()
+    };
+    let (old, new) = (of(old), of(new));
+    if old.contributions() == new.contributions() {
+        return Ok(());
+    }
+    let mut weeks = old.weeks();
+    weeks.extend(new.weeks());
+    weeks.sort_unstable();
+    weeks.dedup();
+    for w in weeks {
+        store.mark_dirty(campaign.as_str(), w)?;
+    }
+    Ok(())
+}
+
+/// Records the goal conversions a tracked event `name` of `user_id` at `at` makes, once per
+/// user and campaign. `properties` reads the event's properties (parsed only when needed).
+pub fn convert<S: RollupStore + crate::account::AccountStore>(
+    store: &mut S,
+    goals: &[(CampaignId, Goal)],
+    user_id: &str,
+    name: &str,
+    at: Timestamp,
+    properties: &dyn Fn(&str) -> Option<rules::Value>,
+) -> Result<(), AppError> {
+    for (campaign, goal) in goals.iter().filter(|(_, g)| g.event == name) {
+        let record = store.message(user_id, campaign)?;
+        let Some(entered) = UserRollup::entered(&record) else {
+            continue;
+        };
+        let (_, converted) = store.tracking(user_id, campaign)?;
+        if converted.is_none() && goal.converts(entered, name, properties, at) {
+            store.set_converted(user_id, campaign, at.0)?;
+            store.mark_dirty(campaign.as_str(), week_of_day(day_of(at.0)))?;
+        }
+    }
+    Ok(())
+}
+
+/// The goals of the account's campaigns: saved when the catalog brings new ones, so batches
+/// that carry no catalog still convert.
+pub fn goals<S: CollabStore>(
+    store: &mut S,
+    from_catalog: Option<Vec<GoalSpec>>,
+) -> Result<Vec<(CampaignId, Goal)>, AppError> {
+    let specs = match from_catalog {
+        Some(specs) => {
+            let text = GoalSpec::list_json(&specs);
+            if store.doc("rollup", "goals")?.as_deref() != Some(text.as_str()) {
+                store.put_doc("rollup", "goals", &text)?;
+            }
+            specs
+        }
+        None => match store.doc("rollup", "goals")? {
+            Some(text) => GoalSpec::parse_list(&text)?,
+            None => Vec::new(),
+        },
+    };
+    Ok(specs.iter().filter_map(GoalSpec::to_goal).collect())
+}
+
+/// Marks every unit of the account: a backfill re-sends its whole state.
+pub fn mark_all<S: RollupStore>(store: &mut S) -> Result<(), AppError> {
+    for campaign in store.campaigns()? {
+        mark_campaign_users(store, &campaign, None)?;
+    }
+    Ok(())
+}
+
+/// Marks the units holding `user_id`, before the user's data is deleted.
+pub fn mark_user<S: RollupStore>(store: &mut S, user_id: &str) -> Result<(), AppError> {
+    for campaign in store.user_campaigns(user_id)? {
+        mark_campaign_users(store, &campaign, Some(user_id))?;
+    }
+    Ok(())
+}
+
+fn mark_campaign_users<S: RollupStore>(
+    store: &mut S,
+    campaign: &str,
+    only: Option<&str>,
+) -> Result<(), AppError> {
+    let mut weeks: Vec<i64> = store
+        .campaign_users(campaign)?
+        .iter()
+        .filter(|(u, _)| only.is_none_or(|o| o == u))
+        .flat_map(|(_, r)| r.weeks())
+        .collect();
+    weeks.push(COMMENTS_UNIT);
+    weeks.sort_unstable();
+    weeks.dedup();
+    for w in weeks {
+        store.mark_dirty(campaign, w)?;
+    }
+    Ok(())
+}
+
+/// The messages of a flush: every changed unit, complete, under one new sequence number
+/// (with `backfill`, every unit, marked as the whole state). The caller sends them, then
+/// calls `clear_dirty(seq)`.
+pub fn flush<S: RollupStore>(
+    store: &mut S,
+    workspace_id: &str,
+    account_id: &str,
+    backfill: bool,
+    now: i64,
+) -> Result<Option<(u64, Vec<RollupMessage>)>, AppError> {
+    if backfill {
+        mark_all(store)?;
+    }
+    let dirty = store.dirty()?;
+    if dirty.is_empty() && !backfill {
+        return Ok(None);
+    }
+    if dirty.is_empty() {
+        return Ok(None);
+    }
+    let seq = store.next_seq()?;
+    let mut units = Vec::with_capacity(dirty.len());
+    let mut current: Option<(String, std::collections::BTreeMap<i64, Vec<_>>)> = None;
+    for (campaign, week) in dirty {
+        if week == COMMENTS_UNIT {
+            units.push(RollupUnit {
+                comments: store.comments(&campaign, MAX_COMMENTS)?,
+                campaign,
+                week,
+                rows: Vec::new(),
+            });
+            continue;
+        }
+        if current.as_ref().is_none_or(|(c, _)| *c != campaign) {
+            let users: Vec<UserRollup> = store
+                .campaign_users(&campaign)?
+                .into_iter()
+                .map(|(_, u)| u)
+                .collect();
+            current = Some((campaign.clone(), rollup(&users)));
+        }
+        let rows = current
+            .as_mut()
+            .and_then(|(_, weeks)| weeks.remove(&week))
+            .unwrap_or_default();
+        units.push(RollupUnit {
+            campaign,
+            week,
+            rows,
+            comments: Vec::new(),
+        });
+    }
+    // Whole units per message, each message under the Queue's size limit.
+    let mut messages = Vec::new();
+    let new_message = || RollupMessage {
+        workspace_id: workspace_id.to_owned(),
+        account_id: account_id.to_owned(),
+        seq,
+        at: now,
+        backfill,
+        units: Vec::new(),
+    };
+    let mut msg = new_message();
+    let mut size = to_json(&msg).len();
+    for unit in units {
+        let unit_size = to_json(&unit).len() + 1;
+        if !msg.units.is_empty() && size + unit_size > MAX_MESSAGE_BYTES {
+            messages.push(std::mem::replace(&mut msg, new_message()));
+            size = to_json(&msg).len();
+        }
+        size += unit_size;
+        msg.units.push(unit);
+    }
+    messages.push(msg);
+    Ok(Some((seq, messages)))
+}

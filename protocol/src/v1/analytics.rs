@@ -1,0 +1,353 @@
+//! Workspace analytics on the wire: the rollup messages account objects send through the
+//! Queue, and the campaign results the console reads.
+//!
+//! An account's rollup is cut into *units*: one campaign's rows of one week (days
+//! `7·week … 7·week+6`, counted from the epoch), or one campaign's latest survey comments
+//! (`week = -1`). A message carries whole units, each replacing the account's previous
+//! version of that unit when its `seq` is newer, so duplicate and reordered deliveries change
+//! nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Problem;
+use crate::json::decode;
+
+/// The `week` of a campaign's comments unit.
+pub const COMMENTS_UNIT: i64 = -1;
+
+/// One Queue message: changed units of one account, stamped with the account's sequence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollupMessage {
+    /// The workspace.
+    pub workspace_id: String,
+    /// The account.
+    pub account_id: String,
+    /// The account's sequence number, higher for every message it sends.
+    pub seq: u64,
+    /// When the account computed the units (ms since the epoch).
+    pub at: i64,
+    /// A backfill: the account's units with this `seq` are its whole state, so every unit
+    /// of an older `seq` is outdated (and removed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backfill: bool,
+    /// The units, each complete.
+    pub units: Vec<RollupUnit>,
+}
+
+/// One campaign's rows of one week, or its comments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollupUnit {
+    /// The campaign.
+    pub campaign: String,
+    /// Days since the epoch divided by 7, or [`COMMENTS_UNIT`].
+    pub week: i64,
+    /// Every non-zero row of the unit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RollupRow>,
+    /// The account's latest survey comments on the campaign (comments unit only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Comment>,
+}
+
+/// How many of an account's users reached a stage of a campaign on a day, in an arm.
+///
+/// Each user is counted in at most one day per (campaign, arm, metric), so a sum over days
+/// and accounts counts distinct users.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RollupRow {
+    /// `all` (no experiment), `control`, `treatment`, or a variant id.
+    pub arm: String,
+    /// Days since the epoch (UTC).
+    pub day: i64,
+    /// `targeted`, `exposed`, `shown`, `clicked`, `dismissed`, `snoozed`, `converted`,
+    /// `step:N` (reached the Nth step), `task:N` (did the Nth task), `promoter`, `passive`,
+    /// `detractor`.
+    pub metric: String,
+    /// Distinct users.
+    pub users: u64,
+    /// Occurrences (impressions for `shown`; otherwise equal to `users`).
+    pub count: u64,
+}
+
+/// A survey answer with a comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    /// The account (filled in by the workspace object).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub account_id: String,
+    /// Who answered.
+    pub user_id: String,
+    /// 0-10.
+    pub score: u32,
+    /// What they wrote.
+    pub comment: String,
+    /// When (ms since the epoch).
+    pub at: i64,
+}
+
+impl RollupMessage {
+    /// Parses a Queue message body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// Messages handed to the workspace object in one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollupBatch {
+    /// The messages, all of one workspace.
+    pub messages: Vec<RollupMessage>,
+}
+
+impl RollupBatch {
+    /// Parses a batch.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// The summed rows of a workspace for a day range: what the results are computed from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RollupTotals {
+    /// Rows summed over accounts, one per (arm, day, metric).
+    pub rows: Vec<RollupRow>,
+    /// Accounts with any row in range.
+    pub accounts: u64,
+    /// The latest time an applied message was computed (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The latest comments in range, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Comment>,
+}
+
+impl RollupTotals {
+    /// Parses the workspace object's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// A campaign's results for a day range, as the console shows them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CampaignResults {
+    /// The campaign.
+    pub campaign: String,
+    /// First day of the range (days since the epoch, UTC).
+    pub from_day: i64,
+    /// Last day of the range, inclusive.
+    pub to_day: i64,
+    /// When the newest figure was computed by its account (ms since the epoch), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// Accounts with any activity in range.
+    pub accounts: u64,
+    /// The campaign's goal in words (`expense_approved within 14 days`), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    /// The funnel: targeted → shown → clicked → converted, then dismissed and snoozed.
+    pub funnel: Vec<Stage>,
+    /// Tour steps (`step:N`) or checklist tasks (`task:N`) in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Stage>,
+    /// One row per day of the range.
+    pub daily: Vec<DailyResult>,
+    /// The experiment's arms (control first), when it is one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<ArmResult>,
+    /// The experiment's verdict in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    /// The sample-ratio check: its p-value, and whether it flags a mismatch (p < 0.001).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srm: Option<SrmResult>,
+    /// Survey results, for a survey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyResult>,
+}
+
+/// One funnel stage.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Stage {
+    /// `targeted`, `shown`, `clicked`, `converted`, `dismissed`, `snoozed`, `step:N`, `task:N`.
+    pub stage: String,
+    /// Distinct users.
+    pub users: u64,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// One day of a campaign (distinct users reaching each stage that day).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DailyResult {
+    /// Days since the epoch.
+    pub day: i64,
+    /// Users first shown.
+    pub shown: u64,
+    /// Users who clicked.
+    pub clicked: u64,
+    /// Users who dismissed.
+    pub dismissed: u64,
+    /// Users who reached the goal.
+    pub converted: u64,
+}
+
+/// One arm of an experiment.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArmResult {
+    /// `control`, `treatment` or the variant id.
+    pub arm: String,
+    /// Its planned share (percent).
+    pub weight: f64,
+    /// Users exposed.
+    pub exposed: u64,
+    /// Exposed users who reached the goal.
+    pub converted: u64,
+    /// `converted / exposed`, with its 95% Wilson interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Estimate>,
+    /// Against control: the absolute lift with its 95% interval (not for control).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lift: Option<Estimate>,
+    /// Against control: the relative lift with its 95% interval (not for control).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_lift: Option<Estimate>,
+    /// The Bayesian chance (uniform priors) that the arm's rate beats control's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance_to_beat: Option<f64>,
+    /// The always-valid mSPRT p-value against control (safe to read early).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+}
+
+/// A value with its 95% interval (`value` absent when undefined, e.g. a lift over zero).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The point estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+/// The sample-ratio-mismatch check.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct SrmResult {
+    /// The chi-square p-value.
+    pub p_value: f64,
+    /// Below 0.001: the split is broken and no verdict is given.
+    pub mismatch: bool,
+}
+
+/// A survey's answers in range.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SurveyResult {
+    /// Users who answered 9-10.
+    pub promoters: u64,
+    /// 7-8.
+    pub passives: u64,
+    /// 0-6.
+    pub detractors: u64,
+    /// `%promoters − %detractors`, when anyone answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nps: Option<f64>,
+    /// Respondents over users shown the survey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_rate: Option<f64>,
+    /// By ISO week start day: `[day, promoters, passives, detractors]`.
+    pub weekly: Vec<[i64; 4]>,
+    /// By day: `[day, promoters, passives, detractors]`.
+    pub daily: Vec<[i64; 4]>,
+    /// The latest comments, newest first.
+    pub comments: Vec<Comment>,
+}
+
+/// Every live campaign of a workspace, for the results overview.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResultsOverview {
+    /// First day of the range.
+    pub from_day: i64,
+    /// Last day, inclusive.
+    pub to_day: i64,
+    /// When the newest figure was computed (ms since the epoch), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// One row per campaign.
+    pub campaigns: Vec<OverviewRow>,
+}
+
+/// One campaign in the overview.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OverviewRow {
+    /// The campaign.
+    pub campaign: String,
+    /// Its status (`live`, `paused`, …).
+    pub status: String,
+    /// Users shown.
+    pub shown: u64,
+    /// Users who clicked.
+    pub clicked: u64,
+    /// Users who reached the goal (when it has one).
+    pub converted: u64,
+    /// Whether the campaign has a goal.
+    pub has_goal: bool,
+    /// Users shown per day of the range (for the sparkline).
+    pub shown_daily: Vec<u64>,
+}
+
+impl CampaignResults {
+    /// Parses the edge's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+impl ResultsOverview {
+    /// Parses the edge's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// A campaign's goal as an account object keeps it (so batches without the catalog convert).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalSpec {
+    /// The campaign.
+    pub campaign: String,
+    /// Its goal.
+    pub goal: crate::v1::GoalDto,
+}
+
+impl GoalSpec {
+    /// The goals of a catalog's campaigns.
+    pub fn of(docs: &[crate::v1::CampaignDoc]) -> Vec<GoalSpec> {
+        docs.iter()
+            .filter_map(|d| {
+                Some(GoalSpec {
+                    campaign: d.id.clone(),
+                    goal: d.goal.clone()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The list as JSON.
+    pub fn list_json(specs: &[GoalSpec]) -> String {
+        crate::v1::to_json(&specs)
+    }
+
+    /// Parses a list saved by [`GoalSpec::list_json`].
+    pub fn parse_list(text: &str) -> Result<Vec<GoalSpec>, Problem> {
+        decode(text)
+    }
+
+    /// The validated goal, or `None` if it no longer validates.
+    pub fn to_goal(&self) -> Option<(rules::CampaignId, rules::Goal)> {
+        Some((
+            rules::CampaignId::new(&self.campaign).ok()?,
+            self.goal.to_goal().ok()?,
+        ))
+    }
+}
