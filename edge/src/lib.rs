@@ -33,13 +33,15 @@ mod one_click;
 pub mod random;
 
 pub use account::AccountObject;
+pub use analytics::object::WorkspaceAnalytics;
 pub use limiter::Limiter;
 
 use protocol::ErrorCode;
 use protocol::v1::{MAX_BATCH_BYTES, to_json};
 use rules::Timestamp;
 use worker::{
-    Context, Date, Env, Headers, Method, Request, Response, ScheduleContext, ScheduledEvent, event,
+    Context, Date, Env, Headers, MessageBatch, Method, Request, Response, ScheduleContext,
+    ScheduledEvent, event,
 };
 
 use crate::account::DurableAccounts;
@@ -68,6 +70,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let now = Timestamp(Date::now().as_millis() as i64);
     let method = req.method();
     let endpoint = req.url()?.origin().ascii_serialization();
+    let bindings = &env;
     let env = collab_env(now, &endpoint);
     if path == "/v1/approvals/act" {
         return one_click::serve(&req, method, &catalog, &accounts, &env).await;
@@ -85,16 +88,30 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         );
     }
 
-    let outcome = route(
-        &mut req,
-        method.clone(),
-        &path,
-        origin.as_deref(),
-        &catalog,
-        &accounts,
-        &env,
-    )
-    .await;
+    let outcome = if analytics::admin::is_analytics_route(&path) {
+        let today = now.day().0.into();
+        analytics::admin::route(
+            &mut req,
+            method.clone(),
+            &path,
+            &catalog,
+            &accounts,
+            bindings,
+            today,
+        )
+        .await
+    } else {
+        route(
+            &mut req,
+            method.clone(),
+            &path,
+            origin.as_deref(),
+            &catalog,
+            &accounts,
+            &env,
+        )
+        .await
+    };
     match outcome {
         Ok(body) => respond(
             200,
@@ -127,6 +144,12 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
             Ok(resp)
         }
     }
+}
+
+/// The Queue consumer: rollup messages into the workspace analytics objects.
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::Result<()> {
+    analytics::object::consume(batch, &env).await
 }
 
 /// The Cron Trigger: the sweep of due invitation and approval work.
@@ -337,7 +360,7 @@ fn secret_route(path: &str) -> bool {
 }
 
 /// Reads a POST body after checking its Content-Type and declared length.
-async fn read_body(req: &mut Request) -> Result<String, AppError> {
+pub(crate) async fn read_body(req: &mut Request) -> Result<String, AppError> {
     let content_type = req
         .headers()
         .get("Content-Type")?
@@ -380,6 +403,19 @@ pub(crate) fn query_param(url: &worker::Url, name: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// Encodes a query value or path segment: every byte but the unreserved ones as `%XX`.
+pub(crate) fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Decodes `%XX` escapes of a path segment (account ids may hold any character).

@@ -667,3 +667,131 @@ fn sdk_request_fields() {
     );
     assert_eq!(with_approver("[]", Some("u2"), None), None);
 }
+
+#[test]
+fn rollup_message_wire_shape() {
+    let msg = RollupMessage {
+        workspace_id: "ws_1".into(),
+        account_id: "acme".into(),
+        seq: 7,
+        at: 1_773_576_000_000,
+        backfill: false,
+        units: vec![
+            RollupUnit {
+                campaign: "trial".into(),
+                week: 2925,
+                rows: vec![RollupRow {
+                    arm: "control".into(),
+                    day: 20_475,
+                    metric: "exposed".into(),
+                    users: 3,
+                    count: 3,
+                }],
+                comments: vec![],
+            },
+            RollupUnit {
+                campaign: "pulse".into(),
+                week: COMMENTS_UNIT,
+                rows: vec![],
+                comments: vec![Comment {
+                    account_id: String::new(),
+                    user_id: "u1".into(),
+                    score: 9,
+                    comment: "Fast".into(),
+                    at: 1_773_576_000_000,
+                }],
+            },
+        ],
+    };
+    let text = to_json(&msg);
+    assert_eq!(
+        text,
+        r#"{"workspace_id":"ws_1","account_id":"acme","seq":7,"at":1773576000000,"units":[{"campaign":"trial","week":2925,"rows":[{"arm":"control","day":20475,"metric":"exposed","users":3,"count":3}]},{"campaign":"pulse","week":-1,"comments":[{"user_id":"u1","score":9,"comment":"Fast","at":1773576000000}]}]}"#
+    );
+    assert_eq!(RollupMessage::from_json(&text).expect("parses"), msg);
+    let backfill = RollupMessage {
+        backfill: true,
+        units: vec![],
+        ..msg
+    };
+    assert!(to_json(&backfill).contains(r#""backfill":true"#));
+}
+
+#[test]
+fn campaign_results_wire_shape() {
+    let results = CampaignResults {
+        campaign: "trial".into(),
+        from_day: 20_759,
+        to_day: 20_759,
+        updated_at: Some(1_773_576_000_000),
+        accounts: 2,
+        goal: Some("approve_expense within 14 days".into()),
+        funnel: vec![Stage {
+            stage: "shown".into(),
+            users: 4,
+            count: 6,
+        }],
+        steps: vec![],
+        daily: vec![DailyResult {
+            day: 20_759,
+            shown: 4,
+            clicked: 2,
+            dismissed: 1,
+            converted: 1,
+        }],
+        arms: vec![ArmResult {
+            arm: "treatment".into(),
+            weight: 50.0,
+            exposed: 4,
+            converted: 1,
+            rate: Some(Estimate {
+                value: Some(0.25),
+                low: 0.05,
+                high: 0.7,
+            }),
+            lift: None,
+            relative_lift: None,
+            chance_to_beat: Some(0.5),
+            p_value: None,
+        }],
+        verdict: Some("Not enough data yet.".into()),
+        srm: Some(SrmResult {
+            p_value: 1.0,
+            mismatch: false,
+        }),
+        survey: None,
+    };
+    assert_eq!(
+        to_json(&results),
+        r#"{"campaign":"trial","from_day":20759,"to_day":20759,"updated_at":1773576000000,"accounts":2,"goal":"approve_expense within 14 days","funnel":[{"stage":"shown","users":4,"count":6}],"daily":[{"day":20759,"shown":4,"clicked":2,"dismissed":1,"converted":1}],"arms":[{"arm":"treatment","weight":50.0,"exposed":4,"converted":1,"rate":{"value":0.25,"low":0.05,"high":0.7},"chance_to_beat":0.5}],"verdict":"Not enough data yet.","srm":{"p_value":1.0,"mismatch":false}}"#
+    );
+}
+
+#[test]
+fn campaign_goals_are_validated_with_their_field() {
+    let doc = |goal: &str| {
+        format!(
+            r#"{{"id":"g","surface":"modal","recurrence":"once","content":{{"title":"T","body":"B"}},"goal":{goal}}}"#
+        )
+    };
+    for (goal, expect) in [
+        (r#"{"event":"approve_expense"}"#, "ok"),
+        (r#"{"event":"approve_expense","within_days":90,"properties":{"plan":"pro","n":2,"ok":true}}"#, "ok"),
+        (r#"{"event":""}"#, "invalid_value goal.event"),
+        (r#"{"event":"a","within_days":0}"#, "invalid_value goal.within_days"),
+        (r#"{"event":"a","within_days":91}"#, "invalid_value goal.within_days"),
+        (r#"{"event":"a","properties":{"x":[1]}}"#, "invalid_value goal.properties.x"),
+        (r#"{"event":"a","properties":{"x":null}}"#, "invalid_value goal.properties.x"),
+        (r#"{"event":"a","when":"soon"}"#, "unknown_field goal.when"),
+        (r#"{"within_days":3}"#, "missing_field goal.event"),
+    ] {
+        let got = match parse_campaign(&doc(goal)) {
+            Ok((_, campaign)) => {
+                assert!(campaign.goal.is_some());
+                "ok".to_owned()
+            }
+            Err(Problem { code, field, .. }) => format!("{code} {field}"),
+        };
+        assert_eq!(got, expect, "{goal}");
+    }
+}

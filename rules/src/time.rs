@@ -43,6 +43,20 @@ impl Day {
     pub fn minus(self, n: i32) -> Day {
         Day(self.0.saturating_sub(n))
     }
+
+    /// The day of a calendar date (UTC); `None` for a date that does not exist or lies
+    /// outside the years 1-9999.
+    pub fn from_civil(year: i32, month: u32, day: u32) -> Option<Day> {
+        let valid = (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1;
+        let out = valid.then(|| Day(days_from_civil(year, month, day)))?;
+        // A day past the month's end (31 April) comes back as another date.
+        (civil_from_days(out.0) == (year, month, day)).then_some(out)
+    }
+
+    /// (year, month 1-12, day 1-31) of this day.
+    pub fn civil(self) -> (i32, u32, u32) {
+        civil_from_days(self.0)
+    }
 }
 
 /// (year, month 1-12, day 1-31) for a day number.
@@ -78,6 +92,25 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+
+    #[test]
+    fn calendar_dates_round_trip_and_invalid_ones_are_refused() {
+        for (y, m, d, expected) in [
+            (1970, 1, 1, Some(0)),
+            (2026, 12, 1, Some(20_788)),
+            (2024, 2, 29, Some(19_782)),
+            (2023, 2, 29, None),
+            (2026, 4, 31, None),
+            (2026, 13, 1, None),
+            (0, 1, 1, None),
+        ] {
+            let day = Day::from_civil(y, m, d);
+            assert_eq!(day.map(|x| x.0), expected, "{y}-{m}-{d}");
+            if let Some(day) = day {
+                assert_eq!(day.civil(), (y, m, d));
+            }
+        }
+    }
 
     fn check(ms: i64, expect_day: i32, expect_month_start: i32) {
         let day = Timestamp(ms).day();

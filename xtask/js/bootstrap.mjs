@@ -62,6 +62,13 @@ function plan(base, { fixtures, extra }) {
     workspaces.hostile = { name: 'hostile', origins: local, campaigns: [readJson('tests/fixtures/hostile.json')] };
     workspaces.quiet = { name: 'quiet', origins: local };
     workspaces.verified = { name: 'verified', origins: local, identity: 'enforce' };
+    // Workspace analytics: an experiment with a goal, and an NPS survey.
+    workspaces.lab = {
+      name: 'lab',
+      origins: local,
+      secret_key: 'lab',
+      campaigns: [readJson('tests/fixtures/trial.json'), readJson('tests/fixtures/pulse.json')],
+    };
   }
   for (const [key, spec] of Object.entries(extra)) workspaces[key] = { origins: local, ...spec };
   return workspaces;

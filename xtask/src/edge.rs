@@ -331,6 +331,10 @@ pub(crate) fn dev(build: bool) -> Result {
             &port,
             "--persist-to",
             &path_arg(&persist),
+            // Campaign results reach the console about 10 s after the events (production
+            // default: 5 minutes; see CAIRN_ANALYTICS_FLUSH_SECONDS in docs/analytics.md).
+            "--var",
+            "CAIRN_ANALYTICS_FLUSH_SECONDS:10",
         ]),
         false,
     )?;
@@ -466,6 +470,9 @@ pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
         // Wins over a control key in edge/.dev.vars (the dev server's).
         "--var",
         &var,
+        // The analytics fault route (`POST /v1/admin/analytics/fault`) for the suites.
+        "--var",
+        "CAIRN_TEST_HOOKS:1",
         // `/__scheduled` runs the Cron Trigger on demand.
         "--test-scheduled",
     ]);

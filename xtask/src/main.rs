@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         Some("build") => match args.get(1).map(String::as_str) {
             None => setup::ensure(false).and_then(|()| build::all()),
             Some("console") => build::console().and_then(|()| build::console_assets()),
+            Some("edge") => build::edge(),
             Some(other) => Err(format!("build: unknown part {other}")),
         },
         Some("js") => setup::ensure_js().and_then(|()| edge::js(&args[1..])),

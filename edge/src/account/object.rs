@@ -1,26 +1,43 @@
 //! The account Durable Object (SQLite-backed) and the worker-side gateway that calls it.
 
+use std::cell::RefCell;
+
 use protocol::v1::{
     CollabOp, CollabRequest, CollabResult, Delivery, EventExport, ExportPage, IngestRequest,
-    IngestResult, to_json,
+    IngestResult, RollupOp, RollupSent, to_json,
 };
 use worker::{
     Date, DurableObject, Env, Fetch, Headers, Method, ObjectNamespace, Request, RequestInit,
     Response, SqlStorage, State, durable_object,
 };
 
+use super::rollup::RollupStore;
 use super::sql::{SqlStore, migrate};
 use super::{AccountStore, Accounts, ingest, object_name};
-use crate::collab;
+use crate::collab::{self, CollabStore};
 use crate::error::AppError;
+
+/// Headers naming the workspace and account an object serves (its rollup messages say so).
+const WORKSPACE_HEADER: &str = "X-Cairn-Workspace";
+const ACCOUNT_HEADER: &str = "X-Cairn-Account";
+
+/// Default delay between a change and the rollup flush that sends it (5 minutes);
+/// `CAIRN_ANALYTICS_FLUSH_SECONDS` sets it.
+const DEFAULT_FLUSH_SECONDS: i64 = 300;
+
+/// After a failed send, the flush is tried again this much later.
+const RETRY_FLUSH_MS: i64 = 30_000;
 
 /// One account's state. Requests to one object are processed one at a time, and each
 /// ingest runs without awaiting, so it commits as one SQLite transaction.
 #[durable_object]
 pub struct AccountObject {
     state: State,
+    env: Env,
     sql: SqlStorage,
     ready: Result<(), String>,
+    /// (workspace, account), once known.
+    ident: RefCell<Option<(String, String)>>,
 }
 
 impl std::fmt::Debug for AccountObject {
@@ -32,10 +49,16 @@ impl std::fmt::Debug for AccountObject {
 }
 
 impl DurableObject for AccountObject {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
         let ready = migrate(&sql).map_err(|e| e.to_string());
-        Self { state, sql, ready }
+        Self {
+            state,
+            env,
+            sql,
+            ready,
+            ident: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -43,10 +66,13 @@ impl DurableObject for AccountObject {
             worker::console_error!("account schema: {e}");
             return Response::error("account storage unavailable", 500);
         }
+        if let Err(e) = self.learn_ident(&req) {
+            worker::console_error!("account identity: {e}");
+        }
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/ingest") => {
                 let body = req.text().await?;
-                IngestRequest::from_json(&body)
+                let result = IngestRequest::from_json(&body)
                     .map_err(AppError::from)
                     .and_then(|r| ingest(&mut SqlStore::new(&self.sql), &r))
                     .map(|(result, warnings)| {
@@ -54,7 +80,24 @@ impl DurableObject for AccountObject {
                             worker::console_error!("campaign left out of the decision: {w}");
                         }
                         to_json(&result)
+                    });
+                self.schedule_rollup().await;
+                result
+            }
+            (Method::Post, "/rollup") => {
+                let url = req.url()?;
+                let op = match crate::query_param(&url, "op").as_deref() {
+                    Some("backfill") => RollupOp::Backfill,
+                    _ => RollupOp::Flush,
+                };
+                let sent = self.flush_rollup(op == RollupOp::Backfill).await;
+                self.arm().await;
+                sent.map(|messages| {
+                    to_json(&RollupSent {
+                        account_id: self.ident().map(|(_, a)| a).unwrap_or_default(),
+                        messages,
                     })
+                })
             }
             (Method::Get, "/events") => {
                 let url = req.url()?;
@@ -88,15 +131,121 @@ impl DurableObject for AccountObject {
         if let Err(e) = self.wake().await {
             worker::console_error!("account alarm: {e}");
         }
+        let now = Date::now().as_millis() as i64;
+        if SqlStore::new(&self.sql)
+            .rollup_due()
+            .is_ok_and(|due| due.is_some_and(|d| d <= now))
+            && let Err(e) = self.flush_rollup(false).await
+        {
+            worker::console_error!("account rollup flush: {e}");
+        }
         self.arm().await;
         Response::ok("")
     }
 }
 
 impl AccountObject {
-    /// Sets the alarm for the next due delivery, reminder or expiry.
+    /// The (workspace, account) this object serves, once a request has said.
+    fn ident(&self) -> Option<(String, String)> {
+        if self.ident.borrow().is_none() {
+            let store = SqlStore::new(&self.sql);
+            let known = (
+                store.doc("rollup", "workspace").ok().flatten(),
+                store.doc("rollup", "account").ok().flatten(),
+            );
+            if let (Some(w), Some(a)) = known {
+                *self.ident.borrow_mut() = Some((w, a));
+            }
+        }
+        self.ident.borrow().clone()
+    }
+
+    /// Keeps the workspace and account the gateway names (stored once).
+    fn learn_ident(&self, req: &Request) -> Result<(), AppError> {
+        if self.ident().is_some() {
+            return Ok(());
+        }
+        let (Some(w), Some(a)) = (
+            req.headers().get(WORKSPACE_HEADER)?,
+            req.headers().get(ACCOUNT_HEADER)?,
+        ) else {
+            return Ok(());
+        };
+        let mut store = SqlStore::new(&self.sql);
+        store.put_doc("rollup", "workspace", &w)?;
+        store.put_doc("rollup", "account", &a)?;
+        *self.ident.borrow_mut() = Some((w, a));
+        Ok(())
+    }
+
+    /// The delay between a change and its flush, in ms.
+    fn flush_delay_ms(&self) -> i64 {
+        self.env
+            .var("CAIRN_ANALYTICS_FLUSH_SECONDS")
+            .ok()
+            .and_then(|v| v.to_string().parse::<i64>().ok())
+            .filter(|s| *s >= 0)
+            .unwrap_or(DEFAULT_FLUSH_SECONDS)
+            .saturating_mul(1000)
+    }
+
+    /// After a change: when units wait and no flush is due yet, one is due after the delay.
+    async fn schedule_rollup(&self) {
+        let mut store = SqlStore::new(&self.sql);
+        let waiting = store.dirty().map(|d| !d.is_empty()).unwrap_or(false);
+        if !waiting || store.rollup_due().ok().flatten().is_some() {
+            return;
+        }
+        let due = Date::now().as_millis() as i64 + self.flush_delay_ms();
+        if let Err(e) = store.set_rollup_due(Some(due)) {
+            worker::console_error!("scheduling the rollup: {e}");
+            return;
+        }
+        self.arm().await;
+    }
+
+    /// Sends the changed units (with `backfill`, every unit) through the Queue; marks are
+    /// cleared only after every message was accepted. Returns how many messages were sent.
+    async fn flush_rollup(&self, backfill: bool) -> Result<u64, AppError> {
+        let Some((workspace, account)) = self.ident() else {
+            return Ok(0);
+        };
+        let now = Date::now().as_millis() as i64;
+        let flushed = super::rollup::flush(
+            &mut SqlStore::new(&self.sql),
+            &workspace,
+            &account,
+            backfill,
+            now,
+        )?;
+        let Some((seq, messages)) = flushed else {
+            SqlStore::new(&self.sql).set_rollup_due(None)?;
+            return Ok(0);
+        };
+        let queue = self.env.queue("ROLLUPS")?;
+        for m in &messages {
+            if let Err(e) = queue.send(to_json(m)).await {
+                // Marks stay; the flush is tried again soon.
+                SqlStore::new(&self.sql).set_rollup_due(Some(now + RETRY_FLUSH_MS))?;
+                return Err(AppError::Internal(format!("sending rollups: {e}")));
+            }
+        }
+        let mut store = SqlStore::new(&self.sql);
+        store.clear_dirty(seq)?;
+        // Changes made while the messages were being sent wait for the next flush.
+        let left = !store.dirty()?.is_empty();
+        store.set_rollup_due(left.then_some(now + self.flush_delay_ms()))?;
+        Ok(messages.len() as u64)
+    }
+
+    /// Sets the alarm for the next due delivery, reminder, expiry or rollup flush.
     async fn arm(&self) {
-        let next = collab::next_wakeup(&SqlStore::new(&self.sql));
+        let store = SqlStore::new(&self.sql);
+        let rollup = store.rollup_due().ok().flatten();
+        let next = collab::next_wakeup(&store).map(|collab| match (collab, rollup) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        });
         match next {
             Ok(Some(at)) => {
                 let now = Date::now().as_millis() as i64;
@@ -173,8 +322,11 @@ impl DurableAccounts {
             .ns
             .id_from_name(&object_name(workspace_id, account_id))?
             .get_stub()?;
+        let headers = Headers::new();
+        headers.set(WORKSPACE_HEADER, workspace_id)?;
+        headers.set(ACCOUNT_HEADER, account_id)?;
         let mut init = RequestInit::new();
-        init.with_method(method);
+        init.with_method(method).with_headers(headers);
         if let Some(b) = body {
             init.with_body(Some(b.into()));
         }
@@ -188,6 +340,25 @@ impl DurableAccounts {
             )));
         }
         Ok(text)
+    }
+}
+
+impl DurableAccounts {
+    /// Sends an account's changed rollup units now (`backfill`: all of them).
+    pub async fn rollup(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+        op: RollupOp,
+    ) -> Result<RollupSent, AppError> {
+        let path = match op {
+            RollupOp::Flush => "/rollup?op=flush",
+            RollupOp::Backfill => "/rollup?op=backfill",
+        };
+        let text = self
+            .call(workspace_id, account_id, Method::Post, path, None)
+            .await?;
+        Ok(RollupSent::from_json(&text)?)
     }
 }
 

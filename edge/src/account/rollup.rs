@@ -58,7 +58,7 @@ pub fn touch<S: RollupStore>(
     new: &MessageRecord,
 ) -> Result<(), AppError> {
     let of = |r: &MessageRecord| UserRollup {
-        record: r.clone(),
+        record: *r,
         ..UserRollup::default()
     };
     let (old, new) = (of(old), of(new));

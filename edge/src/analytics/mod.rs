@@ -2,7 +2,12 @@
 //! through a Queue, and the per-workspace object that applies them idempotently and answers
 //! the console's results.
 
+pub mod admin;
+pub mod api;
+pub mod object;
+pub mod results;
 pub mod rollup;
+mod sql;
 pub mod workspace;
 
 #[cfg(test)]

@@ -191,7 +191,7 @@ pub fn hash_secret(secret: &str) -> String {
 }
 
 /// Resolves `Authorization: Bearer <secret key>` to its workspace.
-async fn authorize_secret<C: CatalogStore>(
+pub(crate) async fn authorize_secret<C: CatalogStore>(
     catalog: &C,
     authorization: Option<&str>,
 ) -> Result<String, AppError> {

@@ -15,6 +15,7 @@ mod keys;
 pub mod lifecycle;
 pub mod pages;
 pub mod policy;
+mod results;
 pub mod store;
 mod team;
 mod users;
@@ -47,6 +48,8 @@ pub struct Cx<'a> {
     pub limiter: Option<ObjectNamespace>,
     /// The accounts' Durable Objects (the "Why not?" page asks them for a dry-run decision).
     pub accounts: Option<crate::account::DurableAccounts>,
+    /// The workspace analytics objects (the results pages).
+    pub workspaces: Option<ObjectNamespace>,
 }
 
 impl Cx<'_> {
@@ -194,6 +197,7 @@ pub async fn serve(req: &mut Request, env: &Env, path: &str, now: i64) -> worker
             .durable_object("ACCOUNTS")
             .ok()
             .map(crate::account::DurableAccounts::new),
+        workspaces: env.durable_object("ANALYTICS").ok(),
     };
     let rest = path.strip_prefix("/console/api").unwrap_or("");
     let result = async {
@@ -280,8 +284,14 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
                 Some(
                     "write-keys" | "secret-keys" | "origins" | "identity" | "webhook" | "settings",
                 ) => keys::route(cx, &w, req, tail).await?,
+                Some("campaigns") if m == "GET" && tail.len() == 3 && tail[2] == "results" => {
+                    results::campaign(cx, &w, req, tail[1]).await?
+                }
                 Some("campaigns") => campaigns::route(cx, &w, req, &tail[1..]).await?,
                 Some("audit" | "audit.csv") => campaigns::audit(cx, &w, req, tail).await?,
+                Some("results") if m == "GET" && tail.len() == 1 => {
+                    results::workspace(cx, &w, req).await?
+                }
                 Some("why") if m == "GET" => campaigns::why(cx, &w, req).await?,
                 Some(_) => return Err(not_found()),
             }

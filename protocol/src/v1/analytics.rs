@@ -119,6 +119,9 @@ pub struct RollupTotals {
     /// The latest comments in range, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Comment>,
+    /// Rows of every campaign (the overview), instead of `rows`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_campaign: Vec<CampaignRow>,
 }
 
 impl RollupTotals {
@@ -349,5 +352,132 @@ impl GoalSpec {
             rules::CampaignId::new(&self.campaign).ok()?,
             self.goal.to_goal().ok()?,
         ))
+    }
+}
+
+/// An account's rows of one campaign (the overview's input).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignRow {
+    /// The campaign.
+    pub campaign: String,
+    /// The summed row.
+    pub row: RollupRow,
+}
+
+/// `POST /v1/admin/accounts/{id}/analytics`: `{"op":"flush"}` sends the account's changed
+/// rollup units now; `{"op":"backfill"}` re-sends its whole state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollupOpRequest {
+    /// `flush` or `backfill`.
+    pub op: RollupOp,
+}
+
+/// What to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollupOp {
+    /// The changed units.
+    Flush,
+    /// Every unit, as the account's whole state.
+    Backfill,
+}
+
+impl RollupOpRequest {
+    /// Parses and validates the body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// The answer to a flush, backfill or replay.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RollupSent {
+    /// The account (absent for a replay).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub account_id: String,
+    /// Queue messages sent.
+    pub messages: u64,
+}
+
+/// `POST /v1/admin/analytics/fault` (test installs only): the workspace object fails its
+/// next `fail_next` deliveries, so retries and the dead-letter queue can be tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRequest {
+    /// Deliveries to fail (0-1000).
+    pub fail_next: u32,
+}
+
+impl FaultRequest {
+    /// Parses the body.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+impl RollupSent {
+    /// Parses an answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// A `YYYY-MM-DD` query value as a day number; `field` names it in the error.
+pub fn parse_day(field: &str, text: &str) -> Result<i64, Problem> {
+    let bad = || {
+        Problem::new(
+            crate::error::ErrorCode::InvalidValue,
+            field,
+            "a date as YYYY-MM-DD",
+        )
+    };
+    let mut parts = text.trim().splitn(3, '-');
+    let mut next = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (y, m, d) = (next(4), next(2), next(2));
+    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+        return Err(bad());
+    };
+    let year = i32::try_from(y).map_err(|_| bad())?;
+    rules::Day::from_civil(year, m, d)
+        .map(|day| i64::from(day.0))
+        .ok_or_else(bad)
+}
+
+/// A day number as `YYYY-MM-DD`.
+pub fn format_day(day: i64) -> String {
+    let day = i32::try_from(day).unwrap_or(0);
+    let (y, m, d) = rules::Day(day).civil();
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_parse_and_format() {
+        for (text, day) in [
+            ("1970-01-01", Some(0)),
+            ("2026-12-01", Some(20_788)),
+            (" 2024-02-29 ", Some(19_782)),
+            ("2023-02-29", None),
+            ("2026-1-01", None),
+            ("20261201", None),
+            ("2026-12-01x", None),
+            ("", None),
+        ] {
+            let parsed = parse_day("from", text);
+            assert_eq!(parsed.as_ref().ok().copied(), day, "{text:?}");
+            match (parsed, day) {
+                (Ok(d), _) => assert_eq!(format_day(d), text.trim()),
+                (Err(p), _) => assert_eq!(p.field, "from"),
+            }
+        }
     }
 }

@@ -84,6 +84,21 @@ fn fourteen() -> u32 {
 }
 
 impl GoalDto {
+    /// The goal in words: `expense_approved with plan = "pro" within 14 days`.
+    pub fn describe(&self) -> String {
+        let filters: Vec<String> = self
+            .properties
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        let with = if filters.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", filters.join(", "))
+        };
+        format!("{}{with} within {} days", self.event, self.within_days)
+    }
+
     pub(crate) fn to_goal(&self) -> Result<Goal, Problem> {
         if self.event.trim().is_empty() || self.event.len() > 200 {
             return Err(invalid("event", "must be 1-200 characters"));

@@ -26,9 +26,10 @@ pub use admin::{
     HealthReportDto, admin_traits, parse_admin_traits,
 };
 pub use analytics::{
-    ArmResult, COMMENTS_UNIT, CampaignResults, Comment, DailyResult, Estimate, GoalSpec,
-    OverviewRow, ResultsOverview, RollupBatch, RollupMessage, RollupRow, RollupTotals, RollupUnit,
-    SrmResult, Stage, SurveyResult,
+    ArmResult, COMMENTS_UNIT, CampaignResults, CampaignRow, Comment, DailyResult, Estimate,
+    FaultRequest, GoalSpec, OverviewRow, ResultsOverview, RollupBatch, RollupMessage, RollupOp,
+    RollupOpRequest, RollupRow, RollupSent, RollupTotals, RollupUnit, SrmResult, Stage,
+    SurveyResult, format_day, parse_day,
 };
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,

@@ -10,6 +10,32 @@ use crate::account::rollup::RollupStore;
 use crate::analytics::rollup::UserRollup;
 use crate::error::AppError;
 
+impl SqlStore<'_> {
+    /// When the next rollup flush is due, if units wait.
+    pub(crate) fn rollup_due(&self) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .rows(
+                "SELECT value FROM meta WHERE key = 'rollup_due'",
+                Vec::new(),
+            )?
+            .first()
+            .and_then(|r| int(r.first())))
+    }
+
+    /// Sets (or clears) when the next rollup flush is due.
+    pub(crate) fn set_rollup_due(&mut self, due: Option<i64>) -> Result<(), AppError> {
+        match due {
+            Some(at) => self.rows(
+                "INSERT INTO meta (key, value) VALUES ('rollup_due', ?)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                vec![V::Integer(at)],
+            )?,
+            None => self.rows("DELETE FROM meta WHERE key = 'rollup_due'", Vec::new())?,
+        };
+        Ok(())
+    }
+}
+
 impl RollupStore for SqlStore<'_> {
     fn tracking(
         &self,

@@ -1,0 +1,368 @@
+//! `WorkspaceStore` over the workspace analytics object's SQLite: each account's rows, and
+//! the sums across accounts kept in step with every replacement (so reads never scan
+//! accounts).
+
+use protocol::v1::{COMMENTS_UNIT, Comment, RollupRow, RollupUnit};
+use worker::{SqlStorage, SqlStorageValue as V};
+
+use super::workspace::WorkspaceStore;
+use crate::error::AppError;
+
+/// The schema (idempotent).
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS floors (
+       account TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS units (
+       account TEXT NOT NULL, campaign TEXT NOT NULL, week INTEGER NOT NULL,
+       seq INTEGER NOT NULL, at INTEGER NOT NULL,
+       PRIMARY KEY (account, campaign, week)) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS account_rows (
+       account TEXT NOT NULL, campaign TEXT NOT NULL, day INTEGER NOT NULL, arm TEXT NOT NULL,
+       metric TEXT NOT NULL, users INTEGER NOT NULL, n INTEGER NOT NULL,
+       PRIMARY KEY (account, campaign, day, arm, metric)) WITHOUT ROWID;
+     CREATE INDEX IF NOT EXISTS account_rows_by_campaign ON account_rows (campaign, day);
+     CREATE TABLE IF NOT EXISTS campaign_day (
+       campaign TEXT NOT NULL, day INTEGER NOT NULL, arm TEXT NOT NULL, metric TEXT NOT NULL,
+       users INTEGER NOT NULL, n INTEGER NOT NULL,
+       PRIMARY KEY (campaign, day, arm, metric)) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS campaign_meta (
+       campaign TEXT PRIMARY KEY, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS comments (
+       account TEXT NOT NULL, campaign TEXT NOT NULL, user_id TEXT NOT NULL,
+       score INTEGER NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL);
+     CREATE INDEX IF NOT EXISTS comments_by_campaign ON comments (campaign, at);
+     CREATE INDEX IF NOT EXISTS comments_by_account ON comments (account, campaign);
+     CREATE TABLE IF NOT EXISTS dead (
+       id TEXT PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL);";
+
+/// Creates the tables.
+pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
+    sql.exec(SCHEMA, None)?;
+    Ok(())
+}
+
+/// The workspace's SQLite.
+#[derive(Debug)]
+pub(super) struct SqlWorkspace<'a> {
+    sql: &'a SqlStorage,
+}
+
+fn int(v: Option<&V>) -> Option<i64> {
+    match v {
+        Some(V::Integer(i)) => Some(*i),
+        Some(V::Float(f)) => Some(*f as i64),
+        _ => None,
+    }
+}
+
+fn text(v: Option<&V>) -> Option<String> {
+    match v {
+        Some(V::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn count(v: Option<&V>) -> u64 {
+    int(v).and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
+}
+
+fn big(n: u64) -> V {
+    V::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl<'a> SqlWorkspace<'a> {
+    /// Wraps the object's storage.
+    pub(super) fn new(sql: &'a SqlStorage) -> Self {
+        Self { sql }
+    }
+
+    fn rows(&self, query: &str, bindings: Vec<V>) -> Result<Vec<Vec<V>>, AppError> {
+        Ok(self
+            .sql
+            .exec(query, bindings)?
+            .raw()
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Removes an account's rows of a campaign in days `from..=to`, from the sums too.
+    fn remove_rows(
+        &self,
+        account: &str,
+        campaign: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<(), AppError> {
+        let range = || {
+            vec![
+                account.into(),
+                campaign.into(),
+                V::Integer(from),
+                V::Integer(to),
+            ]
+        };
+        self.rows(
+            "INSERT INTO campaign_day (campaign, day, arm, metric, users, n)
+             SELECT campaign, day, arm, metric, -users, -n FROM account_rows
+             WHERE account = ?1 AND campaign = ?2 AND day BETWEEN ?3 AND ?4
+             ON CONFLICT (campaign, day, arm, metric)
+             DO UPDATE SET users = users + excluded.users, n = n + excluded.n",
+            range(),
+        )?;
+        self.rows(
+            "DELETE FROM account_rows WHERE account = ?1 AND campaign = ?2 AND day BETWEEN ?3 AND ?4",
+            range(),
+        )?;
+        self.rows(
+            "DELETE FROM campaign_day WHERE campaign = ? AND day BETWEEN ? AND ?
+               AND users = 0 AND n = 0",
+            vec![campaign.into(), V::Integer(from), V::Integer(to)],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps a dead-lettered message for a replay.
+    pub(super) fn add_dead(&self, id: &str, body: &str, at: i64) -> Result<(), AppError> {
+        self.rows(
+            "INSERT INTO dead (id, body, at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            vec![id.into(), body.into(), V::Integer(at)],
+        )?;
+        Ok(())
+    }
+
+    /// Takes every dead-lettered message (oldest first), removing them.
+    pub(super) fn take_dead(&self) -> Result<Vec<String>, AppError> {
+        let bodies = self
+            .rows("SELECT body FROM dead ORDER BY at, id", Vec::new())?
+            .iter()
+            .filter_map(|r| text(r.first()))
+            .collect();
+        self.rows("DELETE FROM dead", Vec::new())?;
+        Ok(bodies)
+    }
+
+    /// How many messages wait in the dead-letter store.
+    pub(super) fn dead_count(&self) -> Result<u64, AppError> {
+        Ok(count(
+            self.rows("SELECT count(*) FROM dead", Vec::new())?
+                .first()
+                .and_then(|r| r.first()),
+        ))
+    }
+}
+
+impl WorkspaceStore for SqlWorkspace<'_> {
+    fn floor(&self, account: &str) -> Result<u64, AppError> {
+        Ok(count(
+            self.rows(
+                "SELECT seq FROM floors WHERE account = ?",
+                vec![account.into()],
+            )?
+            .first()
+            .and_then(|r| r.first()),
+        ))
+    }
+
+    fn raise_floor(&mut self, account: &str, seq: u64) -> Result<(), AppError> {
+        let old = self.rows(
+            "SELECT campaign, week FROM units WHERE account = ? AND seq < ?",
+            vec![account.into(), big(seq)],
+        )?;
+        for r in &old {
+            let (Some(campaign), Some(week)) = (text(r.first()), int(r.get(1))) else {
+                continue;
+            };
+            if week == COMMENTS_UNIT {
+                self.rows(
+                    "DELETE FROM comments WHERE account = ? AND campaign = ?",
+                    vec![account.into(), campaign.as_str().into()],
+                )?;
+            } else {
+                self.remove_rows(account, &campaign, week * 7, week * 7 + 6)?;
+            }
+        }
+        self.rows(
+            "DELETE FROM units WHERE account = ? AND seq < ?",
+            vec![account.into(), big(seq)],
+        )?;
+        self.rows(
+            "INSERT INTO floors (account, seq) VALUES (?, ?)
+             ON CONFLICT (account) DO UPDATE SET seq = max(seq, excluded.seq)",
+            vec![account.into(), big(seq)],
+        )?;
+        Ok(())
+    }
+
+    fn unit_seq(&self, account: &str, campaign: &str, week: i64) -> Result<Option<u64>, AppError> {
+        Ok(self
+            .rows(
+                "SELECT seq FROM units WHERE account = ? AND campaign = ? AND week = ?",
+                vec![account.into(), campaign.into(), V::Integer(week)],
+            )?
+            .first()
+            .map(|r| count(r.first())))
+    }
+
+    fn replace_unit(
+        &mut self,
+        account: &str,
+        unit: &RollupUnit,
+        seq: u64,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let campaign = unit.campaign.as_str();
+        if unit.week == COMMENTS_UNIT {
+            self.rows(
+                "DELETE FROM comments WHERE account = ? AND campaign = ?",
+                vec![account.into(), campaign.into()],
+            )?;
+            for c in &unit.comments {
+                self.rows(
+                    "INSERT INTO comments (account, campaign, user_id, score, comment, at)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                    vec![
+                        account.into(),
+                        campaign.into(),
+                        c.user_id.as_str().into(),
+                        V::Integer(i64::from(c.score)),
+                        c.comment.as_str().into(),
+                        V::Integer(c.at),
+                    ],
+                )?;
+            }
+        } else {
+            let (from, to) = (unit.week * 7, unit.week * 7 + 6);
+            self.remove_rows(account, campaign, from, to)?;
+            for r in unit.rows.iter().filter(|r| (from..=to).contains(&r.day)) {
+                let values = vec![
+                    campaign.into(),
+                    V::Integer(r.day),
+                    r.arm.as_str().into(),
+                    r.metric.as_str().into(),
+                    big(r.users),
+                    big(r.count),
+                ];
+                let mut with_account = vec![account.into()];
+                with_account.extend(values.iter().cloned());
+                self.rows(
+                    "INSERT INTO account_rows (account, campaign, day, arm, metric, users, n)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    with_account,
+                )?;
+                self.rows(
+                    "INSERT INTO campaign_day (campaign, day, arm, metric, users, n)
+                     VALUES (?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (campaign, day, arm, metric)
+                     DO UPDATE SET users = users + excluded.users, n = n + excluded.n",
+                    values,
+                )?;
+            }
+        }
+        self.rows(
+            "INSERT INTO units (account, campaign, week, seq, at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (account, campaign, week) DO UPDATE SET seq = excluded.seq,
+               at = excluded.at",
+            vec![
+                account.into(),
+                campaign.into(),
+                V::Integer(unit.week),
+                big(seq),
+                V::Integer(at),
+            ],
+        )?;
+        self.rows(
+            "INSERT INTO campaign_meta (campaign, updated_at) VALUES (?, ?)
+             ON CONFLICT (campaign) DO UPDATE SET updated_at = max(updated_at, excluded.updated_at)",
+            vec![campaign.into(), V::Integer(at)],
+        )?;
+        Ok(())
+    }
+
+    fn sums(
+        &self,
+        campaign: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, RollupRow)>, AppError> {
+        let rows = match campaign {
+            Some(c) => self.rows(
+                "SELECT campaign, arm, day, metric, users, n FROM campaign_day
+                 WHERE campaign = ? AND day BETWEEN ? AND ? ORDER BY arm, day, metric",
+                vec![c.into(), V::Integer(from), V::Integer(to)],
+            )?,
+            None => self.rows(
+                "SELECT campaign, arm, day, metric, users, n FROM campaign_day
+                 WHERE day BETWEEN ? AND ? ORDER BY campaign, arm, day, metric",
+                vec![V::Integer(from), V::Integer(to)],
+            )?,
+        };
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    text(r.first()).unwrap_or_default(),
+                    RollupRow {
+                        arm: text(r.get(1)).unwrap_or_default(),
+                        day: int(r.get(2)).unwrap_or(0),
+                        metric: text(r.get(3)).unwrap_or_default(),
+                        users: count(r.get(4)),
+                        count: count(r.get(5)),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    fn accounts(&self, campaign: &str, from: i64, to: i64) -> Result<u64, AppError> {
+        Ok(count(
+            self.rows(
+                "SELECT count(DISTINCT account) FROM account_rows
+                 WHERE campaign = ? AND day BETWEEN ? AND ?",
+                vec![campaign.into(), V::Integer(from), V::Integer(to)],
+            )?
+            .first()
+            .and_then(|r| r.first()),
+        ))
+    }
+
+    fn updated_at(&self, campaign: Option<&str>) -> Result<Option<i64>, AppError> {
+        let rows = match campaign {
+            Some(c) => self.rows(
+                "SELECT updated_at FROM campaign_meta WHERE campaign = ?",
+                vec![c.into()],
+            )?,
+            None => self.rows("SELECT max(updated_at) FROM campaign_meta", Vec::new())?,
+        };
+        Ok(rows.first().and_then(|r| int(r.first())))
+    }
+
+    fn comments(
+        &self,
+        campaign: &str,
+        from: i64,
+        to: i64,
+        limit: usize,
+    ) -> Result<Vec<Comment>, AppError> {
+        let day = 86_400_000;
+        let rows = self.rows(
+            "SELECT account, user_id, score, comment, at FROM comments
+             WHERE campaign = ? AND at >= ? AND at < ? ORDER BY at DESC, user_id LIMIT ?",
+            vec![
+                campaign.into(),
+                V::Integer(from.saturating_mul(day)),
+                V::Integer(to.saturating_add(1).saturating_mul(day)),
+                V::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
+            ],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| Comment {
+                account_id: text(r.first()).unwrap_or_default(),
+                user_id: text(r.get(1)).unwrap_or_default(),
+                score: int(r.get(2))
+                    .and_then(|s| u32::try_from(s).ok())
+                    .unwrap_or(0),
+                comment: text(r.get(3)).unwrap_or_default(),
+                at: int(r.get(4)).unwrap_or(0),
+            })
+            .collect())
+    }
+}

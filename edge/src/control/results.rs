@@ -1,0 +1,91 @@
+//! The console's results routes: `GET …/{ws}/results` (every campaign of the workspace) and
+//! `GET …/{ws}/campaigns/{id}/results` (one campaign), each with `from` and `to`
+//! (`YYYY-MM-DD`). Both read the workspace analytics object only.
+
+use protocol::ErrorCode;
+use protocol::v1::control::{CampaignRecord, to_text};
+use protocol::v1::{CampaignDoc, parse_campaign};
+
+use super::http::{Incoming, Reply};
+use super::lifecycle;
+use super::{Cx, WsCx};
+use crate::analytics::api::{Listed, campaign_results, day_range, overview};
+use crate::analytics::object::DurableWorkspaces;
+use crate::error::AppError;
+
+fn workspaces(cx: &Cx<'_>) -> Result<DurableWorkspaces, AppError> {
+    cx.workspaces
+        .as_ref()
+        .map(|ns| DurableWorkspaces::new(ns.clone()))
+        .ok_or_else(|| AppError::Internal("no ANALYTICS binding".into()))
+}
+
+fn range(cx: &Cx<'_>, req: &Incoming) -> Result<(i64, i64), AppError> {
+    day_range(
+        req.param("from"),
+        req.param("to"),
+        cx.now.div_euclid(86_400_000),
+    )
+}
+
+/// The document results are read against: the live revision, else the newest one.
+async fn document(
+    cx: &Cx<'_>,
+    ws: &str,
+    record: &CampaignRecord,
+) -> Result<Option<CampaignDoc>, AppError> {
+    let number = record
+        .live
+        .map(|l| l.revision)
+        .or_else(|| record.revisions.iter().map(|r| r.number).max());
+    let Some(number) = number else {
+        return Ok(None);
+    };
+    let text = cx.store.revision_document(ws, &record.id, number).await?;
+    Ok(text
+        .as_deref()
+        .and_then(|t| parse_campaign(t).ok())
+        .map(|(doc, _)| doc))
+}
+
+/// `GET …/{ws}/results`: shown, clicked and converted users of every campaign that is not
+/// archived, with shown users per day.
+pub(super) async fn workspace(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
+    let range = range(cx, req)?;
+    let mut listed: Vec<Listed> = Vec::new();
+    for record in cx.store.campaigns(&w.ws.id).await? {
+        if record.archived {
+            continue;
+        }
+        let has_goal = document(cx, &w.ws.id, &record)
+            .await?
+            .is_some_and(|d| d.goal.is_some());
+        listed.push((
+            record.id.clone(),
+            lifecycle::status(&record, false),
+            has_goal,
+        ));
+    }
+    let answer = overview(&workspaces(cx)?, &w.ws.id, &listed, range).await?;
+    Ok(Reply::json(to_text(&answer)))
+}
+
+/// `GET …/{ws}/campaigns/{id}/results`.
+pub(super) async fn campaign(
+    cx: &Cx<'_>,
+    w: &WsCx,
+    req: &Incoming,
+    id: &str,
+) -> Result<Reply, AppError> {
+    let range = range(cx, req)?;
+    let record = cx.store.campaign(&w.ws.id, id).await?.ok_or_else(|| {
+        AppError::problem(
+            ErrorCode::UnknownCampaign,
+            "campaign",
+            "no such campaign in this workspace",
+        )
+    })?;
+    let doc = document(cx, &w.ws.id, &record).await?;
+    let answer = campaign_results(&workspaces(cx)?, &w.ws.id, id, doc.as_ref(), range).await?;
+    Ok(Reply::json(to_text(&answer)))
+}

@@ -1,0 +1,204 @@
+// Workspace analytics through the real pipeline in workerd: account objects mark rollup
+// units in the ingest transaction, flush them through the local Queue, and the consumer
+// applies them to the workspace's analytics object. Results are read from that object only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FIXTURES, URL_BASE, batch, event, fresh, post } from './helpers.mjs';
+
+const LAB = FIXTURES.workspaces.lab;
+
+async function admin(method, path, body, secret = LAB.secret_key) {
+  const res = await fetch(URL_BASE + path, {
+    method,
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* asserted by the caller */ }
+  return { status: res.status, json, text };
+}
+
+const send = (events) => post('/v1/events', batch(events, LAB.write_key));
+const flush = (account, op = 'flush') => admin('POST', `/v1/admin/accounts/${encodeURIComponent(account)}/analytics`, { op });
+const results = (campaign, query = '') => admin('GET', `/v1/admin/analytics/campaigns/${campaign}${query}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `read` until `done(value)` holds (the Queue delivers within about a second). */
+async function until(read, done, what, timeout = 30_000) {
+  const start = Date.now();
+  let last;
+  while (Date.now() - start < timeout) {
+    last = await read();
+    if (done(last)) return last;
+    await sleep(250);
+  }
+  assert.fail(`${what}: not reached in ${timeout} ms; last: ${JSON.stringify(last?.json ?? last)}`);
+}
+
+const arm = (r, name) => r.json.arms.find((a) => a.arm === name) ?? { exposed: 0, converted: 0 };
+const stage = (r, name) => r.json.funnel.find((s) => s.stage === name);
+
+/**
+ * Users of `accounts` see the trial (the decision exposes each to an arm); treatment users
+ * report it shown, every other one clicks; every third user (either arm) then reaches the
+ * goal, and every fifth tracks an unrelated event. Returns the expected counts.
+ */
+async function run(accounts, users) {
+  const expected = { control: { exposed: 0, converted: 0 }, treatment: { exposed: 0, converted: 0 }, shown: 0, clicked: 0 };
+  for (const account of accounts) {
+    for (let i = 0; i < users; i++) {
+      const user = `u${i}`;
+      const first = await send([event('track', account, { name: 'open_app' }, user)]);
+      assert.equal(first.status, 200, first.text);
+      const treated = (first.json.decision?.messages ?? []).some((m) => m.campaign === 'trial');
+      const group = treated ? expected.treatment : expected.control;
+      group.exposed++;
+      const later = [];
+      if (treated) {
+        later.push(event('message', account, { campaign: 'trial', action: 'shown' }, user));
+        expected.shown++;
+        if (i % 2 === 0) {
+          later.push(event('message', account, { campaign: 'trial', action: 'clicked' }, user));
+          expected.clicked++;
+        }
+      }
+      if (i % 3 === 0) {
+        // Twice: a user converts once.
+        later.push(event('track', account, { name: 'approve_expense' }, user));
+        later.push(event('track', account, { name: 'approve_expense' }, user));
+        group.converted++;
+      }
+      if (i % 5 === 0) later.push(event('track', account, { name: 'export_csv' }, user));
+      if (later.length) {
+        const res = await send(later);
+        assert.equal(res.status, 200, res.text);
+      }
+    }
+  }
+  return expected;
+}
+
+const matches = (expected) => (r) => r.status === 200
+  && arm(r, 'control').exposed === expected.control.exposed
+  && arm(r, 'treatment').exposed === expected.treatment.exposed
+  && arm(r, 'control').converted === expected.control.converted
+  && arm(r, 'treatment').converted === expected.treatment.converted;
+
+const sum = (a, b) => ({
+  control: { exposed: a.control.exposed + b.control.exposed, converted: a.control.converted + b.control.converted },
+  treatment: { exposed: a.treatment.exposed + b.treatment.exposed, converted: a.treatment.converted + b.treatment.converted },
+  shown: a.shown + b.shown,
+  clicked: a.clicked + b.clicked,
+});
+
+let total = null;
+
+test('events of several accounts and users end in the workspace rollups exactly', async () => {
+  const accounts = [fresh('lab-a'), fresh('lab-b'), fresh('lab-c')];
+  const expected = await run(accounts, 12);
+  assert.ok(expected.control.exposed > 0 && expected.treatment.exposed > 0, JSON.stringify(expected));
+  for (const account of accounts) {
+    const sent = await flush(account);
+    assert.equal(sent.status, 200, sent.text);
+    assert.equal(sent.json.account_id, account);
+    assert.ok(sent.json.messages >= 1, sent.text);
+  }
+  const r = await until(() => results('trial'), matches(expected), 'the arms');
+  assert.equal(stage(r, 'shown').users, expected.shown);
+  assert.equal(stage(r, 'clicked').users, expected.clicked);
+  assert.equal(stage(r, 'converted').users, expected.control.converted + expected.treatment.converted);
+  assert.equal(r.json.accounts, 3);
+  assert.equal(r.json.goal, 'approve_expense within 14 days');
+  assert.equal(typeof r.json.updated_at, 'number');
+  assert.ok(Date.now() - r.json.updated_at < 60_000, 'updated just now');
+  assert.equal(r.json.daily.length, 30, 'the last 30 days by default');
+  // Below 100 users per arm no verdict is given; the arms still show their intervals.
+  assert.match(r.json.verdict, /not enough/i);
+  assert.equal(typeof arm(r, 'treatment').rate.low, 'number');
+  assert.equal(r.json.srm.mismatch, false);
+  total = expected;
+});
+
+test('a flush with nothing changed sends nothing, and a backfill reproduces the same totals', async () => {
+  assert.ok(total, 'runs after the first test');
+  const accounts = [fresh('lab-d')];
+  const expected = sum(total, await run(accounts, 6));
+  assert.ok((await flush(accounts[0])).json.messages >= 1);
+  await until(() => results('trial'), matches(expected), 'the new account');
+  assert.equal((await flush(accounts[0])).json.messages, 0, 'nothing changed');
+  const again = await flush(accounts[0], 'backfill');
+  assert.equal(again.status, 200, again.text);
+  assert.ok(again.json.messages >= 1, 'a backfill sends the whole state');
+  // Give the Queue time to deliver the backfill, then the totals are unchanged.
+  await sleep(2_500);
+  const r = await results('trial');
+  assert.ok(matches(expected)(r), JSON.stringify(r.json.arms));
+  total = expected;
+});
+
+test('a failing consumer retries, then the dead-letter queue keeps the message for a replay', async () => {
+  assert.ok(total, 'runs after the first tests');
+  const account = fresh('lab-dead');
+  const expected = sum(total, await run([account], 4));
+  // The Queue delivers a message once and retries it 3 times: four failures exhaust it.
+  const fault = await admin('POST', '/v1/admin/analytics/fault', { fail_next: 4 });
+  assert.equal(fault.status, 200, fault.text);
+  assert.ok((await flush(account)).json.messages >= 1);
+  const dead = await until(() => admin('GET', '/v1/admin/analytics/dead'), (r) => r.json?.messages >= 1, 'the dead-letter store', 60_000);
+  assert.ok(dead.json.messages >= 1);
+  // Not applied: the totals are the old ones.
+  assert.ok(matches(total)(await results('trial')), 'the dead message was not applied');
+  const replay = await admin('POST', '/v1/admin/analytics/replay');
+  assert.equal(replay.status, 200, replay.text);
+  assert.ok(replay.json.messages >= 1);
+  await until(() => results('trial'), matches(expected), 'the replayed message');
+  assert.equal((await admin('GET', '/v1/admin/analytics/dead')).json.messages, 0);
+  total = expected;
+});
+
+test('NPS answers and comments reach the survey results; deleting a user removes theirs', async () => {
+  const account = fresh('lab-nps');
+  const answers = [[10, 'Fast approvals'], [9, ''], [8, 'Fine'], [3, 'Too many emails'], [10, 'Love it']];
+  for (const [i, [score, comment]] of answers.entries()) {
+    const user = `n${i}`;
+    const shown = await send([event('track', account, { name: 'pulse_now' }, user)]);
+    assert.ok((shown.json.decision?.messages ?? []).some((m) => m.campaign === 'pulse'), shown.text);
+    const fields = { campaign: 'pulse', score, ...(comment ? { comment } : {}) };
+    const res = await send([event('message', account, { campaign: 'pulse', action: 'shown' }, user), event('survey', account, fields, user)]);
+    assert.equal(res.status, 200, res.text);
+  }
+  assert.ok((await flush(account)).json.messages >= 1);
+  const r = await until(() => results('pulse'), (x) => x.json?.survey?.promoters === 3, 'the survey');
+  const s = r.json.survey;
+  assert.deepEqual([s.promoters, s.passives, s.detractors], [3, 1, 1]);
+  assert.equal(s.nps, 40);
+  assert.equal(s.response_rate, 1);
+  assert.deepEqual(s.comments.map((c) => c.comment).sort(), ['Fast approvals', 'Fine', 'Love it', 'Too many emails']);
+  assert.ok(s.comments.every((c) => c.account_id === account));
+
+  // A data-subject request: the user's comment and answer leave the analytics too.
+  const forget = await admin('POST', `/v1/admin/accounts/${account}/forget`, { user_id: 'n3' });
+  assert.equal(forget.status, 200, forget.text);
+  assert.ok((await flush(account)).json.messages >= 1);
+  const after = await until(() => results('pulse'), (x) => x.json?.survey?.detractors === 0, 'the deletion');
+  assert.ok(!after.json.survey.comments.some((c) => c.user_id === 'n3'));
+  assert.equal(after.json.survey.promoters, 3);
+});
+
+test('bad requests get a clear error and change nothing', async () => {
+  const cases = [
+    [await admin('POST', '/v1/admin/accounts/x/analytics', { op: 'sometime' }), 400, 'op'],
+    [await admin('POST', '/v1/admin/accounts/x/analytics', { op: 'flush', extra: 1 }), 400, 'extra'],
+    [await results('trial', '?from=yesterday'), 400, 'from'],
+    [await results('trial', '?from=2026-12-02&to=2026-12-01'), 400, 'from'],
+    [await results('trial', '?from=2020-01-01&to=2026-12-01'), 400, 'from'],
+    [await admin('POST', '/v1/admin/analytics/fault', { fail_next: 5000 }), 400, 'fail_next'],
+    [await admin('GET', '/v1/admin/analytics/dead', undefined, 'sk_wrong'), 401, 'authorization'],
+  ];
+  for (const [res, status, field] of cases) {
+    assert.equal(res.status, status, res.text);
+    assert.equal(res.json.error.field, field, res.text);
+    assert.equal(typeof res.json.error.code, 'string');
+  }
+});
