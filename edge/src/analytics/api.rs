@@ -127,7 +127,11 @@ mod tests {
     #[test]
     fn ranges_default_to_thirty_days_and_refuse_bad_ones() {
         let today = 20_788;
-        type Case<'a> = (Option<&'a str>, Option<&'a str>, Result<(i64, i64), &'a str>);
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Result<(i64, i64), &'a str>,
+        );
         let cases: [Case<'_>; 6] = [
             (None, None, Ok((20_759, 20_788))),
             (Some("2026-11-01"), Some("2026-11-30"), Ok((20_758, 20_787))),
