@@ -776,12 +776,27 @@ fn campaign_goals_are_validated_with_their_field() {
     };
     for (goal, expect) in [
         (r#"{"event":"approve_expense"}"#, "ok"),
-        (r#"{"event":"approve_expense","within_days":90,"properties":{"plan":"pro","n":2,"ok":true}}"#, "ok"),
+        (
+            r#"{"event":"approve_expense","within_days":90,"properties":{"plan":"pro","n":2,"ok":true}}"#,
+            "ok",
+        ),
         (r#"{"event":""}"#, "invalid_value goal.event"),
-        (r#"{"event":"a","within_days":0}"#, "invalid_value goal.within_days"),
-        (r#"{"event":"a","within_days":91}"#, "invalid_value goal.within_days"),
-        (r#"{"event":"a","properties":{"x":[1]}}"#, "invalid_value goal.properties.x"),
-        (r#"{"event":"a","properties":{"x":null}}"#, "invalid_value goal.properties.x"),
+        (
+            r#"{"event":"a","within_days":0}"#,
+            "invalid_value goal.within_days",
+        ),
+        (
+            r#"{"event":"a","within_days":91}"#,
+            "invalid_value goal.within_days",
+        ),
+        (
+            r#"{"event":"a","properties":{"x":[1]}}"#,
+            "invalid_value goal.properties.x",
+        ),
+        (
+            r#"{"event":"a","properties":{"x":null}}"#,
+            "invalid_value goal.properties.x",
+        ),
         (r#"{"event":"a","when":"soon"}"#, "unknown_field goal.when"),
         (r#"{"within_days":3}"#, "missing_field goal.event"),
     ] {

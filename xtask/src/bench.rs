@@ -267,6 +267,36 @@ fn ingest_on(port: u16, write_key: &str) -> Result {
     script_on("bench-ingest.mjs", port, ("CAIRN_WRITE_KEY", write_key))
 }
 
+/// Workspace analytics (`xtask/js/bench-analytics.mjs`): rows written and bytes kept per
+/// event, the Queue's flush-to-readable delay, and results latency over 10k accounts.
+fn analytics_on(server: &edge::Fresh) -> Result {
+    println!("workspace analytics (xtask/js/bench-analytics.mjs):");
+    let mut node = cmd("node", &["xtask/js/bench-analytics.mjs"]);
+    node.env("CAIRN_URL", format!("http://127.0.0.1:{}", server.port))
+        .env(
+            "CAIRN_WRITE_KEY",
+            server.fixtures.workspace("lab", "write_key")?,
+        )
+        .env(
+            "CAIRN_SECRET_KEY",
+            server.fixtures.workspace("lab", "secret_key")?,
+        );
+    check(node)
+}
+
+/// `bench analytics`: only the analytics figures (on the test fixtures' `lab` workspace).
+pub(crate) fn analytics() -> Result {
+    crate::setup::ensure(true)?;
+    let server = edge::start_fresh(
+        "cairn-bench-state",
+        edge::Extra {
+            test_fixtures: true,
+            workspaces_file: None,
+        },
+    )?;
+    analytics_on(&server)
+}
+
 /// A fresh worker serving what `cargo xtask build` made last (for the parts run alone).
 fn fresh_worker() -> Result<edge::Fresh> {
     crate::setup::ensure(true)?;

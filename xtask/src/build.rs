@@ -84,8 +84,9 @@ pub(crate) const CONSOLE: &str = "cairn_console";
 pub(crate) const CONSOLE_DIST: &str = "console/dist";
 
 /// The console (a Leptos client-side app): wasm32 release build → wasm-bindgen → wasm-opt →
-/// minified glue, plus its static files (page, boot module, stylesheet, the preview page) and
-/// the SDK's guides module (built first) for the preview, into `console/dist/`.
+/// minified glue, plus its static files (page, boot module, stylesheet, the preview page, the
+/// results pages' chart script), the SDK's guides module (built first) for the preview, and
+/// uPlot (the locked npm package, loaded by the chart script) into `console/dist/`.
 pub(crate) fn console() -> Result {
     println!("building the console (wasm32 release, Leptos CSR)");
     let start = Instant::now();
@@ -114,12 +115,20 @@ pub(crate) fn console() -> Result {
         "preview.html",
         "preview.js",
         "preview.css",
+        "charts.js",
     ] {
         copy(&root().join("console/static").join(file), &dist.join(file))?;
     }
     // The live preview renders with the SDK's own guides module: the very files `pkg/` ships.
     for file in ["cairn_guides.js", "cairn_guides_bg.wasm"] {
         copy(&root().join("pkg/src/wasm").join(file), &dist.join(file))?;
+    }
+    // The results pages' charts: loaded on first use by `charts.js`, never by the app's boot.
+    for file in ["uPlot.iife.min.js", "uPlot.min.css"] {
+        copy(
+            &root().join("node_modules/uplot/dist").join(file),
+            &dist.join(file),
+        )?;
     }
     println!("console built in {:.0}s", start.elapsed().as_secs_f64());
     Ok(())

@@ -22,7 +22,8 @@ const USAGE: &str = "usage: cargo xtask <command>
           `dev --no-build` serves what `build` made last
   test    set up and run every test: fmt, clippy, native, wasm, edge integration, browser e2e
   build   build the SDK (pkg/), the edge worker, the console and the demo app;
-          `build console` rebuilds only the console (into the demo app's assets)
+          `build console` rebuilds only the console (into the demo app's assets);
+          `build edge` only the edge worker
   js [suite …]
           run only tests/*.test.mjs (or the named suites, e.g. tests/edge.test.mjs) against a
           fresh wrangler dev; builds nothing (run `build` first)
@@ -31,7 +32,9 @@ const USAGE: &str = "usage: cargo xtask <command>
           (200 campaigns, 90 days of history), then track() against posthog-js in Chromium;
           `bench track` runs only the last part; `bench control` only the control plane and the
           console (sign-in, publish to visible, the campaign list's time to interactive);
-          `bench ingest` only ingest throughput (concurrent clients, batches of 50)
+          `bench ingest` only ingest throughput (concurrent clients, batches of 50);
+          `bench analytics` only workspace analytics (rows and bytes per event, the Queue's
+          delay, results over 10k accounts)
   schema  write the JSON Schemas of campaign and settings documents into docs/schema/
   setup   install what the other commands need (idempotent)";
 
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
             Some("track") => bench::track(),
             Some("control") => bench::control(),
             Some("ingest") => bench::ingest(),
+            Some("analytics") => bench::analytics(),
             Some(other) => Err(format!("bench: unknown part {other}")),
         },
         Some("setup") => setup::ensure(true),

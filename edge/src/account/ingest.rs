@@ -37,6 +37,7 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
     } else {
         rollup::goals(store, Some(GoalSpec::of(&parsed_catalog(req).docs)))?
     };
+    let mut activity = Activity::default();
     let mut accepted = 0;
     let mut duplicates = 0;
     let mut first_id = None;
@@ -63,11 +64,13 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
         };
         if store.insert_event(&new)? {
             accepted += 1;
+            activity.add(&event, Timestamp(dto.timestamp));
             apply(store, &event, body, Timestamp(dto.timestamp), &goals)?;
         } else {
             duplicates += 1;
         }
     }
+    activity.write(store)?;
     // The client's dropped counts, once per report: keyed by the batch's first event, which a
     // retry of the same batch carries again.
     if !req.dropped.is_empty()
@@ -262,6 +265,49 @@ fn record_decision<S: AccountStore + RollupStore>(
     Ok(())
 }
 
+/// A batch's activity, written once per key after the batch: users' times, first and last
+/// use of each tracked event, and daily usage counts. Rows written per event fall with the
+/// batch size (`cargo xtask bench analytics`).
+#[derive(Debug, Default)]
+struct Activity {
+    users: std::collections::BTreeMap<String, Vec<i64>>,
+    seen: std::collections::BTreeMap<(String, String), (i64, i64)>,
+    usage: std::collections::BTreeMap<(String, String, rules::Day), u32>,
+}
+
+impl Activity {
+    fn add(&mut self, event: &Event, at: Timestamp) {
+        self.users
+            .entry(event.user_id.clone())
+            .or_default()
+            .push(at.0);
+        if let EventKind::Track { name } = &event.kind {
+            let span = self
+                .seen
+                .entry((event.user_id.clone(), name.clone()))
+                .or_insert((at.0, at.0));
+            *span = (span.0.min(at.0), span.1.max(at.0));
+            *self
+                .usage
+                .entry((event.user_id.clone(), name.clone(), at.day()))
+                .or_default() += 1;
+        }
+    }
+
+    fn write<S: AccountStore>(self, store: &mut S) -> Result<(), AppError> {
+        for (user, times) in &self.users {
+            store.touch_user_times(user, times)?;
+        }
+        for ((user, name), (first, last)) in &self.seen {
+            store.add_seen_span(user, name, *first, *last)?;
+        }
+        for ((user, feature, day), n) in &self.usage {
+            store.add_usage(user, feature, *day, *n)?;
+        }
+        Ok(())
+    }
+}
+
 /// Changes the user's record of a campaign, and marks the rollup units the change touches.
 fn update<S: AccountStore + RollupStore>(
     store: &mut S,
@@ -276,7 +322,8 @@ fn update<S: AccountStore + RollupStore>(
     rollup::touch(store, campaign, &old, &record)
 }
 
-/// Folds one new event (`body`: its JSON) into the account's state.
+/// Folds one new event (`body`: its JSON) into the account's state (its activity is folded
+/// by [`Activity`]).
 fn apply<S: AccountStore + RollupStore>(
     store: &mut S,
     event: &Event,
@@ -284,11 +331,8 @@ fn apply<S: AccountStore + RollupStore>(
     at: Timestamp,
     goals: &[(CampaignId, Goal)],
 ) -> Result<(), AppError> {
-    store.touch_user(&event.user_id, at.0)?;
     match &event.kind {
         EventKind::Track { name } => {
-            store.add_seen(&event.user_id, name, at.0)?;
-            store.add_usage(&event.user_id, name, at.day(), 1)?;
             let properties = |key: &str| event_properties(body).get(key).cloned();
             rollup::convert(store, goals, &event.user_id, name, at, &properties)
         }

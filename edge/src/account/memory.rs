@@ -114,6 +114,51 @@ impl AccountStore for MemoryAccountStore {
         Ok(deleted as u64)
     }
 
+    fn prune(&mut self, events_before: i64, usage_before: Day) -> Result<(u64, u64), AppError> {
+        let before = self.events.len();
+        let ids = &mut self.event_ids;
+        self.events.retain(|e| {
+            let keep = e.timestamp >= events_before;
+            if !keep {
+                ids.remove(&e.id);
+            }
+            keep
+        });
+        let usage_before_len = self.usage.len();
+        self.usage.retain(|(_, _, day), _| *day >= usage_before);
+        Ok((
+            (before - self.events.len()) as u64,
+            (usage_before_len - self.usage.len()) as u64,
+        ))
+    }
+
+    fn prune_oldest(&mut self, n: u64) -> Result<u64, AppError> {
+        let mut by_time: Vec<(i64, u64)> =
+            self.events.iter().map(|e| (e.timestamp, e.rowid)).collect();
+        by_time.sort_unstable();
+        let doomed: HashSet<u64> = by_time
+            .iter()
+            .take(usize::try_from(n).unwrap_or(usize::MAX))
+            .map(|(_, rowid)| *rowid)
+            .collect();
+        let ids = &mut self.event_ids;
+        self.events.retain(|e| {
+            let keep = !doomed.contains(&e.rowid);
+            if !keep {
+                ids.remove(&e.id);
+            }
+            keep
+        });
+        Ok(doomed.len() as u64)
+    }
+
+    fn event_stats(&self) -> Result<(u64, Option<i64>), AppError> {
+        Ok((
+            self.events.len() as u64,
+            self.events.iter().map(|e| e.timestamp).min(),
+        ))
+    }
+
     fn dropped(&self) -> Result<DroppedTotals, AppError> {
         Ok(self
             .dropped

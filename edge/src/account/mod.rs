@@ -8,6 +8,7 @@ mod admin;
 mod ingest;
 mod memory;
 mod object;
+pub mod retention;
 pub mod rollup;
 mod sql;
 
@@ -73,6 +74,23 @@ pub trait AccountStore {
     ) -> Result<(), AppError>;
     /// Records that `user_id` performed the tracked event `name` at `at` (first/last seen).
     fn add_seen(&mut self, user_id: &str, name: &str, at: i64) -> Result<(), AppError>;
+    /// Records a batch's activity of a user, `times` in the batch's order: one write where
+    /// the store can (the same as [`AccountStore::touch_user`] for each time).
+    fn touch_user_times(&mut self, user_id: &str, times: &[i64]) -> Result<(), AppError> {
+        times.iter().try_for_each(|t| self.touch_user(user_id, *t))
+    }
+    /// Records that `user_id` performed `name` first at `first` and last at `last` within a
+    /// batch: one write where the store can.
+    fn add_seen_span(
+        &mut self,
+        user_id: &str,
+        name: &str,
+        first: i64,
+        last: i64,
+    ) -> Result<(), AppError> {
+        self.add_seen(user_id, name, first)?;
+        self.add_seen(user_id, name, last)
+    }
     /// Sets a trait if `at` is not older than the stored value's time.
     fn set_trait(
         &mut self,
@@ -117,7 +135,20 @@ pub trait AccountStore {
     /// occurrences, usage, message records, survey answers and traits. Returns how many of
     /// the user's events were deleted.
     fn forget_user(&mut self, user_id: &str) -> Result<u64, AppError>;
+    /// Deletes raw events older than `events_before` (ms) and daily usage before
+    /// `usage_before`; returns (events, usage rows) deleted.
+    fn prune(&mut self, events_before: i64, usage_before: Day) -> Result<(u64, u64), AppError>;
+    /// Deletes the `n` oldest raw events (the size cap); returns how many.
+    fn prune_oldest(&mut self, n: u64) -> Result<u64, AppError>;
+    /// Raw events kept, and the oldest one's time.
+    fn event_stats(&self) -> Result<(u64, Option<i64>), AppError>;
 }
+
+/// Raw events are kept this many days by default (`CAIRN_RETENTION_DAYS`).
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+/// Daily usage is kept this many days: trends and windows reach back at most 400.
+pub const USAGE_DAYS: i32 = 400;
 
 /// The worker's way to reach an account's state (a Durable Object stub, or memory in tests).
 #[allow(async_fn_in_trait)]

@@ -1,16 +1,18 @@
 //! The account Durable Object (SQLite-backed) and the worker-side gateway that calls it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use protocol::v1::{
     CollabOp, CollabRequest, CollabResult, Delivery, EventExport, ExportPage, IngestRequest,
-    IngestResult, RollupOp, RollupSent, to_json,
+    IngestResult, PruneReport, RollupOp, RollupSent, StorageReport, to_json,
 };
+use rules::Timestamp;
 use worker::{
     Date, DurableObject, Env, Fetch, Headers, Method, ObjectNamespace, Request, RequestInit,
     Response, SqlStorage, State, durable_object,
 };
 
+use super::retention::{self, DEFAULT_MAX_BYTES, Retention};
 use super::rollup::RollupStore;
 use super::sql::{SqlStore, migrate};
 use super::{AccountStore, Accounts, ingest, object_name};
@@ -38,6 +40,9 @@ pub struct AccountObject {
     ready: Result<(), String>,
     /// (workspace, account), once known.
     ident: RefCell<Option<(String, String)>>,
+    /// Events stored, and SQLite rows written by their ingests, since the object started.
+    events_written: Cell<u64>,
+    rows_written: Cell<u64>,
 }
 
 impl std::fmt::Debug for AccountObject {
@@ -58,6 +63,8 @@ impl DurableObject for AccountObject {
             sql,
             ready,
             ident: RefCell::new(None),
+            events_written: Cell::new(0),
+            rows_written: Cell::new(0),
         }
     }
 
@@ -72,15 +79,20 @@ impl DurableObject for AccountObject {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/ingest") => {
                 let body = req.text().await?;
+                let mut store = SqlStore::new(&self.sql);
                 let result = IngestRequest::from_json(&body)
                     .map_err(AppError::from)
-                    .and_then(|r| ingest(&mut SqlStore::new(&self.sql), &r))
+                    .and_then(|r| ingest(&mut store, &r))
                     .map(|(result, warnings)| {
                         for w in warnings {
                             worker::console_error!("campaign left out of the decision: {w}");
                         }
+                        self.events_written
+                            .set(self.events_written.get() + u64::from(result.accepted));
                         to_json(&result)
                     });
+                self.rows_written
+                    .set(self.rows_written.get() + store.written());
                 self.schedule_rollup().await;
                 result
             }
@@ -99,6 +111,8 @@ impl DurableObject for AccountObject {
                     })
                 })
             }
+            (Method::Get, "/storage") => self.storage().map(|r| to_json(&r)),
+            (Method::Post, "/retention") => self.prune().map(|r| to_json(&r)),
             (Method::Get, "/events") => {
                 let url = req.url()?;
                 let param = |name: &str| crate::query_param(&url, name);
@@ -139,6 +153,9 @@ impl DurableObject for AccountObject {
         {
             worker::console_error!("account rollup flush: {e}");
         }
+        if let Err(e) = self.prune_daily(now) {
+            worker::console_error!("account retention: {e}");
+        }
         self.arm().await;
         Response::ok("")
     }
@@ -178,6 +195,65 @@ impl AccountObject {
         Ok(())
     }
 
+    /// The storage limits (`CAIRN_RETENTION_DAYS`, `CAIRN_ACCOUNT_MAX_BYTES`).
+    fn retention(&self) -> Retention {
+        let var = |name: &str| {
+            self.env
+                .var(name)
+                .ok()
+                .and_then(|v| v.to_string().parse::<u64>().ok())
+        };
+        Retention {
+            days: var("CAIRN_RETENTION_DAYS")
+                .and_then(|d| u32::try_from(d).ok())
+                .filter(|d| (1..=3650).contains(d))
+                .unwrap_or(super::DEFAULT_RETENTION_DAYS),
+            max_bytes: var("CAIRN_ACCOUNT_MAX_BYTES")
+                .filter(|b| *b > 0)
+                .unwrap_or(DEFAULT_MAX_BYTES),
+        }
+    }
+
+    /// What the object holds and has written.
+    fn storage(&self) -> Result<StorageReport, AppError> {
+        let (events_retained, oldest_event) = SqlStore::new(&self.sql).event_stats()?;
+        let limits = self.retention();
+        Ok(StorageReport {
+            account_id: self.ident().map(|(_, a)| a).unwrap_or_default(),
+            events_retained,
+            oldest_event,
+            database_bytes: self.sql.database_size() as u64,
+            events_written: self.events_written.get(),
+            rows_written: self.rows_written.get(),
+            retention_days: limits.days,
+            max_bytes: limits.max_bytes,
+        })
+    }
+
+    /// A retention pass now.
+    fn prune(&self) -> Result<PruneReport, AppError> {
+        let now = Date::now().as_millis() as i64;
+        let size = self.sql.database_size() as u64;
+        let mut store = SqlStore::new(&self.sql);
+        let (events_deleted, usage_rows_deleted) =
+            retention::prune(&mut store, self.retention(), Timestamp(now), size)?;
+        store.set_pruned_at(now)?;
+        Ok(PruneReport {
+            account_id: self.ident().map(|(_, a)| a).unwrap_or_default(),
+            events_deleted,
+            usage_rows_deleted,
+        })
+    }
+
+    /// A retention pass when the last one is a day old (run by the alarm).
+    fn prune_daily(&self, now: i64) -> Result<(), AppError> {
+        let last = SqlStore::new(&self.sql).pruned_at()?.unwrap_or(0);
+        if now - last >= 86_400_000 {
+            self.prune()?;
+        }
+        Ok(())
+    }
+
     /// The delay between a change and its flush, in ms.
     fn flush_delay_ms(&self) -> i64 {
         self.env
@@ -192,6 +268,13 @@ impl AccountObject {
     /// After a change: when units wait and no flush is due yet, one is due after the delay.
     async fn schedule_rollup(&self) {
         let mut store = SqlStore::new(&self.sql);
+        // The first ingest starts the daily retention pass.
+        if store.pruned_at().ok().flatten().is_none() {
+            let now = Date::now().as_millis() as i64;
+            if store.set_pruned_at(now).is_ok() {
+                self.arm().await;
+            }
+        }
         let waiting = store.dirty().map(|d| !d.is_empty()).unwrap_or(false);
         if !waiting || store.rollup_due().ok().flatten().is_some() {
             return;
@@ -238,10 +321,15 @@ impl AccountObject {
         Ok(messages.len() as u64)
     }
 
-    /// Sets the alarm for the next due delivery, reminder, expiry or rollup flush.
+    /// Sets the alarm for the next due delivery, reminder, expiry, rollup flush or retention
+    /// pass.
     async fn arm(&self) {
         let store = SqlStore::new(&self.sql);
-        let rollup = store.rollup_due().ok().flatten();
+        let prune = store.pruned_at().ok().flatten().map(|at| at + 86_400_000);
+        let rollup = match (store.rollup_due().ok().flatten(), prune) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let next = collab::next_wakeup(&store).map(|collab| match (collab, rollup) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -344,6 +432,30 @@ impl DurableAccounts {
 }
 
 impl DurableAccounts {
+    /// What the account object holds and has written.
+    pub async fn storage(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+    ) -> Result<StorageReport, AppError> {
+        let text = self
+            .call(workspace_id, account_id, Method::Get, "/storage", None)
+            .await?;
+        Ok(StorageReport::from_json(&text)?)
+    }
+
+    /// Runs a retention pass on the account now.
+    pub async fn prune(
+        &self,
+        workspace_id: &str,
+        account_id: &str,
+    ) -> Result<PruneReport, AppError> {
+        let text = self
+            .call(workspace_id, account_id, Method::Post, "/retention", None)
+            .await?;
+        Ok(PruneReport::from_json(&text)?)
+    }
+
     /// Sends an account's changed rollup units now (`backfill`: all of them).
     pub async fn rollup(
         &self,

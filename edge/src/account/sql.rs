@@ -19,7 +19,7 @@ use crate::error::AppError;
 mod collab;
 mod rollup;
 
-const MIGRATIONS: [&str; 7] = [V1, V2, V3, V4, V5, V6, V7];
+const MIGRATIONS: [&str; 8] = [V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// Brings the account schema up to date (idempotent; each step runs once).
 pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
@@ -106,23 +106,89 @@ const V7: &str = "ALTER TABLE messages ADD COLUMN arm TEXT;
            campaign TEXT NOT NULL, week INTEGER NOT NULL, gen INTEGER NOT NULL,
            PRIMARY KEY (campaign, week)) WITHOUT ROWID;";
 
+/// Fewer rows per event: every keyed table becomes `WITHOUT ROWID` (the key is the table,
+/// so an upsert writes one row instead of a table row and an index row), and the session
+/// moves into `users` (its last activity always equalled `users.last_seen`).
+const V8: &str = "CREATE TABLE users_v8 (
+           user_id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+           session_start INTEGER NOT NULL) WITHOUT ROWID;
+         INSERT INTO users_v8 SELECT u.user_id, u.first_seen, u.last_seen,
+           coalesce(s.started_at, u.last_seen) FROM users u
+           LEFT JOIN sessions s ON s.user_id = u.user_id;
+         DROP TABLE users; ALTER TABLE users_v8 RENAME TO users; DROP TABLE sessions;
+         CREATE TABLE seen_v8 (
+           user_id TEXT NOT NULL, name TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+           PRIMARY KEY (user_id, name)) WITHOUT ROWID;
+         INSERT INTO seen_v8 SELECT user_id, name, first, last FROM seen;
+         DROP TABLE seen; ALTER TABLE seen_v8 RENAME TO seen;
+         CREATE TABLE usage_v8 (
+           user_id TEXT NOT NULL, feature TEXT NOT NULL, day INTEGER NOT NULL,
+           count INTEGER NOT NULL, PRIMARY KEY (user_id, feature, day)) WITHOUT ROWID;
+         INSERT INTO usage_v8 SELECT user_id, feature, day, count FROM usage;
+         DROP TABLE usage; ALTER TABLE usage_v8 RENAME TO usage;
+         CREATE TABLE traits_v8 (
+           owner TEXT NOT NULL, key TEXT NOT NULL, kind INTEGER NOT NULL, num REAL, text TEXT,
+           updated_at INTEGER NOT NULL, PRIMARY KEY (owner, key)) WITHOUT ROWID;
+         INSERT INTO traits_v8 SELECT owner, key, kind, num, text, updated_at FROM traits;
+         DROP TABLE traits; ALTER TABLE traits_v8 RENAME TO traits;
+         CREATE TABLE messages_v8 (
+           user_id TEXT NOT NULL, campaign TEXT NOT NULL, first_shown INTEGER, last_shown INTEGER,
+           shown_count INTEGER NOT NULL, clicked INTEGER, dismissed INTEGER, snoozed INTEGER,
+           delivered INTEGER, trigger_held INTEGER, crossed INTEGER, exposed INTEGER,
+           step INTEGER NOT NULL DEFAULT 0, arm TEXT, converted INTEGER,
+           PRIMARY KEY (user_id, campaign)) WITHOUT ROWID;
+         INSERT INTO messages_v8 SELECT user_id, campaign, first_shown, last_shown, shown_count,
+           clicked, dismissed, snoozed, delivered, trigger_held, crossed, exposed, step, arm,
+           converted FROM messages;
+         DROP TABLE messages; ALTER TABLE messages_v8 RENAME TO messages;";
+
 /// The account's SQLite database.
 #[derive(Debug)]
 pub(super) struct SqlStore<'a> {
     sql: &'a SqlStorage,
+    /// Rows written through this store (table and index rows, as billed).
+    written: std::cell::Cell<u64>,
 }
 
 impl<'a> SqlStore<'a> {
     pub(super) fn new(sql: &'a SqlStorage) -> Self {
-        Self { sql }
+        Self {
+            sql,
+            written: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Rows written through this store so far.
+    pub(super) fn written(&self) -> u64 {
+        self.written.get()
     }
 
     fn rows(&self, query: &str, bindings: Vec<V>) -> Result<Vec<Vec<V>>, AppError> {
-        Ok(self
-            .sql
-            .exec(query, bindings)?
-            .raw()
-            .collect::<Result<Vec<_>, _>>()?)
+        let cursor = self.sql.exec(query, bindings)?;
+        let rows = cursor.raw().collect::<Result<Vec<_>, _>>()?;
+        self.written
+            .set(self.written.get() + cursor.rows_written() as u64);
+        Ok(rows)
+    }
+
+    /// Remembers the highest rowid before events are deleted, so rowids (the export's
+    /// cursor) never go back.
+    fn keep_rowid_floor(&self) -> Result<(), AppError> {
+        self.run(
+            "INSERT INTO meta (key, value) SELECT 'rowid_floor', coalesce(max(rowid), 0) FROM events
+             WHERE true ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+            Vec::new(),
+        )?;
+        Ok(())
+    }
+
+    /// Runs a statement to its end; returns the rows it wrote.
+    fn run(&self, query: &str, bindings: Vec<V>) -> Result<usize, AppError> {
+        let cursor = self.sql.exec(query, bindings)?;
+        let _ = cursor.raw().count();
+        let n = cursor.rows_written();
+        self.written.set(self.written.get() + n as u64);
+        Ok(n)
     }
 }
 
@@ -131,7 +197,7 @@ impl SqlStore<'_> {
     fn session(&self, user_id: &str) -> Result<Option<(i64, i64)>, AppError> {
         Ok(self
             .rows(
-                "SELECT started_at, last_seen FROM sessions WHERE user_id = ?",
+                "SELECT session_start, last_seen FROM users WHERE user_id = ?",
                 vec![user_id.into()],
             )?
             .first()
@@ -184,7 +250,7 @@ impl AccountStore for SqlStore<'_> {
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, AppError> {
         // The rowid (the export's cursor) never goes back, even after the newest events were
         // deleted for a user: `meta.rowid_floor` keeps the highest one ever used.
-        let cursor = self.sql.exec(
+        let written = self.run(
             "INSERT INTO events (rowid, id, user_id, type, name, timestamp, received_at, body)
              VALUES (max(coalesce((SELECT max(rowid) FROM events), 0),
                          coalesce((SELECT value FROM meta WHERE key = 'rowid_floor'), 0)) + 1,
@@ -200,13 +266,11 @@ impl AccountStore for SqlStore<'_> {
                 e.body.into(),
             ],
         )?;
-        // Drain the cursor so the write counters are final.
-        let _ = cursor.raw().count();
-        Ok(cursor.rows_written() > 0)
+        Ok(written > 0)
     }
 
     fn add_dropped(&mut self, report: &str, dropped: Dropped, at: i64) -> Result<(), AppError> {
-        self.sql.exec(
+        self.run(
             "INSERT INTO dropped (report, capacity, storage, at) VALUES (?, ?, ?, ?)
              ON CONFLICT (report) DO UPDATE SET capacity = max(capacity, excluded.capacity),
                storage = max(storage, excluded.storage), at = excluded.at",
@@ -221,27 +285,59 @@ impl AccountStore for SqlStore<'_> {
     }
 
     fn forget_user(&mut self, user_id: &str) -> Result<u64, AppError> {
-        self.sql.exec(
-            "INSERT INTO meta (key, value) SELECT 'rowid_floor', coalesce(max(rowid), 0) FROM events
-             WHERE true ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
-            None,
-        )?;
-        let cursor = self
-            .sql
-            .exec("DELETE FROM events WHERE user_id = ?", vec![user_id.into()])?;
-        let _ = cursor.raw().count();
-        let events = cursor.rows_written();
-        for table in ["users", "sessions", "seen", "usage", "messages", "surveys"] {
-            self.sql.exec(
+        self.keep_rowid_floor()?;
+        let events = self
+            .rows(
+                "DELETE FROM events WHERE user_id = ? RETURNING 1",
+                vec![user_id.into()],
+            )?
+            .len();
+        for table in ["users", "seen", "usage", "messages", "surveys"] {
+            self.run(
                 &format!("DELETE FROM {table} WHERE user_id = ?"),
                 vec![user_id.into()],
             )?;
         }
-        self.sql.exec(
+        self.run(
             "DELETE FROM traits WHERE owner = ?",
             vec![owner_key(TraitOwner::User(user_id)).into()],
         )?;
         Ok(u64::try_from(events).unwrap_or(0))
+    }
+
+    fn prune(&mut self, events_before: i64, usage_before: Day) -> Result<(u64, u64), AppError> {
+        self.keep_rowid_floor()?;
+        // RETURNING counts table rows (rows written also counts index entries).
+        let events = self.rows(
+            "DELETE FROM events WHERE timestamp < ? RETURNING 1",
+            vec![V::Integer(events_before)],
+        )?;
+        let usage = self.rows(
+            "DELETE FROM usage WHERE day < ? RETURNING 1",
+            vec![V::Integer(usage_before.0.into())],
+        )?;
+        Ok((events.len() as u64, usage.len() as u64))
+    }
+
+    fn prune_oldest(&mut self, n: u64) -> Result<u64, AppError> {
+        self.keep_rowid_floor()?;
+        let deleted = self.rows(
+            "DELETE FROM events WHERE rowid IN (SELECT rowid FROM events ORDER BY timestamp LIMIT ?)
+             RETURNING 1",
+            vec![V::Integer(i64::try_from(n).unwrap_or(i64::MAX))],
+        )?;
+        Ok(deleted.len() as u64)
+    }
+
+    fn event_stats(&self) -> Result<(u64, Option<i64>), AppError> {
+        let rows = self.rows("SELECT count(*), min(timestamp) FROM events", Vec::new())?;
+        let row = rows.first();
+        Ok((
+            row.and_then(|r| int(r.first()))
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0),
+            row.and_then(|r| int(r.get(1))),
+        ))
     }
 
     fn dropped(&self) -> Result<DroppedTotals, AppError> {
@@ -262,17 +358,28 @@ impl AccountStore for SqlStore<'_> {
     }
 
     fn touch_user(&mut self, user_id: &str, at: i64) -> Result<(), AppError> {
-        self.sql.exec(
-            "INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?)
+        self.touch_user_times(user_id, &[at])
+    }
+
+    fn touch_user_times(&mut self, user_id: &str, times: &[i64]) -> Result<(), AppError> {
+        let (Some(first), Some(last)) = (times.iter().min(), times.iter().max()) else {
+            return Ok(());
+        };
+        let session = times
+            .iter()
+            .fold(self.session(user_id)?, |s, t| Some(next_session(s, *t)));
+        let start = session.map_or(*first, |(start, _)| start);
+        self.run(
+            "INSERT INTO users (user_id, first_seen, last_seen, session_start) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-               last_seen = max(last_seen, excluded.last_seen)",
-            vec![user_id.into(), V::Integer(at), V::Integer(at)],
-        )?;
-        let prev = self.session(user_id)?;
-        let (start, last) = next_session(prev, at);
-        self.sql.exec(
-            "INSERT OR REPLACE INTO sessions (user_id, started_at, last_seen) VALUES (?, ?, ?)",
-            vec![user_id.into(), V::Integer(start), V::Integer(last)],
+               last_seen = max(last_seen, excluded.last_seen),
+               session_start = excluded.session_start",
+            vec![
+                user_id.into(),
+                V::Integer(*first),
+                V::Integer(*last),
+                V::Integer(start),
+            ],
         )?;
         Ok(())
     }
@@ -285,7 +392,7 @@ impl AccountStore for SqlStore<'_> {
         comment: Option<&str>,
         at: i64,
     ) -> Result<(), AppError> {
-        self.sql.exec(
+        self.run(
             "INSERT INTO surveys (user_id, campaign, score, comment, at) VALUES (?, ?, ?, ?, ?)",
             vec![
                 user_id.into(),
@@ -299,11 +406,26 @@ impl AccountStore for SqlStore<'_> {
     }
 
     fn add_seen(&mut self, user_id: &str, name: &str, at: i64) -> Result<(), AppError> {
-        self.sql.exec(
+        self.add_seen_span(user_id, name, at, at)
+    }
+
+    fn add_seen_span(
+        &mut self,
+        user_id: &str,
+        name: &str,
+        first: i64,
+        last: i64,
+    ) -> Result<(), AppError> {
+        self.run(
             "INSERT INTO seen (user_id, name, first, last) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, name) DO UPDATE SET first = min(first, excluded.first),
                last = max(last, excluded.last)",
-            vec![user_id.into(), name.into(), V::Integer(at), V::Integer(at)],
+            vec![
+                user_id.into(),
+                name.into(),
+                V::Integer(first),
+                V::Integer(last),
+            ],
         )?;
         Ok(())
     }
@@ -321,7 +443,7 @@ impl AccountStore for SqlStore<'_> {
             Value::Number(n) => (2, V::Float(*n), V::Null),
             Value::Text(s) => (3, V::Null, s.as_str().into()),
         };
-        self.sql.exec(
+        self.run(
             "INSERT INTO traits (owner, key, kind, num, text, updated_at) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (owner, key) DO UPDATE SET kind = excluded.kind, num = excluded.num,
                text = excluded.text, updated_at = excluded.updated_at
@@ -345,7 +467,7 @@ impl AccountStore for SqlStore<'_> {
         day: Day,
         n: u32,
     ) -> Result<(), AppError> {
-        self.sql.exec(
+        self.run(
             "INSERT INTO usage (user_id, feature, day, count) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, feature, day) DO UPDATE SET count = count + excluded.count",
             vec![
@@ -373,7 +495,7 @@ impl AccountStore for SqlStore<'_> {
         campaign: &CampaignId,
         r: &MessageRecord,
     ) -> Result<(), AppError> {
-        self.sql.exec(
+        self.run(
             // An upsert, not a replace: the arm and the conversion are kept.
             "INSERT INTO messages (user_id, campaign, first_shown, last_shown,
                shown_count, clicked, dismissed, snoozed, delivered, trigger_held, crossed, exposed,

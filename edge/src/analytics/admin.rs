@@ -4,7 +4,11 @@
 //! - `GET /v1/admin/analytics/campaigns/{id}?from=&to=`: a live campaign's results;
 //! - `GET /v1/admin/analytics/dead`: messages waiting in the dead-letter store;
 //! - `POST /v1/admin/analytics/replay`: send them through the Queue again;
-//! - `POST /v1/admin/analytics/fault` `{"fail_next":N}`: test installs only.
+//! - `POST /v1/admin/analytics/fault` `{"fail_next":N}`: test installs only;
+//! - `POST /v1/admin/analytics/enqueue` (a `RollupBatch`): test installs only; sends made-up
+//!   account rollups through the Queue (`cargo xtask bench analytics` simulates 10k accounts);
+//! - `GET /v1/admin/accounts/{id}/storage`: what the account object holds and writes;
+//! - `POST /v1/admin/accounts/{id}/retention`: a retention pass now (it also runs daily).
 
 use protocol::ErrorCode;
 use protocol::v1::{
@@ -22,7 +26,10 @@ use crate::error::AppError;
 /// Whether `path` is one of these routes.
 pub fn is_analytics_route(path: &str) -> bool {
     path.starts_with("/v1/admin/analytics/")
-        || (path.starts_with("/v1/admin/accounts/") && path.ends_with("/analytics"))
+        || (path.starts_with("/v1/admin/accounts/")
+            && ["/analytics", "/storage", "/retention"]
+                .iter()
+                .any(|tail| path.ends_with(tail)))
 }
 
 /// Serves one of these routes.
@@ -39,15 +46,22 @@ pub async fn route(
     let workspace = authorize_secret(catalog, auth.as_deref()).await?;
     let workspaces = DurableWorkspaces::new(env.durable_object("ANALYTICS")?);
     let not_allowed = || AppError::problem(ErrorCode::MethodNotAllowed, "", "see docs/api.md");
-    if let Some(account) = path
+    if let Some((account, what)) = path
         .strip_prefix("/v1/admin/accounts/")
-        .and_then(|rest| rest.strip_suffix("/analytics"))
+        .and_then(|rest| rest.rsplit_once('/'))
     {
-        if method != Method::Post {
-            return Err(not_allowed());
-        }
         let account = crate::percent_decode(account);
         check_id("account_id", &account)?;
+        match (what, method) {
+            ("storage", Method::Get) => {
+                return Ok(to_json(&accounts.storage(&workspace, &account).await?));
+            }
+            ("retention", Method::Post) => {
+                return Ok(to_json(&accounts.prune(&workspace, &account).await?));
+            }
+            ("analytics", Method::Post) => {}
+            _ => return Err(not_allowed()),
+        }
         let body = crate::read_body(req).await?;
         let op = RollupOpRequest::from_json(&body)?;
         let sent = accounts.rollup(&workspace, &account, op.op).await?;
@@ -106,6 +120,32 @@ pub async fn route(
                 .call(&workspace, Method::Post, &path, None)
                 .await?;
             Ok(to_json(&fault))
+        }
+        (Method::Post, "enqueue") if test_hooks(env) => {
+            let body = crate::read_body(req).await?;
+            let batch = RollupBatch::from_json(&body)?;
+            let queue = env.queue("ROLLUPS")?;
+            let messages: Vec<String> = batch
+                .messages
+                .into_iter()
+                .map(|m| {
+                    to_json(&protocol::v1::RollupMessage {
+                        workspace_id: workspace.clone(),
+                        ..m
+                    })
+                })
+                .collect();
+            // Queues take at most 100 messages and 256 KB per batch.
+            for chunk in messages.chunks(50) {
+                queue
+                    .send_batch::<String, _>(chunk.iter().cloned())
+                    .await
+                    .map_err(|e| AppError::Internal(format!("enqueueing: {e}")))?;
+            }
+            Ok(to_json(&RollupSent {
+                account_id: String::new(),
+                messages: messages.len() as u64,
+            }))
         }
         (Method::Get, rest) if rest.starts_with("campaigns/") => {
             let id = crate::percent_decode(rest.trim_start_matches("campaigns/"));

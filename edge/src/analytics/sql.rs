@@ -19,7 +19,7 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS floors (
        account TEXT NOT NULL, campaign TEXT NOT NULL, day INTEGER NOT NULL, arm TEXT NOT NULL,
        metric TEXT NOT NULL, users INTEGER NOT NULL, n INTEGER NOT NULL,
        PRIMARY KEY (account, campaign, day, arm, metric)) WITHOUT ROWID;
-     CREATE INDEX IF NOT EXISTS account_rows_by_campaign ON account_rows (campaign, day);
+     CREATE INDEX IF NOT EXISTS account_rows_by_campaign ON account_rows (campaign, day, account);
      CREATE TABLE IF NOT EXISTS campaign_day (
        campaign TEXT NOT NULL, day INTEGER NOT NULL, arm TEXT NOT NULL, metric TEXT NOT NULL,
        users INTEGER NOT NULL, n INTEGER NOT NULL,

@@ -481,3 +481,50 @@ mod tests {
         }
     }
 }
+
+/// `GET /v1/admin/accounts/{id}/storage`: what the account object holds and writes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StorageReport {
+    /// The account.
+    pub account_id: String,
+    /// Raw events kept.
+    pub events_retained: u64,
+    /// The oldest kept event's time (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_event: Option<i64>,
+    /// The object's SQLite size in bytes.
+    pub database_bytes: u64,
+    /// Events stored since the object last started.
+    pub events_written: u64,
+    /// SQLite rows written by those ingests (table and index rows, as billed).
+    pub rows_written: u64,
+    /// Raw events are kept this many days.
+    pub retention_days: u32,
+    /// Above this size the oldest raw events are deleted.
+    pub max_bytes: u64,
+}
+
+/// `POST /v1/admin/accounts/{id}/retention`: what a retention pass deleted.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PruneReport {
+    /// The account.
+    pub account_id: String,
+    /// Raw events older than the window, or the oldest ones above the size cap.
+    pub events_deleted: u64,
+    /// Daily usage rows older than 400 days.
+    pub usage_rows_deleted: u64,
+}
+
+impl StorageReport {
+    /// Parses the object's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+impl PruneReport {
+    /// Parses the object's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}

@@ -27,9 +27,9 @@ pub use admin::{
 };
 pub use analytics::{
     ArmResult, COMMENTS_UNIT, CampaignResults, CampaignRow, Comment, DailyResult, Estimate,
-    FaultRequest, GoalSpec, OverviewRow, ResultsOverview, RollupBatch, RollupMessage, RollupOp,
-    RollupOpRequest, RollupRow, RollupSent, RollupTotals, RollupUnit, SrmResult, Stage,
-    SurveyResult, format_day, parse_day,
+    FaultRequest, GoalSpec, OverviewRow, PruneReport, ResultsOverview, RollupBatch, RollupMessage,
+    RollupOp, RollupOpRequest, RollupRow, RollupSent, RollupTotals, RollupUnit, SrmResult, Stage,
+    StorageReport, SurveyResult, format_day, parse_day,
 };
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,

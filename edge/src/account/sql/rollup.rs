@@ -22,6 +22,24 @@ impl SqlStore<'_> {
             .and_then(|r| int(r.first())))
     }
 
+    /// When the last retention pass ran.
+    pub(crate) fn pruned_at(&self) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .rows("SELECT value FROM meta WHERE key = 'pruned_at'", Vec::new())?
+            .first()
+            .and_then(|r| int(r.first())))
+    }
+
+    /// Records when a retention pass ran.
+    pub(crate) fn set_pruned_at(&mut self, at: i64) -> Result<(), AppError> {
+        self.rows(
+            "INSERT INTO meta (key, value) VALUES ('pruned_at', ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![V::Integer(at)],
+        )?;
+        Ok(())
+    }
+
     /// Sets (or clears) when the next rollup flush is due.
     pub(crate) fn set_rollup_due(&mut self, due: Option<i64>) -> Result<(), AppError> {
         match due {
