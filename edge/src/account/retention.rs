@@ -39,8 +39,8 @@ pub fn prune<S: AccountStore>(
     )?;
     if size > limits.max_bytes {
         let (kept, _) = store.event_stats()?;
-        if kept > 0 {
-            let per_event = (size / kept).max(1);
+        if let Some(per_event) = size.checked_div(kept) {
+            let per_event = per_event.max(1);
             let excess = (size - limits.max_bytes).div_ceil(per_event);
             events += store.prune_oldest(excess.min(kept))?;
         }
@@ -85,7 +85,8 @@ mod tests {
             max_bytes: 1_000,
         };
         // (event ages in days, database size) → (events deleted, usage rows deleted, kept)
-        let cases: [(&[i64], u64, (u64, u64, u64)); 4] = [
+        type Case<'a> = (&'a [i64], u64, (u64, u64, u64));
+        let cases: [Case<'_>; 4] = [
             (&[1, 10, 89], 500, (0, 0, 3)),
             (&[1, 91, 200, 399], 500, (3, 0, 1)),
             (&[1, 91, 401, 500], 500, (3, 2, 1)),
