@@ -3,7 +3,7 @@
 // applies them to the workspace's analytics object. Results are read from that object only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIXTURES, URL_BASE, batch, event, fresh, post } from './helpers.mjs';
+import { FIXTURES, URL_BASE, batch, event, fresh, post, stored } from './helpers.mjs';
 
 const LAB = FIXTURES.workspaces.lab;
 
@@ -186,6 +186,42 @@ test('NPS answers and comments reach the survey results; deleting a user removes
   assert.equal(after.json.survey.promoters, 3);
 });
 
+test('back-dated raw events leave after 90 days, while daily usage keeps 400-day decisions working', async () => {
+  const account = fresh('lab-old');
+  const day = 86_400_000;
+  const now = Date.now();
+  const at = (days) => ({ timestamp: now - days * day });
+  // Reports filed 200 and 120 days ago, an export 100 days ago, and today's visit.
+  const old = [200, 200, 120].map((d) => event('track', account, { name: 'file_report', ...at(d) }));
+  const res = await send([...old, event('track', account, { name: 'export_csv', ...at(100) }), event('track', account, { name: 'open_app' })]);
+  assert.equal(res.status, 200, res.text);
+  const tracked = async () => (await stored(account, LAB.secret_key)).json.events.filter((e) => e.event.type === 'track');
+  // (The decision also stored the trial's exposure event, today.)
+  assert.equal((await tracked()).length, 5);
+
+  const pruned = await admin('POST', `/v1/admin/accounts/${account}/retention`);
+  assert.equal(pruned.status, 200, pruned.text);
+  assert.deepEqual([pruned.json.events_deleted, pruned.json.usage_rows_deleted], [4, 0]);
+  assert.deepEqual((await tracked()).map((e) => e.event.name), ['open_app']);
+
+  const storage = await admin('GET', `/v1/admin/accounts/${account}/storage`);
+  assert.equal(storage.status, 200, storage.text);
+  assert.equal(storage.json.events_retained, 2, 'today\'s visit and exposure');
+  assert.equal(storage.json.retention_days, 90);
+  assert.ok(storage.json.oldest_event > now - 90 * day);
+  assert.ok(storage.json.database_bytes > 0);
+
+  // The audience counts file_report over 365 days: the pruned raw events still count, through
+  // the daily usage rows.
+  const why = await admin('GET', `/v1/debug/why?user=u1&account=${account}&campaign=veteran`);
+  assert.equal(why.status, 200, why.text);
+  assert.equal(why.json.decision.verdicts[0].verdict, 'chosen', why.text);
+  const other = fresh('lab-new');
+  await send([event('track', other, { name: 'file_report' })]);
+  const whyNot = await admin('GET', `/v1/debug/why?user=u1&account=${other}&campaign=veteran`);
+  assert.equal(whyNot.json.decision.verdicts[0].verdict, 'audience_mismatch', whyNot.text);
+});
+
 test('bad requests get a clear error and change nothing', async () => {
   const cases = [
     [await admin('POST', '/v1/admin/accounts/x/analytics', { op: 'sometime' }), 400, 'op'],
@@ -195,6 +231,7 @@ test('bad requests get a clear error and change nothing', async () => {
     [await results('trial', '?from=2020-01-01&to=2026-12-01'), 400, 'from'],
     [await admin('POST', '/v1/admin/analytics/fault', { fail_next: 5000 }), 400, 'fail_next'],
     [await admin('GET', '/v1/admin/analytics/dead', undefined, 'sk_wrong'), 401, 'authorization'],
+    [await admin('POST', '/v1/admin/accounts/x/storage'), 405, ''],
   ];
   for (const [res, status, field] of cases) {
     assert.equal(res.status, status, res.text);
