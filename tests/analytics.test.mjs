@@ -186,6 +186,37 @@ test('NPS answers and comments reach the survey results; deleting a user removes
   assert.equal(after.json.survey.promoters, 3);
 });
 
+test('a checklist counts each task once shown; an announcement compares adoption with users not shown it', async () => {
+  const account = fresh('lab-adopt');
+  const shows = async (user, trigger, campaign) => {
+    const res = await send([event('track', account, { name: trigger }, user)]);
+    assert.ok((res.json.decision?.messages ?? []).some((m) => m.campaign === campaign), res.text);
+    assert.equal((await send([event('message', account, { campaign, action: 'shown' }, user)])).status, 200);
+  };
+  // Checklist: c0 connects a bank after seeing it, c1 did it before seeing it (not counted).
+  await send([event('track', account, { name: 'connect_bank' }, 'c1')]);
+  await shows('c0', 'setup_now', 'setup');
+  await shows('c1', 'setup_now', 'setup');
+  await send([event('track', account, { name: 'connect_bank' }, 'c0')]);
+  // Announcement: a0-a2 see it, a0 and a1 then use cards; of the others (c0, c1, a3, a4),
+  // a3 uses cards after the announcement reached the account.
+  for (const user of ['a0', 'a1', 'a2']) await shows(user, 'launch_now', 'launch');
+  await send([event('track', account, { name: 'use_cards' }, 'a0'), event('track', account, { name: 'use_cards' }, 'a1')]);
+  await send([event('track', account, { name: 'use_cards' }, 'a3'), event('track', account, { name: 'open_app' }, 'a4')]);
+  assert.ok((await flush(account)).json.messages >= 1);
+
+  const setup = await until(() => results('setup'), (r) => r.json?.steps?.length === 1, 'the checklist');
+  assert.deepEqual(setup.json.steps.map((s) => [s.stage, s.users]), [['task:1', 1]]);
+  assert.equal(stage(setup, 'shown').users, 2);
+
+  const launch = await until(() => results('launch'), (r) => r.json?.adoption?.shown === 3, 'the announcement');
+  const a = launch.json.adoption;
+  assert.deepEqual([a.shown, a.adopted, a.unexposed, a.unexposed_adopted], [3, 2, 4, 1]);
+  assert.ok(Math.abs(a.rate.value - 2 / 3) < 1e-9);
+  assert.ok(Math.abs(a.unexposed_rate.value - 1 / 4) < 1e-9);
+  assert.equal(typeof a.difference.low, 'number');
+});
+
 test('back-dated raw events leave after 90 days, while daily usage keeps 400-day decisions working', async () => {
   const account = fresh('lab-old');
   const day = 86_400_000;

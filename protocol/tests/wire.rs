@@ -760,6 +760,7 @@ fn campaign_results_wire_shape() {
             mismatch: false,
         }),
         survey: None,
+        adoption: None,
     };
     assert_eq!(
         to_json(&results),

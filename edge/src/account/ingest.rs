@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use protocol::Problem;
 use protocol::v1::{
-    COMMENTS_UNIT, CampaignDoc, DecisionDto, Event, EventKind, ExposureEvent, GoalSpec,
+    COMMENTS_UNIT, CampaignDoc, CampaignSpec, DecisionDto, Event, EventKind, ExposureEvent,
     IngestRequest, IngestResult, Subject, decision_dto, event_properties, parse_campaign,
     parse_settings, to_json, validate_event,
 };
-use rules::{Arm, CampaignId, Catalog, Decision, Goal, MessageRecord, Outcome, Timestamp, decide};
+use rules::{Arm, CampaignId, Catalog, Decision, MessageRecord, Outcome, Timestamp, decide};
 
 use super::rollup::{self, RollupStore};
 use super::{AccountStore, NewEvent, TraitOwner};
@@ -28,14 +28,14 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
     let mut warnings = Vec::new();
     // Campaign goals: from the catalog when the request carries it (saved if they changed),
     // else as last saved.
-    let goals = if req.campaigns.is_empty() {
+    let specs = if req.campaigns.is_empty() {
         if req.events.is_empty() {
             Vec::new()
         } else {
-            rollup::goals(store, None)?
+            rollup::specs(store, None)?
         }
     } else {
-        rollup::goals(store, Some(GoalSpec::of(&parsed_catalog(req).docs)))?
+        rollup::specs(store, Some(CampaignSpec::of(&parsed_catalog(req).docs)))?
     };
     let mut activity = Activity::default();
     let mut accepted = 0;
@@ -65,7 +65,7 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
         if store.insert_event(&new)? {
             accepted += 1;
             activity.add(&event, Timestamp(dto.timestamp));
-            apply(store, &event, body, Timestamp(dto.timestamp), &goals)?;
+            apply(store, &event, body, Timestamp(dto.timestamp), &specs)?;
         } else {
             duplicates += 1;
         }
@@ -329,12 +329,12 @@ fn apply<S: AccountStore + RollupStore>(
     event: &Event,
     body: &str,
     at: Timestamp,
-    goals: &[(CampaignId, Goal)],
+    specs: &[protocol::v1::Spec],
 ) -> Result<(), AppError> {
     match &event.kind {
         EventKind::Track { name } => {
             let properties = |key: &str| event_properties(body).get(key).cloned();
-            rollup::convert(store, goals, &event.user_id, name, at, &properties)
+            rollup::track(store, specs, &event.user_id, name, at, &properties)
         }
         EventKind::Identify { traits } => traits
             .iter()

@@ -1,8 +1,11 @@
 //! The account's side of workspace analytics: which rollup units changed (marked in the
 //! same transaction as the change), goal conversions, and the Queue messages a flush sends.
 
-use protocol::v1::{COMMENTS_UNIT, Comment, GoalSpec, RollupMessage, RollupUnit, to_json};
-use rules::{CampaignId, Goal, MessageRecord, Timestamp};
+use protocol::v1::{
+    COMMENTS_UNIT, CampaignSpec, Comment, POPULATION_DAY, POPULATION_UNIT, RollupMessage,
+    RollupRow, RollupUnit, Spec, to_json,
+};
+use rules::{CampaignId, MessageRecord, Timestamp};
 
 use crate::analytics::rollup::{UserRollup, day_of, rollup, week_of_day};
 use crate::collab::CollabStore;
@@ -47,6 +50,11 @@ pub trait RollupStore {
     fn campaign_users(&self, campaign: &str) -> Result<Vec<(String, UserRollup)>, AppError>;
     /// The latest answers with a comment on a campaign, newest first.
     fn comments(&self, campaign: &str, limit: usize) -> Result<Vec<Comment>, AppError>;
+    /// When `user_id` last performed the tracked event `name`.
+    fn seen_last(&self, user_id: &str, name: &str) -> Result<Option<i64>, AppError>;
+    /// The account's users who never entered `campaign`, and how many of them performed
+    /// `event` at or after `since`.
+    fn population(&self, campaign: &str, event: &str, since: i64) -> Result<(u64, u64), AppError>;
 }
 
 /// Marks the units an update of a user's record touches: the weeks of the old and the new
@@ -75,50 +83,118 @@ pub fn touch<S: RollupStore>(
     Ok(())
 }
 
-/// Records the goal conversions a tracked event `name` of `user_id` at `at` makes, once per
-/// user and campaign. `properties` reads the event's properties (parsed only when needed).
-pub fn convert<S: RollupStore + crate::account::AccountStore>(
+/// Folds a tracked event `name` of `user_id` at `at` into the campaigns' rollups: goal
+/// conversions (once per user and campaign), a shown checklist's tasks, and an announcement's
+/// population. `properties` reads the event's properties (parsed only when needed).
+pub fn track<S: RollupStore + crate::account::AccountStore>(
     store: &mut S,
-    goals: &[(CampaignId, Goal)],
+    specs: &[Spec],
     user_id: &str,
     name: &str,
     at: Timestamp,
     properties: &dyn Fn(&str) -> Option<rules::Value>,
 ) -> Result<(), AppError> {
-    for (campaign, goal) in goals.iter().filter(|(_, g)| g.event == name) {
+    for spec in specs {
+        let goal = spec.goal.as_ref().filter(|g| g.event == name);
+        let task = spec.tasks.iter().any(|t| t == name);
+        if goal.is_none() && !task {
+            continue;
+        }
+        let campaign = &spec.campaign;
         let record = store.message(user_id, campaign)?;
         let Some(entered) = UserRollup::entered(&record) else {
+            if goal.is_some() && spec.announcement {
+                store.mark_dirty(campaign.as_str(), POPULATION_UNIT)?;
+            }
             continue;
         };
-        let (_, converted) = store.tracking(user_id, campaign)?;
-        if converted.is_none() && goal.converts(entered, name, properties, at) {
-            store.set_converted(user_id, campaign, at.0)?;
-            store.mark_dirty(campaign.as_str(), week_of_day(day_of(at.0)))?;
+        if let Some(goal) = goal {
+            let (_, converted) = store.tracking(user_id, campaign)?;
+            if converted.is_none() && goal.converts(entered, name, properties, at) {
+                store.set_converted(user_id, campaign, at.0)?;
+                store.mark_dirty(campaign.as_str(), week_of_day(day_of(at.0)))?;
+            }
+        }
+        if task && let Some(shown) = record.first_shown {
+            store.mark_dirty(campaign.as_str(), week_of_day(day_of(shown.0)))?;
         }
     }
     Ok(())
 }
 
-/// The goals of the account's campaigns: saved when the catalog brings new ones, so batches
-/// that carry no catalog still convert.
-pub fn goals<S: CollabStore>(
+/// The account's campaign specs: saved when the catalog brings new ones, so batches that
+/// carry no catalog (and the alarm's flush) still know them.
+pub fn specs<S: CollabStore>(
     store: &mut S,
-    from_catalog: Option<Vec<GoalSpec>>,
-) -> Result<Vec<(CampaignId, Goal)>, AppError> {
+    from_catalog: Option<Vec<CampaignSpec>>,
+) -> Result<Vec<Spec>, AppError> {
     let specs = match from_catalog {
         Some(specs) => {
-            let text = GoalSpec::list_json(&specs);
-            if store.doc("rollup", "goals")?.as_deref() != Some(text.as_str()) {
-                store.put_doc("rollup", "goals", &text)?;
+            let text = CampaignSpec::list_json(&specs);
+            if store.doc("rollup", "specs")?.as_deref() != Some(text.as_str()) {
+                store.put_doc("rollup", "specs", &text)?;
             }
             specs
         }
-        None => match store.doc("rollup", "goals")? {
-            Some(text) => GoalSpec::parse_list(&text)?,
+        None => match store.doc("rollup", "specs")? {
+            Some(text) => CampaignSpec::parse_list(&text)?,
             None => Vec::new(),
         },
     };
-    Ok(specs.iter().filter_map(GoalSpec::to_goal).collect())
+    Ok(specs.iter().filter_map(CampaignSpec::to_spec).collect())
+}
+
+/// Each user's rollup input of a campaign, with the checklist tasks each did once shown.
+fn users_of<S: RollupStore>(
+    store: &S,
+    campaign: &str,
+    spec: Option<&Spec>,
+) -> Result<Vec<UserRollup>, AppError> {
+    let mut users = Vec::new();
+    for (user, mut u) in store.campaign_users(campaign)? {
+        if let (Some(spec), Some(shown)) = (spec, u.record.first_shown) {
+            for (i, task) in spec.tasks.iter().enumerate() {
+                if store
+                    .seen_last(&user, task)?
+                    .is_some_and(|last| last >= shown.0)
+                {
+                    u.tasks_done.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                }
+            }
+        }
+        users.push(u);
+    }
+    Ok(users)
+}
+
+/// An announcement's population rows: users never exposed, and those of them who used the
+/// announced feature since the campaign first reached the account.
+fn population<S: RollupStore>(
+    store: &S,
+    spec: &Spec,
+    users: &[UserRollup],
+) -> Result<Vec<RollupRow>, AppError> {
+    let (Some(goal), Some(since)) = (
+        spec.goal.as_ref(),
+        users
+            .iter()
+            .filter_map(|u| UserRollup::entered(&u.record))
+            .min(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let (people, adopted) = store.population(spec.campaign.as_str(), &goal.event, since.0)?;
+    let row = |metric: &str, n: u64| RollupRow {
+        arm: crate::analytics::rollup::NO_ARM.to_owned(),
+        day: POPULATION_DAY,
+        metric: metric.to_owned(),
+        users: n,
+        count: n,
+    };
+    Ok(vec![
+        row("unexposed", people),
+        row("unexposed_adopted", adopted),
+    ])
 }
 
 /// Marks every unit of the account: a backfill re-sends its whole state.
@@ -160,7 +236,7 @@ fn mark_campaign_users<S: RollupStore>(
 /// The messages of a flush: every changed unit, complete, under one new sequence number
 /// (with `backfill`, every unit, marked as the whole state). The caller sends them, then
 /// calls `clear_dirty(seq)`.
-pub fn flush<S: RollupStore>(
+pub fn flush<S: RollupStore + CollabStore>(
     store: &mut S,
     workspace_id: &str,
     account_id: &str,
@@ -169,6 +245,16 @@ pub fn flush<S: RollupStore>(
 ) -> Result<Option<(u64, Vec<RollupMessage>)>, AppError> {
     if backfill {
         mark_all(store)?;
+    }
+    let specs = specs(store, None)?;
+    // An announcement's population moves with its campaign's units.
+    for (campaign, _) in store.dirty()? {
+        if specs
+            .iter()
+            .any(|s| s.announcement && s.goal.is_some() && s.campaign.as_str() == campaign)
+        {
+            store.mark_dirty(&campaign, POPULATION_UNIT)?;
+        }
     }
     let dirty = store.dirty()?;
     if dirty.is_empty() && !backfill {
@@ -179,7 +265,7 @@ pub fn flush<S: RollupStore>(
     }
     let seq = store.next_seq()?;
     let mut units = Vec::with_capacity(dirty.len());
-    let mut current: Option<(String, std::collections::BTreeMap<i64, Vec<_>>)> = None;
+    let mut current: Option<(String, std::collections::BTreeMap<i64, Vec<RollupRow>>)> = None;
     for (campaign, week) in dirty {
         if week == COMMENTS_UNIT {
             units.push(RollupUnit {
@@ -190,12 +276,22 @@ pub fn flush<S: RollupStore>(
             });
             continue;
         }
+        let spec = specs.iter().find(|s| s.campaign.as_str() == campaign);
+        if week == POPULATION_UNIT {
+            let rows = match spec {
+                Some(spec) => population(store, spec, &users_of(store, &campaign, None)?)?,
+                None => Vec::new(),
+            };
+            units.push(RollupUnit {
+                campaign,
+                week,
+                rows,
+                comments: Vec::new(),
+            });
+            continue;
+        }
         if current.as_ref().is_none_or(|(c, _)| *c != campaign) {
-            let users: Vec<UserRollup> = store
-                .campaign_users(&campaign)?
-                .into_iter()
-                .map(|(_, u)| u)
-                .collect();
+            let users = users_of(store, &campaign, spec)?;
             current = Some((campaign.clone(), rollup(&users)));
         }
         let rows = current

@@ -54,8 +54,12 @@ pub async fn campaign_results(
     (from, to): (i64, i64),
 ) -> Result<CampaignResults, AppError> {
     let range = workspaces.totals(workspace_id, campaign, from, to).await?;
-    let experiment = doc.is_some_and(|d| d.experiment.is_some());
-    let all_time = if experiment {
+    // Experiments and adoption are judged on all their data, whatever the range.
+    let all_time_needed = doc.is_some_and(|d| {
+        d.experiment.is_some()
+            || (d.category == protocol::v1::CategoryDto::Announcement && d.goal.is_some())
+    });
+    let all_time = if all_time_needed {
         workspaces
             .totals(
                 workspace_id,

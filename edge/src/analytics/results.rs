@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use protocol::v1::{
-    ArmResult, CampaignDoc, CampaignResults, DailyResult, Estimate, RollupRow, RollupTotals,
-    SrmResult, Stage, SurveyResult,
+    AdoptionResult, ArmResult, CampaignDoc, CampaignResults, DailyResult, Estimate, RollupRow,
+    RollupTotals, SrmResult, Stage, SurveyResult,
 };
 
 /// The funnel's stages, in order.
@@ -167,6 +167,28 @@ fn survey(rows: &[RollupRow], shown_users: u64) -> Option<SurveyResult> {
     })
 }
 
+/// Adoption of an announcement's feature, from all-time rows (population rows included).
+fn adoption(doc: &CampaignDoc, all_time: &[RollupRow]) -> Option<AdoptionResult> {
+    let announcement = doc.category == protocol::v1::CategoryDto::Announcement;
+    if !announcement || doc.goal.is_none() {
+        return None;
+    }
+    let users = |metric: &str| sum(all_time.iter(), metric).0;
+    let shown = stats::Counts::new(users("shown"), users("converted"));
+    let unexposed = stats::Counts::new(users("unexposed"), users("unexposed_adopted"));
+    Some(AdoptionResult {
+        shown: shown.exposed,
+        adopted: shown.converted,
+        rate: stats::rate(shown).as_ref().map(estimate),
+        unexposed: unexposed.exposed,
+        unexposed_adopted: unexposed.converted,
+        unexposed_rate: stats::rate(unexposed).as_ref().map(estimate),
+        difference: stats::absolute_lift(unexposed, shown)
+            .as_ref()
+            .map(estimate),
+    })
+}
+
 /// A campaign's results for days `from..=to` (`range`), with the experiment judged on all of
 /// its data (`all_time`): an experiment's arms compare users exposed at any time.
 pub fn results(
@@ -236,6 +258,7 @@ pub fn results(
         s.comments = range.comments;
     }
     let goal = doc.and_then(|d| d.goal.as_ref()).map(|g| g.describe());
+    let adoption = doc.and_then(|d| adoption(d, &all_time.rows));
     CampaignResults {
         campaign: campaign.to_owned(),
         from_day: from,
@@ -250,5 +273,6 @@ pub fn results(
         verdict,
         srm,
         survey,
+        adoption,
     }
 }

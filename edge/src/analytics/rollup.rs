@@ -20,6 +20,8 @@ pub struct UserRollup {
     pub converted: Option<i64>,
     /// The user's latest survey answer: score and time.
     pub survey: Option<(u32, i64)>,
+    /// The checklist tasks (1-based) the user did once shown.
+    pub tasks_done: Vec<u32>,
 }
 
 /// Days since the epoch of an instant.
@@ -66,6 +68,11 @@ impl UserRollup {
             // Tour steps reached, 1-based (step 1 is the first, reached when shown).
             for n in 2..=r.step.saturating_add(1) {
                 at(&format!("step:{n}"), Some(shown.0), 1);
+            }
+        }
+        if let Some(shown) = r.first_shown {
+            for n in &self.tasks_done {
+                at(&format!("task:{n}"), Some(shown.0), 1);
             }
         }
         if let Some((score, t)) = self.survey {

@@ -15,6 +15,14 @@ use crate::json::decode;
 /// The `week` of a campaign's comments unit.
 pub const COMMENTS_UNIT: i64 = -1;
 
+/// The `week` of an announcement's population unit: the account's users who were not
+/// exposed, and those of them who used the announced feature. Its rows carry the day
+/// [`POPULATION_DAY`].
+pub const POPULATION_UNIT: i64 = -2;
+
+/// The `day` of population rows (the population unit's first day).
+pub const POPULATION_DAY: i64 = 7 * POPULATION_UNIT;
+
 /// One Queue message: changed units of one account, stamped with the account's sequence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RollupMessage {
@@ -167,6 +175,33 @@ pub struct CampaignResults {
     /// Survey results, for a survey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveyResult>,
+    /// For an announcement with a goal: adoption of the announced feature by users shown it,
+    /// against the users of the same accounts who were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adoption: Option<AdoptionResult>,
+}
+
+/// Adoption of an announced feature (the announcement's goal event), all time.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AdoptionResult {
+    /// Users shown the announcement.
+    pub shown: u64,
+    /// Of them, users who used the feature within the goal's window.
+    pub adopted: u64,
+    /// `adopted / shown` with its 95% interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Estimate>,
+    /// Users of the same accounts never shown it.
+    pub unexposed: u64,
+    /// Of them, users who used the feature since the announcement reached their account.
+    pub unexposed_adopted: u64,
+    /// `unexposed_adopted / unexposed` with its 95% interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unexposed_rate: Option<Estimate>,
+    /// `rate − unexposed_rate` with its 95% interval (an observational difference: who was
+    /// shown was not random).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difference: Option<Estimate>,
 }
 
 /// One funnel stage.
@@ -314,44 +349,72 @@ impl ResultsOverview {
     }
 }
 
-/// A campaign's goal as an account object keeps it (so batches without the catalog convert).
+/// What an account object keeps of a campaign for its rollup (so batches without the catalog
+/// still count): the goal, a checklist's task events, whether it announces a feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GoalSpec {
+pub struct CampaignSpec {
     /// The campaign.
     pub campaign: String,
     /// Its goal.
-    pub goal: crate::v1::GoalDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<crate::v1::GoalDto>,
+    /// A checklist's task events, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<String>,
+    /// An announcement: its goal event is the announced feature, and adoption is compared with
+    /// the account's users who were not exposed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub announcement: bool,
 }
 
-impl GoalSpec {
-    /// The goals of a catalog's campaigns.
-    pub fn of(docs: &[crate::v1::CampaignDoc]) -> Vec<GoalSpec> {
+/// A campaign spec, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// The campaign.
+    pub campaign: rules::CampaignId,
+    /// Its goal.
+    pub goal: Option<rules::Goal>,
+    /// A checklist's task events, in order.
+    pub tasks: Vec<String>,
+    /// Whether it announces a feature.
+    pub announcement: bool,
+}
+
+impl CampaignSpec {
+    /// The specs of a catalog's campaigns that have a goal or tasks.
+    pub fn of(docs: &[crate::v1::CampaignDoc]) -> Vec<CampaignSpec> {
         docs.iter()
-            .filter_map(|d| {
-                Some(GoalSpec {
-                    campaign: d.id.clone(),
-                    goal: d.goal.clone()?,
-                })
+            .filter(|d| d.goal.is_some() || !d.content.tasks.is_empty())
+            .map(|d| CampaignSpec {
+                campaign: d.id.clone(),
+                goal: d.goal.clone(),
+                tasks: d.content.tasks.iter().map(|t| t.event.clone()).collect(),
+                announcement: d.category == crate::v1::CategoryDto::Announcement,
             })
             .collect()
     }
 
     /// The list as JSON.
-    pub fn list_json(specs: &[GoalSpec]) -> String {
+    pub fn list_json(specs: &[CampaignSpec]) -> String {
         crate::v1::to_json(&specs)
     }
 
-    /// Parses a list saved by [`GoalSpec::list_json`].
-    pub fn parse_list(text: &str) -> Result<Vec<GoalSpec>, Problem> {
+    /// Parses a list saved by [`CampaignSpec::list_json`].
+    pub fn parse_list(text: &str) -> Result<Vec<CampaignSpec>, Problem> {
         decode(text)
     }
 
-    /// The validated goal, or `None` if it no longer validates.
-    pub fn to_goal(&self) -> Option<(rules::CampaignId, rules::Goal)> {
-        Some((
-            rules::CampaignId::new(&self.campaign).ok()?,
-            self.goal.to_goal().ok()?,
-        ))
+    /// The validated spec, or `None` if it no longer validates.
+    pub fn to_spec(&self) -> Option<Spec> {
+        Some(Spec {
+            campaign: rules::CampaignId::new(&self.campaign).ok()?,
+            goal: match &self.goal {
+                Some(g) => Some(g.to_goal().ok()?),
+                None => None,
+            },
+            tasks: self.tasks.clone(),
+            announcement: self.announcement,
+        })
     }
 }
 

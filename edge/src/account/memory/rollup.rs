@@ -101,6 +101,7 @@ impl RollupStore for MemoryAccountStore {
                         arm,
                         converted,
                         survey,
+                        tasks_done: Vec::new(),
                     },
                 )
             })
@@ -123,5 +124,33 @@ impl RollupStore for MemoryAccountStore {
         all.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.user_id.cmp(&b.user_id)));
         all.truncate(limit);
         Ok(all)
+    }
+
+    fn seen_last(&self, user_id: &str, name: &str) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .seen
+            .get(&(user_id.to_owned(), name.to_owned()))
+            .map(|s| s.last.0))
+    }
+
+    fn population(&self, campaign: &str, event: &str, since: i64) -> Result<(u64, u64), AppError> {
+        let entered = |user: &str| {
+            self.messages.iter().any(|((u, c), r)| {
+                u == user
+                    && c.as_str() == campaign
+                    && (r.exposed.is_some() || r.first_shown.is_some())
+            })
+        };
+        let outside: Vec<&String> = self.users.keys().filter(|u| !entered(u)).collect();
+        let adopted = outside
+            .iter()
+            .filter(|u| {
+                self.seen_last(u, event)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|last| last >= since)
+            })
+            .count();
+        Ok((outside.len() as u64, adopted as u64))
     }
 }

@@ -178,6 +178,7 @@ impl RollupStore for SqlStore<'_> {
                         arm: text(r.get(12)),
                         converted: int(r.get(13)),
                         survey,
+                        tasks_done: Vec::new(),
                     },
                 )
             })
@@ -205,5 +206,32 @@ impl RollupStore for SqlStore<'_> {
                 at: int(r.get(3)).unwrap_or(0),
             })
             .collect())
+    }
+
+    fn seen_last(&self, user_id: &str, name: &str) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .rows(
+                "SELECT last FROM seen WHERE user_id = ? AND name = ?",
+                vec![user_id.into(), name.into()],
+            )?
+            .first()
+            .and_then(|r| int(r.first())))
+    }
+
+    fn population(&self, campaign: &str, event: &str, since: i64) -> Result<(u64, u64), AppError> {
+        let rows = self.rows(
+            "SELECT count(*), count(s.last) FROM users u
+             LEFT JOIN seen s ON s.user_id = u.user_id AND s.name = ?2 AND s.last >= ?3
+             WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.user_id = u.user_id
+               AND m.campaign = ?1 AND coalesce(m.exposed, m.first_shown) IS NOT NULL)",
+            vec![campaign.into(), event.into(), V::Integer(since)],
+        )?;
+        let n = |i: usize| {
+            rows.first()
+                .and_then(|r| int(r.get(i)))
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0)
+        };
+        Ok((n(0), n(1)))
     }
 }
