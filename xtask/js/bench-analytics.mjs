@@ -58,6 +58,7 @@ async function storage() {
 async function queueDelay(rounds = 15) {
   const account = `delay-${randomUUID().slice(0, 8)}`;
   const times = [];
+  const before = await call('GET', '/v1/admin/analytics/stats');
   for (let i = 0; i < rounds; i++) {
     const shownBefore = await shown();
     const user = `d${i}`;
@@ -72,6 +73,9 @@ async function queueDelay(rounds = 15) {
     times.push(performance.now() - start);
   }
   console.log(`  queue delay, flush to readable results (${rounds} rounds, polled every 20 ms): median ${Math.round(median(times))} ms, p95 ${Math.round(p95(times))} ms`);
+  const after = await call('GET', '/v1/admin/analytics/stats');
+  const messages = after.messages - before.messages;
+  console.log(`    workspace object, these incremental flushes: ${((after.rows_written - before.rows_written) / messages).toFixed(1)} rows written per message (${messages} messages)`);
 }
 
 async function shown() {
@@ -119,6 +123,7 @@ async function manyAccounts() {
     });
     messages.push({ workspace_id: '', account_id: `acct-${a}`, seq: 1, at: Date.now(), units });
   }
+  const before = await call('GET', '/v1/admin/analytics/stats');
   const started = performance.now();
   // Requests stay under the edge's 512,000-byte body limit.
   for (let i = 0; i < messages.length; i += 150) {
@@ -134,6 +139,8 @@ async function manyAccounts() {
     await sleep(500);
   }
   const applied = performance.now() - started;
+  const after = await call('GET', '/v1/admin/analytics/stats');
+  console.log(`    workspace object, first units of each account: ${((after.rows_written - before.rows_written) / (after.messages - before.messages)).toFixed(1)} rows written per message`);
   const reads = [];
   for (let i = 0; i < 30; i++) {
     const t = performance.now();

@@ -3,6 +3,7 @@
 //!   changed rollup units now, or its whole state;
 //! - `GET /v1/admin/analytics/campaigns/{id}?from=&to=`: a live campaign's results;
 //! - `GET /v1/admin/analytics/dead`: messages waiting in the dead-letter store;
+//! - `GET /v1/admin/analytics/stats`: messages and units applied, rows written;
 //! - `POST /v1/admin/analytics/replay`: send them through the Queue again;
 //! - `POST /v1/admin/analytics/fault` `{"fail_next":N}`: test installs only;
 //! - `POST /v1/admin/analytics/enqueue` (a `RollupBatch`): test installs only; sends made-up
@@ -12,7 +13,8 @@
 
 use protocol::ErrorCode;
 use protocol::v1::{
-    FaultRequest, RollupBatch, RollupOpRequest, RollupSent, check_id, parse_campaign, to_json,
+    AnalyticsStats, FaultRequest, RollupBatch, RollupOpRequest, RollupSent, check_id,
+    parse_campaign, to_json,
 };
 use worker::{Env, Method, Request};
 
@@ -80,6 +82,12 @@ pub async fn route(
                 account_id: String::new(),
                 messages: n.trim().parse().unwrap_or(0),
             }))
+        }
+        (Method::Get, "stats") => {
+            let text = workspaces
+                .call(&workspace, Method::Get, "/stats", None)
+                .await?;
+            Ok(to_json(&AnalyticsStats::from_json(&text)?))
         }
         (Method::Post, "replay") => {
             let text = workspaces

@@ -53,24 +53,15 @@ pub async fn campaign_results(
     doc: Option<&CampaignDoc>,
     (from, to): (i64, i64),
 ) -> Result<CampaignResults, AppError> {
-    let range = workspaces.totals(workspace_id, campaign, from, to).await?;
     // Experiments and adoption are judged on all their data, whatever the range.
     let all_time_needed = doc.is_some_and(|d| {
         d.experiment.is_some()
             || (d.category == protocol::v1::CategoryDto::Announcement && d.goal.is_some())
     });
-    let all_time = if all_time_needed {
-        workspaces
-            .totals(
-                workspace_id,
-                campaign,
-                i64::from(i32::MIN),
-                i64::from(i32::MAX),
-            )
-            .await?
-    } else {
-        protocol::v1::RollupTotals::default()
-    };
+    let mut range = workspaces
+        .totals(workspace_id, campaign, (from, to), all_time_needed)
+        .await?;
+    let all_time = std::mem::take(&mut range.all_time);
     Ok(results(campaign, doc, range, &all_time, from, to))
 }
 

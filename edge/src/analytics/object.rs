@@ -4,7 +4,9 @@
 
 use std::cell::Cell;
 
-use protocol::v1::{CampaignRow, RollupBatch, RollupMessage, RollupTotals, to_json};
+use protocol::v1::{
+    AnalyticsStats, CampaignRow, RollupBatch, RollupMessage, RollupTotals, to_json,
+};
 use worker::{
     DurableObject, Env, MessageBatch, MessageExt, Method, ObjectNamespace, Request, RequestInit,
     Response, SqlStorage, State, durable_object,
@@ -30,6 +32,8 @@ pub struct WorkspaceAnalytics {
     /// Deliveries to fail (test installs only; see `CAIRN_TEST_HOOKS`).
     fail_next: Cell<u32>,
     test_hooks: bool,
+    /// Since the object started: messages, units applied, rows written.
+    stats: Cell<AnalyticsStats>,
 }
 
 impl std::fmt::Debug for WorkspaceAnalytics {
@@ -56,6 +60,7 @@ impl DurableObject for WorkspaceAnalytics {
             ready,
             fail_next: Cell::new(0),
             test_hooks: test_hooks(&env),
+            stats: Cell::new(AnalyticsStats::default()),
         }
     }
 
@@ -79,15 +84,23 @@ impl DurableObject for WorkspaceAnalytics {
                     self.fail_next.set(self.fail_next.get() - 1);
                     return Response::error("failing on purpose (test hook)", 500);
                 }
-                RollupBatch::from_json(&body)
+                let result = RollupBatch::from_json(&body)
                     .map_err(AppError::from)
                     .and_then(|batch| {
                         let mut applied = 0;
                         for m in &batch.messages {
                             applied += apply(&mut store, m)?;
                         }
-                        Ok(applied.to_string())
-                    })
+                        Ok((batch.messages.len() as u64, u64::from(applied)))
+                    });
+                if let Ok((messages, units)) = &result {
+                    let mut s = self.stats.get();
+                    s.messages += messages;
+                    s.units_applied += units;
+                    s.rows_written += store.written();
+                    self.stats.set(s);
+                }
+                result.map(|(_, units)| units.to_string())
             }
             (Method::Post, "/fail") if self.test_hooks => {
                 self.fail_next
@@ -108,10 +121,12 @@ impl DurableObject for WorkspaceAnalytics {
                 to_json(&RollupBatch { messages })
             }),
             (Method::Get, "/dead") => store.dead_count().map(|n| n.to_string()),
+            (Method::Get, "/stats") => Ok(to_json(&self.stats.get())),
             (Method::Get, "/totals") => {
                 let campaign = param("campaign").unwrap_or_default();
                 let (from, to) = (day("from", i64::MIN), day("to", i64::MAX));
-                totals(&store, &campaign, from, to).map(|t| to_json(&t))
+                let all_time = param("all_time").as_deref() == Some("1");
+                totals(&store, &campaign, from, to, all_time).map(|t| to_json(&t))
             }
             (Method::Get, "/overview") => {
                 let (from, to) = (day("from", i64::MIN), day("to", i64::MAX));
@@ -135,8 +150,19 @@ pub fn totals<S: WorkspaceStore>(
     campaign: &str,
     from: i64,
     to: i64,
+    all_time: bool,
 ) -> Result<RollupTotals, AppError> {
+    let all_time = if all_time {
+        store
+            .sums(Some(campaign), i64::MIN, i64::MAX)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(RollupTotals {
+        all_time,
         rows: store
             .sums(Some(campaign), from, to)?
             .into_iter()
@@ -205,17 +231,18 @@ impl DurableWorkspaces {
         Ok(text)
     }
 
-    /// A campaign's totals for days `from..=to`.
+    /// A campaign's totals for days `from..=to` (and over all days, with `all_time`).
     pub async fn totals(
         &self,
         workspace_id: &str,
         campaign: &str,
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
+        all_time: bool,
     ) -> Result<RollupTotals, AppError> {
         let path = format!(
-            "/totals?campaign={}&from={from}&to={to}",
-            crate::encode_component(campaign)
+            "/totals?campaign={}&from={from}&to={to}&all_time={}",
+            crate::encode_component(campaign),
+            u8::from(all_time)
         );
         let text = self.call(workspace_id, Method::Get, &path, None).await?;
         Ok(RollupTotals::from_json(&text)?)

@@ -195,7 +195,7 @@ pub fn results(
     campaign: &str,
     doc: Option<&CampaignDoc>,
     range: RollupTotals,
-    all_time: &RollupTotals,
+    all_time: &[RollupRow],
     from: i64,
     to: i64,
 ) -> CampaignResults {
@@ -250,7 +250,7 @@ pub fn results(
         })
         .collect();
     let (arms, verdict, srm) = match doc {
-        Some(d) => experiment(d, &all_time.rows),
+        Some(d) => experiment(d, all_time),
         None => (Vec::new(), None, None),
     };
     let mut survey = survey(rows, shown.0);
@@ -258,7 +258,7 @@ pub fn results(
         s.comments = range.comments;
     }
     let goal = doc.and_then(|d| d.goal.as_ref()).map(|g| g.describe());
-    let adoption = doc.and_then(|d| adoption(d, &all_time.rows));
+    let adoption = doc.and_then(|d| adoption(d, all_time));
     CampaignResults {
         campaign: campaign.to_owned(),
         from_day: from,

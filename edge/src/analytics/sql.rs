@@ -2,6 +2,8 @@
 //! the sums across accounts kept in step with every replacement (so reads never scan
 //! accounts).
 
+use std::collections::BTreeMap;
+
 use protocol::v1::{COMMENTS_UNIT, Comment, RollupRow, RollupUnit};
 use worker::{SqlStorage, SqlStorageValue as V};
 
@@ -44,6 +46,7 @@ pub(super) fn migrate(sql: &SqlStorage) -> Result<(), AppError> {
 #[derive(Debug)]
 pub(super) struct SqlWorkspace<'a> {
     sql: &'a SqlStorage,
+    written: std::cell::Cell<u64>,
 }
 
 fn int(v: Option<&V>) -> Option<i64> {
@@ -72,15 +75,23 @@ fn big(n: u64) -> V {
 impl<'a> SqlWorkspace<'a> {
     /// Wraps the object's storage.
     pub(super) fn new(sql: &'a SqlStorage) -> Self {
-        Self { sql }
+        Self {
+            sql,
+            written: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Rows written through this store so far.
+    pub(super) fn written(&self) -> u64 {
+        self.written.get()
     }
 
     fn rows(&self, query: &str, bindings: Vec<V>) -> Result<Vec<Vec<V>>, AppError> {
-        Ok(self
-            .sql
-            .exec(query, bindings)?
-            .raw()
-            .collect::<Result<Vec<_>, _>>()?)
+        let cursor = self.sql.exec(query, bindings)?;
+        let rows = cursor.raw().collect::<Result<Vec<_>, _>>()?;
+        self.written
+            .set(self.written.get() + cursor.rows_written() as u64);
+        Ok(rows)
     }
 
     /// Removes an account's rows of a campaign in days `from..=to`, from the sums too.
@@ -116,6 +127,108 @@ impl<'a> SqlWorkspace<'a> {
                AND users = 0 AND n = 0",
             vec![campaign.into(), V::Integer(from), V::Integer(to)],
         )?;
+        Ok(())
+    }
+
+    /// Replaces an account's rows of a unit by writing only what changed: a typical flush
+    /// changes a few rows of the current day, so rows written follow the changes, not the
+    /// unit's size. The sums move by each row's difference.
+    fn diff_rows(&self, account: &str, unit: &RollupUnit) -> Result<(), AppError> {
+        let campaign = unit.campaign.as_str();
+        let (from, to) = (unit.week * 7, unit.week * 7 + 6);
+        type Key = (i64, String, String);
+        type Change = (Key, (u64, u64), (u64, u64));
+        let mut old: BTreeMap<Key, (u64, u64)> = self
+            .rows(
+                "SELECT day, arm, metric, users, n FROM account_rows
+                 WHERE account = ? AND campaign = ? AND day BETWEEN ? AND ?",
+                vec![
+                    account.into(),
+                    campaign.into(),
+                    V::Integer(from),
+                    V::Integer(to),
+                ],
+            )?
+            .iter()
+            .map(|r| {
+                (
+                    (
+                        int(r.first()).unwrap_or(0),
+                        text(r.get(1)).unwrap_or_default(),
+                        text(r.get(2)).unwrap_or_default(),
+                    ),
+                    (count(r.get(3)), count(r.get(4))),
+                )
+            })
+            .collect();
+        let mut changes: Vec<Change> = Vec::new();
+        for r in unit.rows.iter().filter(|r| (from..=to).contains(&r.day)) {
+            let key = (r.day, r.arm.clone(), r.metric.clone());
+            let before = old.remove(&key).unwrap_or((0, 0));
+            if before != (r.users, r.count) {
+                changes.push((key, before, (r.users, r.count)));
+            }
+        }
+        changes.extend(old.into_iter().map(|(key, before)| (key, before, (0, 0))));
+        for ((day, arm, metric), before, after) in changes {
+            let key = || {
+                vec![
+                    account.into(),
+                    campaign.into(),
+                    V::Integer(day),
+                    arm.as_str().into(),
+                    metric.as_str().into(),
+                ]
+            };
+            if after == (0, 0) {
+                self.rows(
+                    "DELETE FROM account_rows WHERE account = ? AND campaign = ? AND day = ?
+                       AND arm = ? AND metric = ?",
+                    key(),
+                )?;
+            } else {
+                let mut values = key();
+                values.extend([big(after.0), big(after.1)]);
+                self.rows(
+                    "INSERT INTO account_rows (account, campaign, day, arm, metric, users, n)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (account, campaign, day, arm, metric)
+                     DO UPDATE SET users = excluded.users, n = excluded.n",
+                    values,
+                )?;
+            }
+            let delta = |a: u64, b: u64| {
+                i64::try_from(a)
+                    .unwrap_or(i64::MAX)
+                    .saturating_sub(i64::try_from(b).unwrap_or(i64::MAX))
+            };
+            self.rows(
+                "INSERT INTO campaign_day (campaign, day, arm, metric, users, n)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (campaign, day, arm, metric)
+                 DO UPDATE SET users = users + excluded.users, n = n + excluded.n",
+                vec![
+                    campaign.into(),
+                    V::Integer(day),
+                    arm.as_str().into(),
+                    metric.as_str().into(),
+                    V::Integer(delta(after.0, before.0)),
+                    V::Integer(delta(after.1, before.1)),
+                ],
+            )?;
+            if after == (0, 0) {
+                self.rows(
+                    "DELETE FROM campaign_day WHERE campaign = ? AND day = ? AND arm = ?
+                       AND metric = ? AND users = 0 AND n = 0",
+                    vec![
+                        campaign.into(),
+                        V::Integer(day),
+                        arm.as_str().into(),
+                        metric.as_str().into(),
+                    ],
+                )?;
+            }
+        }
         Ok(())
     }
 
@@ -229,32 +342,7 @@ impl WorkspaceStore for SqlWorkspace<'_> {
                 )?;
             }
         } else {
-            let (from, to) = (unit.week * 7, unit.week * 7 + 6);
-            self.remove_rows(account, campaign, from, to)?;
-            for r in unit.rows.iter().filter(|r| (from..=to).contains(&r.day)) {
-                let values = vec![
-                    campaign.into(),
-                    V::Integer(r.day),
-                    r.arm.as_str().into(),
-                    r.metric.as_str().into(),
-                    big(r.users),
-                    big(r.count),
-                ];
-                let mut with_account = vec![account.into()];
-                with_account.extend(values.iter().cloned());
-                self.rows(
-                    "INSERT INTO account_rows (account, campaign, day, arm, metric, users, n)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    with_account,
-                )?;
-                self.rows(
-                    "INSERT INTO campaign_day (campaign, day, arm, metric, users, n)
-                     VALUES (?, ?, ?, ?, ?, ?)
-                     ON CONFLICT (campaign, day, arm, metric)
-                     DO UPDATE SET users = users + excluded.users, n = n + excluded.n",
-                    values,
-                )?;
-            }
+            self.diff_rows(account, unit)?;
         }
         self.rows(
             "INSERT INTO units (account, campaign, week, seq, at) VALUES (?, ?, ?, ?, ?)

@@ -127,6 +127,10 @@ pub struct RollupTotals {
     /// The latest comments in range, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Comment>,
+    /// The campaign's rows over all days (experiments and adoption are judged on all data),
+    /// when asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_time: Vec<RollupRow>,
     /// Rows of every campaign (the overview), instead of `rows`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_campaign: Vec<CampaignRow>,
@@ -586,6 +590,24 @@ impl StorageReport {
 }
 
 impl PruneReport {
+    /// Parses the object's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// `GET /v1/admin/analytics/stats`: what the workspace object applied since it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AnalyticsStats {
+    /// Queue messages applied (duplicates included).
+    pub messages: u64,
+    /// Units that replaced an older version.
+    pub units_applied: u64,
+    /// SQLite rows written doing so (table and index rows, as billed).
+    pub rows_written: u64,
+}
+
+impl AnalyticsStats {
     /// Parses the object's answer.
     pub fn from_json(text: &str) -> Result<Self, Problem> {
         decode(text)

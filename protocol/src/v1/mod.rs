@@ -26,11 +26,11 @@ pub use admin::{
     HealthReportDto, admin_traits, parse_admin_traits,
 };
 pub use analytics::{
-    AdoptionResult, ArmResult, COMMENTS_UNIT, CampaignResults, CampaignRow, CampaignSpec, Comment,
-    DailyResult, Estimate, FaultRequest, OverviewRow, POPULATION_DAY, POPULATION_UNIT, PruneReport,
-    ResultsOverview, RollupBatch, RollupMessage, RollupOp, RollupOpRequest, RollupRow, RollupSent,
-    RollupTotals, RollupUnit, Spec, SrmResult, Stage, StorageReport, SurveyResult, format_day,
-    parse_day,
+    AdoptionResult, AnalyticsStats, ArmResult, COMMENTS_UNIT, CampaignResults, CampaignRow,
+    CampaignSpec, Comment, DailyResult, Estimate, FaultRequest, OverviewRow, POPULATION_DAY,
+    POPULATION_UNIT, PruneReport, ResultsOverview, RollupBatch, RollupMessage, RollupOp,
+    RollupOpRequest, RollupRow, RollupSent, RollupTotals, RollupUnit, Spec, SrmResult, Stage,
+    StorageReport, SurveyResult, format_day, parse_day,
 };
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,
