@@ -3,7 +3,7 @@
 // applies them to the workspace's analytics object. Results are read from that object only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIXTURES, URL_BASE, batch, event, fresh, post, stored } from './helpers.mjs';
+import { FIXTURES, SECRET_KEY, URL_BASE, batch, event, fresh, post, stored } from './helpers.mjs';
 
 const LAB = FIXTURES.workspaces.lab;
 
@@ -269,4 +269,65 @@ test('bad requests get a clear error and change nothing', async () => {
     assert.equal(res.json.error.field, field, res.text);
     assert.equal(typeof res.json.error.code, 'string');
   }
+});
+
+test('the portfolio: every account with its health, riskiest first, colour changes, renewals and the pyramid', async () => {
+  // The demo workspace: its settings have tiers (by ARR) and a health scorecard.
+  const demo = (method, path, body) => admin(method, path, body, SECRET_KEY);
+  const sendDemo = (events) => post('/v1/events', batch(events));
+  const [strong, weak] = [fresh('pf-strong'), fresh('pf-weak')];
+  const renewal = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  const traits = {
+    [strong]: { arr: 80000, seats: 2, renewals: 3, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: renewal, csm: 'dana' },
+    [weak]: { arr: 5000, seats: 50, renewals: 0, cs_executive_relationship: 0, cs_champion_strength: 0 },
+  };
+  for (const [account, t] of Object.entries(traits)) {
+    const users = account === strong ? ['u1', 'u2'] : ['u1'];
+    const events = users.flatMap((u) => ['create_expense', 'submit_expense', 'view_reports', 'invite_teammate'].map((n) => event('track', account, { name: n }, u)));
+    assert.equal((await sendDemo(account === strong ? events : events.slice(0, 1))).status, 200);
+    const set = await fetch(`${URL_BASE}/v1/admin/accounts/${account}/traits`, {
+      method: 'PUT', headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(t),
+    });
+    assert.equal(set.status, 200, await set.text());
+    assert.ok((await demo('POST', `/v1/admin/accounts/${account}/analytics`, { op: 'flush' })).json.messages >= 1);
+  }
+  const mine = (r) => r.json.accounts.filter((a) => [strong, weak].includes(a.summary.account_id));
+  const p = await until(() => demo('GET', '/v1/admin/analytics/accounts'), (r) => r.status === 200 && mine(r).length === 2, 'the portfolio');
+  const [first, second] = mine(p);
+  assert.equal(first.summary.account_id, weak, 'riskiest first');
+  assert.equal(second.summary.account_id, strong);
+  assert.ok(first.summary.health.score < second.summary.health.score);
+  assert.equal(second.summary.value_tier, 'high');
+  assert.equal(second.summary.health.components.length, 8, 'every component, explained');
+  assert.deepEqual(second.trend.map(([, s]) => s), [second.summary.health.score], 'today in the trend');
+  const high = p.json.tiers.find((t) => t.tier === 'high');
+  assert.ok(high.accounts >= 1);
+
+  // Filters: renewing within 6 months; by CSM; an unknown colour is refused at its field.
+  const renewing = await demo('GET', '/v1/admin/analytics/accounts?renewal_within_days=182');
+  assert.deepEqual(mine(renewing).map((a) => a.summary.account_id), [strong]);
+  assert.deepEqual(mine(await demo('GET', '/v1/admin/analytics/accounts?csm=dana')).map((a) => a.summary.account_id), [strong]);
+  const bad = await demo('GET', '/v1/admin/analytics/accounts?colour=purple');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'colour');
+
+  // The strong account loses its relationships: its colour changes, with the time of the change.
+  const before = second.summary.health.colour;
+  const drop = await fetch(`${URL_BASE}/v1/admin/accounts/${strong}/traits`, {
+    method: 'PUT', headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ cs_executive_relationship: 0, cs_champion_strength: 0, renewals: 0, seats: 200 }),
+  });
+  assert.equal(drop.status, 200);
+  const after = (await drop.json()).health.colour;
+  assert.notEqual(after, before, 'the scorecard moved the colour');
+  await demo('POST', `/v1/admin/accounts/${strong}/analytics`, { op: 'flush' });
+  const changed = await until(
+    () => demo('GET', '/v1/admin/analytics/accounts?changed_within_days=7'),
+    (r) => mine(r).some((a) => a.summary.account_id === strong),
+    'the colour change',
+  );
+  const moved = mine(changed).find((a) => a.summary.account_id === strong);
+  assert.equal(moved.previous_colour, before);
+  assert.equal(moved.summary.health.colour, after);
+  assert.ok(Date.now() - moved.colour_since < 60_000);
 });

@@ -678,6 +678,7 @@ fn rollup_message_wire_shape() {
         backfill: false,
         units: vec![
             RollupUnit {
+                account: None,
                 campaign: "trial".into(),
                 week: 2925,
                 rows: vec![RollupRow {
@@ -690,6 +691,7 @@ fn rollup_message_wire_shape() {
                 comments: vec![],
             },
             RollupUnit {
+                account: None,
                 campaign: "pulse".into(),
                 week: COMMENTS_UNIT,
                 rows: vec![],

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use protocol::v1::{
-    AccountSummary, AdminOp, AdminTraitsEvent, admin_traits, parse_settings, to_json,
+    ACCOUNT_UNIT, AccountSummary, AdminOp, AdminTraitsEvent, admin_traits, parse_settings, to_json,
 };
 use rules::{AccountModel, Ctx, Timestamp};
 
@@ -50,6 +50,18 @@ pub(super) fn admin<S: AccountStore + super::rollup::RollupStore>(
             account_id
         }
     };
+    // The account's state changed: its unit goes with the next flush.
+    store.mark_dirty("", ACCOUNT_UNIT)?;
+    Ok((summary(store, account_id, settings, now)?, forgotten))
+}
+
+/// The account's summary (tier, stage, health, traits) under the workspace `settings`, now.
+pub(super) fn summary<S: AccountStore>(
+    store: &S,
+    account_id: &str,
+    settings: Option<&str>,
+    now: Timestamp,
+) -> Result<AccountSummary, AppError> {
     let model = match settings.map(parse_settings) {
         Some(Ok((_, _, model))) => model,
         Some(Err(p)) => return Err(AppError::Internal(format!("stored settings: {p}"))),
@@ -57,6 +69,9 @@ pub(super) fn admin<S: AccountStore + super::rollup::RollupStore>(
     };
     // Account facts only: no user is being decided for.
     let facts = store.facts("", now, &BTreeSet::new())?;
-    let summary = AccountSummary::of(account_id, &Ctx::new(&facts, &model, now), store.dropped()?);
-    Ok((summary, forgotten))
+    Ok(AccountSummary::of(
+        account_id,
+        &Ctx::new(&facts, &model, now),
+        store.dropped()?,
+    ))
 }

@@ -71,6 +71,16 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
         }
     }
     activity.write(store)?;
+    if accepted > 0 {
+        // Tier, stage and health move with activity: the account unit goes with the flush.
+        store.mark_dirty("", protocol::v1::ACCOUNT_UNIT)?;
+    }
+    // The settings the flush computes the account's summary with, kept when they change.
+    if let Some(settings) = &req.settings
+        && store.doc("rollup", "settings")?.as_deref() != Some(settings.as_str())
+    {
+        store.put_doc("rollup", "settings", settings)?;
+    }
     // The client's dropped counts, once per report: keyed by the batch's first event, which a
     // retry of the same batch carries again.
     if !req.dropped.is_empty()

@@ -250,6 +250,12 @@ impl AccountObject {
         let last = SqlStore::new(&self.sql).pruned_at()?.unwrap_or(0);
         if now - last >= 86_400_000 {
             self.prune()?;
+            // Health moves with time too: the account's summary is sent daily.
+            let mut store = SqlStore::new(&self.sql);
+            store.mark_dirty("", protocol::v1::ACCOUNT_UNIT)?;
+            if store.rollup_due()?.is_none() {
+                store.set_rollup_due(Some(now))?;
+            }
         }
         Ok(())
     }

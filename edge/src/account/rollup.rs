@@ -2,8 +2,8 @@
 //! same transaction as the change), goal conversions, and the Queue messages a flush sends.
 
 use protocol::v1::{
-    COMMENTS_UNIT, CampaignSpec, Comment, POPULATION_DAY, POPULATION_UNIT, RollupMessage,
-    RollupRow, RollupUnit, Spec, to_json,
+    ACCOUNT_UNIT, COMMENTS_UNIT, CampaignSpec, Comment, POPULATION_DAY, POPULATION_UNIT,
+    RollupMessage, RollupRow, RollupUnit, Spec, to_json,
 };
 use rules::{CampaignId, MessageRecord, Timestamp};
 
@@ -199,6 +199,7 @@ fn population<S: RollupStore>(
 
 /// Marks every unit of the account: a backfill re-sends its whole state.
 pub fn mark_all<S: RollupStore>(store: &mut S) -> Result<(), AppError> {
+    store.mark_dirty("", ACCOUNT_UNIT)?;
     for campaign in store.campaigns()? {
         mark_campaign_users(store, &campaign, None)?;
     }
@@ -236,7 +237,7 @@ fn mark_campaign_users<S: RollupStore>(
 /// The messages of a flush: every changed unit, complete, under one new sequence number
 /// (with `backfill`, every unit, marked as the whole state). The caller sends them, then
 /// calls `clear_dirty(seq)`.
-pub fn flush<S: RollupStore + CollabStore>(
+pub fn flush<S: RollupStore + CollabStore + crate::account::AccountStore>(
     store: &mut S,
     workspace_id: &str,
     account_id: &str,
@@ -269,10 +270,24 @@ pub fn flush<S: RollupStore + CollabStore>(
     for (campaign, week) in dirty {
         if week == COMMENTS_UNIT {
             units.push(RollupUnit {
+                account: None,
                 comments: store.comments(&campaign, MAX_COMMENTS)?,
                 campaign,
                 week,
                 rows: Vec::new(),
+            });
+            continue;
+        }
+        if week == ACCOUNT_UNIT {
+            let settings = store.doc("rollup", "settings")?;
+            let summary =
+                super::admin::summary(store, account_id, settings.as_deref(), Timestamp(now))?;
+            units.push(RollupUnit {
+                account: Some(summary),
+                campaign,
+                week,
+                rows: Vec::new(),
+                comments: Vec::new(),
             });
             continue;
         }
@@ -283,6 +298,7 @@ pub fn flush<S: RollupStore + CollabStore>(
                 None => Vec::new(),
             };
             units.push(RollupUnit {
+                account: None,
                 campaign,
                 week,
                 rows,
@@ -299,6 +315,7 @@ pub fn flush<S: RollupStore + CollabStore>(
             .and_then(|(_, weeks)| weeks.remove(&week))
             .unwrap_or_default();
         units.push(RollupUnit {
+            account: None,
             campaign,
             week,
             rows,

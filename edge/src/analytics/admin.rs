@@ -4,6 +4,8 @@
 //! - `GET /v1/admin/analytics/campaigns/{id}?from=&to=`: a live campaign's results;
 //! - `GET /v1/admin/analytics/dead`: messages waiting in the dead-letter store;
 //! - `GET /v1/admin/analytics/stats`: messages and units applied, rows written;
+//! - `GET /v1/admin/analytics/accounts[?tier=&stage=&colour=&changed_within_days=&csm=
+//!   &renewal_within_days=]`: the portfolio, riskiest first;
 //! - `POST /v1/admin/analytics/replay`: send them through the Queue again;
 //! - `POST /v1/admin/analytics/fault` `{"fail_next":N}`: test installs only;
 //! - `POST /v1/admin/analytics/enqueue` (a `RollupBatch`): test installs only; sends made-up
@@ -82,6 +84,14 @@ pub async fn route(
                 account_id: String::new(),
                 messages: n.trim().parse().unwrap_or(0),
             }))
+        }
+        (Method::Get, "accounts") => {
+            let url = req.url()?;
+            let filter =
+                super::portfolio::Filter::from_query(&|name| crate::query_param(&url, name))?;
+            let now = worker::Date::now().as_millis() as i64;
+            let p = super::api::portfolio(&workspaces, &workspace, &filter, now).await?;
+            Ok(to_json(&p))
         }
         (Method::Get, "stats") => {
             let text = workspaces

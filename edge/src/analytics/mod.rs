@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod object;
+pub mod portfolio;
 pub mod results;
 pub mod rollup;
 mod sql;

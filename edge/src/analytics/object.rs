@@ -5,7 +5,7 @@
 use std::cell::Cell;
 
 use protocol::v1::{
-    AnalyticsStats, CampaignRow, RollupBatch, RollupMessage, RollupTotals, to_json,
+    AnalyticsStats, CampaignRow, Portfolio, RollupBatch, RollupMessage, RollupTotals, to_json,
 };
 use worker::{
     DurableObject, Env, MessageBatch, MessageExt, Method, ObjectNamespace, Request, RequestInit,
@@ -128,6 +128,17 @@ impl DurableObject for WorkspaceAnalytics {
                 let all_time = param("all_time").as_deref() == Some("1");
                 totals(&store, &campaign, from, to, all_time).map(|t| to_json(&t))
             }
+            (Method::Get, "/portfolio") => {
+                let since = day("since", i64::MIN);
+                store.portfolio(since).map(|accounts| {
+                    let updated_at = accounts.iter().map(|a| a.updated_at).max();
+                    to_json(&Portfolio {
+                        updated_at,
+                        accounts,
+                        tiers: Vec::new(),
+                    })
+                })
+            }
             (Method::Get, "/overview") => {
                 let (from, to) = (day("from", i64::MIN), day("to", i64::MAX));
                 overview(&store, from, to).map(|t| to_json(&t))
@@ -246,6 +257,17 @@ impl DurableWorkspaces {
         );
         let text = self.call(workspace_id, Method::Get, &path, None).await?;
         Ok(RollupTotals::from_json(&text)?)
+    }
+
+    /// Every account's summary, riskiest first, with its score by day since `since_day`.
+    pub async fn portfolio(
+        &self,
+        workspace_id: &str,
+        since_day: i64,
+    ) -> Result<Portfolio, AppError> {
+        let path = format!("/portfolio?since={since_day}");
+        let text = self.call(workspace_id, Method::Get, &path, None).await?;
+        Ok(Portfolio::from_json(&text)?)
     }
 
     /// Every campaign's totals for days `from..=to`.

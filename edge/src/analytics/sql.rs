@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use protocol::v1::{COMMENTS_UNIT, Comment, RollupRow, RollupUnit};
+use protocol::v1::{
+    ACCOUNT_UNIT, AccountSummary, COMMENTS_UNIT, Comment, PortfolioAccount, RollupRow, RollupUnit,
+    parse_summary, summary_json,
+};
 use worker::{SqlStorage, SqlStorageValue as V};
 
 use super::workspace::WorkspaceStore;
@@ -33,6 +36,15 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS floors (
        score INTEGER NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL);
      CREATE INDEX IF NOT EXISTS comments_by_campaign ON comments (campaign, at);
      CREATE INDEX IF NOT EXISTS comments_by_account ON comments (account, campaign);
+     CREATE TABLE IF NOT EXISTS accounts_current (
+       account TEXT PRIMARY KEY, at INTEGER NOT NULL, score REAL, colour TEXT,
+       colour_since INTEGER, previous_colour TEXT, summary TEXT NOT NULL) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS health_days (
+       account TEXT NOT NULL, day INTEGER NOT NULL, score REAL NOT NULL,
+       PRIMARY KEY (account, day)) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS health_changes (
+       account TEXT NOT NULL, at INTEGER NOT NULL, from_colour TEXT, to_colour TEXT,
+       PRIMARY KEY (account, at)) WITHOUT ROWID;
      CREATE TABLE IF NOT EXISTS dead (
        id TEXT PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL);";
 
@@ -232,6 +244,60 @@ impl<'a> SqlWorkspace<'a> {
         Ok(())
     }
 
+    /// Keeps an account's latest summary; a change of colour is recorded with its time.
+    fn set_account(
+        &self,
+        account: &str,
+        summary: &AccountSummary,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let old = self.rows(
+            "SELECT colour FROM accounts_current WHERE account = ?",
+            vec![account.into()],
+        )?;
+        let old_colour = old.first().map(|r| text(r.first()));
+        let new_colour = summary.health.colour.clone();
+        let changed = matches!(&old_colour, Some(c) if c.is_some() && *c != new_colour);
+        if changed {
+            self.rows(
+                "INSERT INTO health_changes (account, at, from_colour, to_colour) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (account, at) DO NOTHING",
+                vec![
+                    account.into(),
+                    V::Integer(at),
+                    old_colour.flatten().into(),
+                    new_colour.clone().into(),
+                ],
+            )?;
+        }
+        let score = summary.health.score.map_or(V::Null, V::Float);
+        self.rows(
+            "INSERT INTO accounts_current
+               (account, at, score, colour, colour_since, previous_colour, summary)
+             VALUES (?1, ?2, ?3, ?4, NULL, NULL, ?5)
+             ON CONFLICT (account) DO UPDATE SET at = excluded.at, score = excluded.score,
+               colour = excluded.colour, summary = excluded.summary,
+               colour_since = CASE WHEN ?6 THEN excluded.at ELSE colour_since END,
+               previous_colour = CASE WHEN ?6 THEN colour ELSE previous_colour END",
+            vec![
+                account.into(),
+                V::Integer(at),
+                score.clone(),
+                new_colour.into(),
+                summary_json(summary).into(),
+                V::Integer(i64::from(changed)),
+            ],
+        )?;
+        if summary.health.score.is_some() {
+            self.rows(
+                "INSERT INTO health_days (account, day, score) VALUES (?, ?, ?)
+                 ON CONFLICT (account, day) DO UPDATE SET score = excluded.score",
+                vec![account.into(), V::Integer(super::rollup::day_of(at)), score],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Keeps a dead-lettered message for a replay.
     pub(super) fn add_dead(&self, id: &str, body: &str, at: i64) -> Result<(), AppError> {
         self.rows(
@@ -322,7 +388,11 @@ impl WorkspaceStore for SqlWorkspace<'_> {
         at: i64,
     ) -> Result<(), AppError> {
         let campaign = unit.campaign.as_str();
-        if unit.week == COMMENTS_UNIT {
+        if unit.week == ACCOUNT_UNIT {
+            if let Some(summary) = &unit.account {
+                self.set_account(account, summary, at)?;
+            }
+        } else if unit.week == COMMENTS_UNIT {
             self.rows(
                 "DELETE FROM comments WHERE account = ? AND campaign = ?",
                 vec![account.into(), campaign.into()],
@@ -420,6 +490,45 @@ impl WorkspaceStore for SqlWorkspace<'_> {
             None => self.rows("SELECT max(updated_at) FROM campaign_meta", Vec::new())?,
         };
         Ok(rows.first().and_then(|r| int(r.first())))
+    }
+
+    fn portfolio(&self, since_day: i64) -> Result<Vec<PortfolioAccount>, AppError> {
+        let rows = self.rows(
+            "SELECT account, at, colour_since, previous_colour, summary FROM accounts_current
+             ORDER BY score IS NULL, score, account",
+            Vec::new(),
+        )?;
+        let mut trends: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
+        for r in self.rows(
+            "SELECT account, day, score FROM health_days WHERE day >= ? ORDER BY account, day",
+            vec![V::Integer(since_day)],
+        )? {
+            // A whole score comes back from JavaScript as an integer.
+            let score = match r.get(2) {
+                Some(V::Float(f)) => Some(*f),
+                Some(V::Integer(i)) => Some(*i as f64),
+                _ => None,
+            };
+            if let (Some(a), Some(d), Some(score)) = (text(r.first()), int(r.get(1)), score) {
+                trends.entry(a).or_default().push((d, score));
+            }
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (Some(account), Some(summary)) = (text(r.first()), text(r.get(4))) else {
+                continue;
+            };
+            let summary = parse_summary(&summary)
+                .map_err(|p| AppError::Internal(format!("stored summary of {account}: {p}")))?;
+            out.push(PortfolioAccount {
+                summary,
+                updated_at: int(r.get(1)).unwrap_or(0),
+                colour_since: int(r.get(2)),
+                previous_colour: text(r.get(3)),
+                trend: trends.remove(&account).unwrap_or_default(),
+            });
+        }
+        Ok(out)
     }
 
     fn comments(

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use protocol::v1::{COMMENTS_UNIT, Comment, RollupMessage, RollupRow, RollupUnit};
+use protocol::v1::{
+    ACCOUNT_UNIT, AccountSummary, COMMENTS_UNIT, Comment, PortfolioAccount, RollupMessage,
+    RollupRow, RollupUnit,
+};
 
 use crate::error::AppError;
 
@@ -35,6 +38,9 @@ pub trait WorkspaceStore {
     fn accounts(&self, campaign: &str, from: i64, to: i64) -> Result<u64, AppError>;
     /// When the newest applied unit (of `campaign`, or of any) was computed.
     fn updated_at(&self, campaign: Option<&str>) -> Result<Option<i64>, AppError>;
+    /// Every account's latest summary with its colour change and its score by day since
+    /// `since_day`, riskiest first (lowest score; unknown scores last).
+    fn portfolio(&self, since_day: i64) -> Result<Vec<PortfolioAccount>, AppError>;
     /// The latest `limit` comments on `campaign` made in `from..=to`, newest first.
     fn comments(
         &self,
@@ -82,6 +88,29 @@ struct Stored {
 pub struct MemoryWorkspace {
     units: BTreeMap<(String, String, i64), Stored>,
     floors: BTreeMap<String, u64>,
+    accounts: BTreeMap<String, Health>,
+}
+
+/// An account's latest summary and health history.
+#[derive(Debug, Clone)]
+struct Health {
+    summary: AccountSummary,
+    at: i64,
+    colour_since: Option<i64>,
+    previous_colour: Option<String>,
+    days: BTreeMap<i64, f64>,
+}
+
+/// Orders accounts riskiest first: lowest score, unknown scores last, then by id.
+pub fn by_risk(a: &PortfolioAccount, b: &PortfolioAccount) -> std::cmp::Ordering {
+    let score = |p: &PortfolioAccount| p.summary.health.score;
+    match (score(a), score(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+    .then_with(|| a.summary.account_id.cmp(&b.summary.account_id))
 }
 
 impl WorkspaceStore for MemoryWorkspace {
@@ -110,6 +139,28 @@ impl WorkspaceStore for MemoryWorkspace {
         seq: u64,
         at: i64,
     ) -> Result<(), AppError> {
+        if unit.week == ACCOUNT_UNIT
+            && let Some(summary) = &unit.account
+        {
+            let day = super::rollup::day_of(at);
+            let entry = self.accounts.entry(account.to_owned()).or_insert(Health {
+                summary: summary.clone(),
+                at,
+                colour_since: None,
+                previous_colour: None,
+                days: BTreeMap::new(),
+            });
+            let (old, new) = (&entry.summary.health.colour, &summary.health.colour);
+            if old != new && old.is_some() {
+                entry.previous_colour.clone_from(old);
+                entry.colour_since = Some(at);
+            }
+            entry.summary = summary.clone();
+            entry.at = at;
+            if let Some(score) = summary.health.score {
+                entry.days.insert(day, score);
+            }
+        }
         let comments = unit
             .comments
             .iter()
@@ -186,6 +237,22 @@ impl WorkspaceStore for MemoryWorkspace {
             .filter(|((_, c, _), _)| campaign.is_none_or(|want| want == c))
             .map(|(_, u)| u.at)
             .max())
+    }
+
+    fn portfolio(&self, since_day: i64) -> Result<Vec<PortfolioAccount>, AppError> {
+        let mut all: Vec<PortfolioAccount> = self
+            .accounts
+            .values()
+            .map(|h| PortfolioAccount {
+                summary: h.summary.clone(),
+                updated_at: h.at,
+                colour_since: h.colour_since,
+                previous_colour: h.previous_colour.clone(),
+                trend: h.days.range(since_day..).map(|(d, s)| (*d, *s)).collect(),
+            })
+            .collect();
+        all.sort_by(by_risk);
+        Ok(all)
     }
 
     fn comments(

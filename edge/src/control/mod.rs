@@ -292,6 +292,9 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
                 Some("results") if m == "GET" && tail.len() == 1 => {
                     results::workspace(cx, &w, req).await?
                 }
+                Some("accounts") if m == "GET" && tail.len() == 1 => {
+                    results::accounts(cx, &w, req).await?
+                }
                 Some("why") if m == "GET" => campaigns::why(cx, &w, req).await?,
                 Some(_) => return Err(not_found()),
             }

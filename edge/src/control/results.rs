@@ -1,6 +1,7 @@
 //! The console's results routes: `GET …/{ws}/results` (every campaign of the workspace) and
 //! `GET …/{ws}/campaigns/{id}/results` (one campaign), each with `from` and `to`
-//! (`YYYY-MM-DD`). Both read the workspace analytics object only.
+//! (`YYYY-MM-DD`); and `GET …/{ws}/accounts` (the customer-success portfolio). They read the
+//! workspace analytics object only.
 
 use protocol::ErrorCode;
 use protocol::v1::control::{CampaignRecord, to_text};
@@ -9,8 +10,9 @@ use protocol::v1::{CampaignDoc, parse_campaign};
 use super::http::{Incoming, Reply};
 use super::lifecycle;
 use super::{Cx, WsCx};
-use crate::analytics::api::{Listed, campaign_results, day_range, overview};
+use crate::analytics::api::{Listed, campaign_results, day_range, overview, portfolio};
 use crate::analytics::object::DurableWorkspaces;
+use crate::analytics::portfolio::Filter;
 use crate::error::AppError;
 
 fn workspaces(cx: &Cx<'_>) -> Result<DurableWorkspaces, AppError> {
@@ -67,6 +69,14 @@ pub(super) async fn workspace(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<R
         ));
     }
     let answer = overview(&workspaces(cx)?, &w.ws.id, &listed, range).await?;
+    Ok(Reply::json(to_text(&answer)))
+}
+
+/// `GET …/{ws}/accounts[?tier=&stage=&colour=&changed_within_days=&csm=&renewal_within_days=]`:
+/// the portfolio, riskiest first, with the value pyramid.
+pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
+    let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
+    let answer = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
     Ok(Reply::json(to_text(&answer)))
 }
 

@@ -149,6 +149,16 @@ fn text(v: Value) -> Option<String> {
 }
 
 impl AccountSummary {
+    /// A text trait.
+    pub fn trait_text(&self, key: &str) -> Option<&str> {
+        self.traits.get(key)?.as_str()
+    }
+
+    /// A number trait.
+    pub fn trait_number(&self, key: &str) -> Option<f64> {
+        self.traits.get(key)?.as_f64()
+    }
+
     /// The summary of the account whose facts `ctx` holds, with its clients' dropped totals.
     pub fn of(account_id: &str, ctx: &Ctx<'_>, dropped: DroppedTotals) -> Self {
         let report = health(ctx);
@@ -179,4 +189,12 @@ impl AccountSummary {
             dropped,
         }
     }
+}
+
+/// A traits map of text values (for tests and fixtures).
+pub fn admin_traits_map(pairs: &[(&str, &str)]) -> serde_json::Map<String, serde_json::Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String((*v).to_owned())))
+        .collect()
 }

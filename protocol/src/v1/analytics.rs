@@ -23,6 +23,10 @@ pub const POPULATION_UNIT: i64 = -2;
 /// The `day` of population rows (the population unit's first day).
 pub const POPULATION_DAY: i64 = 7 * POPULATION_UNIT;
 
+/// The `week` of an account's current state (tier, stage, health, traits); its `campaign` is
+/// empty.
+pub const ACCOUNT_UNIT: i64 = -3;
+
 /// One Queue message: changed units of one account, stamped with the account's sequence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RollupMessage {
@@ -55,6 +59,9 @@ pub struct RollupUnit {
     /// The account's latest survey comments on the campaign (comments unit only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Comment>,
+    /// The account's current state (account unit only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::v1::AccountSummary>,
 }
 
 /// How many of an account's users reached a stage of a campaign on a day, in an arm.
@@ -612,4 +619,66 @@ impl AnalyticsStats {
     pub fn from_json(text: &str) -> Result<Self, Problem> {
         decode(text)
     }
+}
+
+/// One account of the portfolio: its latest summary and how its health moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioAccount {
+    /// Tier, stage, health with its components, traits.
+    pub summary: crate::v1::AccountSummary,
+    /// When the account computed the summary (ms since the epoch).
+    pub updated_at: i64,
+    /// Since when the health has had its current colour (ms), when it changed at least once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour_since: Option<i64>,
+    /// The colour before (`green`, `yellow`, `red`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_colour: Option<String>,
+    /// The score by day, the last 90 days: `[day, score]` (days without a summary left out).
+    pub trend: Vec<(i64, f64)>,
+}
+
+/// The workspace's accounts (the customer-success portfolio).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Portfolio {
+    /// The newest summary's time (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// Every account, riskiest first (lowest score; unknown scores last).
+    pub accounts: Vec<PortfolioAccount>,
+    /// The value pyramid: accounts per tier (before filters), with their colours.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<TierCount>,
+}
+
+/// One tier of the value pyramid.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TierCount {
+    /// `high`, `medium`, `low`, or `none` (no tier).
+    pub tier: String,
+    /// Accounts in the tier.
+    pub accounts: u64,
+    /// Of them, Green, Yellow and Red.
+    pub green: u64,
+    /// Yellow.
+    pub yellow: u64,
+    /// Red.
+    pub red: u64,
+}
+
+impl Portfolio {
+    /// Parses the object's answer.
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        decode(text)
+    }
+}
+
+/// A stored account summary (the workspace object keeps the text).
+pub fn summary_json(summary: &crate::v1::AccountSummary) -> String {
+    crate::v1::to_json(summary)
+}
+
+/// Parses a stored account summary.
+pub fn parse_summary(text: &str) -> Result<crate::v1::AccountSummary, Problem> {
+    decode(text)
 }

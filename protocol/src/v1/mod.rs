@@ -23,14 +23,15 @@ pub use account::{
 };
 pub use admin::{
     AccountSummary, AdminTraitsEvent, ContributionDto, ForgetAnswer, ForgetRequest,
-    HealthReportDto, admin_traits, parse_admin_traits,
+    HealthReportDto, admin_traits, admin_traits_map, parse_admin_traits,
 };
 pub use analytics::{
-    AdoptionResult, AnalyticsStats, ArmResult, COMMENTS_UNIT, CampaignResults, CampaignRow,
-    CampaignSpec, Comment, DailyResult, Estimate, FaultRequest, OverviewRow, POPULATION_DAY,
-    POPULATION_UNIT, PruneReport, ResultsOverview, RollupBatch, RollupMessage, RollupOp,
-    RollupOpRequest, RollupRow, RollupSent, RollupTotals, RollupUnit, Spec, SrmResult, Stage,
-    StorageReport, SurveyResult, format_day, parse_day,
+    ACCOUNT_UNIT, AdoptionResult, AnalyticsStats, ArmResult, COMMENTS_UNIT, CampaignResults,
+    CampaignRow, CampaignSpec, Comment, DailyResult, Estimate, FaultRequest, OverviewRow,
+    POPULATION_DAY, POPULATION_UNIT, Portfolio, PortfolioAccount, PruneReport, ResultsOverview,
+    RollupBatch, RollupMessage, RollupOp, RollupOpRequest, RollupRow, RollupSent, RollupTotals,
+    RollupUnit, Spec, SrmResult, Stage, StorageReport, SurveyResult, TierCount, format_day,
+    parse_day, parse_summary, summary_json,
 };
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,

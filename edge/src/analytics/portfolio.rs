@@ -1,0 +1,304 @@
+//! The customer-success portfolio: every account's health, riskiest first, filtered by tier,
+//! lifecycle stage, colour, a recent change of colour, CSM and renewal window; and the value
+//! pyramid's counts. Pure.
+
+use protocol::ErrorCode;
+use protocol::v1::{Portfolio, PortfolioAccount, TierCount, parse_day};
+
+use crate::error::AppError;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// What to keep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// `high`, `medium`, `low` or `none`.
+    pub tier: Option<String>,
+    /// A lifecycle stage.
+    pub stage: Option<String>,
+    /// `green`, `yellow` or `red`.
+    pub colour: Option<String>,
+    /// Changed to its colour within this many days.
+    pub changed_within_days: Option<u32>,
+    /// The account trait `csm` equals this.
+    pub csm: Option<String>,
+    /// Renews (account trait `renewal_date`) within this many days from now.
+    pub renewal_within_days: Option<u32>,
+}
+
+/// A query parameter's days (1-3650).
+fn days(field: &str, v: Option<&str>) -> Result<Option<u32>, AppError> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .map(Some)
+            .ok_or_else(|| AppError::problem(ErrorCode::InvalidValue, field, "1-3650 days")),
+    }
+}
+
+impl Filter {
+    /// The filter of a query string's parameters, read by `param`.
+    pub fn from_query(param: &dyn Fn(&str) -> Option<String>) -> Result<Filter, AppError> {
+        let given = |name: &str| param(name).filter(|v| !v.trim().is_empty());
+        let colour = given("colour");
+        if let Some(c) = &colour
+            && !matches!(c.as_str(), "green" | "yellow" | "red")
+        {
+            return Err(AppError::problem(
+                ErrorCode::InvalidValue,
+                "colour",
+                "green, yellow or red",
+            ));
+        }
+        Ok(Filter {
+            tier: given("tier"),
+            stage: given("stage"),
+            colour,
+            changed_within_days: days(
+                "changed_within_days",
+                given("changed_within_days").as_deref(),
+            )?,
+            csm: given("csm"),
+            renewal_within_days: days(
+                "renewal_within_days",
+                given("renewal_within_days").as_deref(),
+            )?,
+        })
+    }
+}
+
+/// An account's renewal date (trait `renewal_date`: `YYYY-MM-DD`, or ms since the epoch) as ms.
+pub fn renewal_at(a: &PortfolioAccount) -> Option<i64> {
+    if let Some(ms) = a.summary.trait_number("renewal_date") {
+        return Some(ms as i64);
+    }
+    let day = parse_day("renewal_date", a.summary.trait_text("renewal_date")?).ok()?;
+    Some(day * DAY_MS)
+}
+
+fn keeps(f: &Filter, a: &PortfolioAccount, now: i64) -> bool {
+    let s = &a.summary;
+    let tier = s.value_tier.as_deref().unwrap_or("none");
+    f.tier.as_deref().is_none_or(|t| t == tier)
+        && f.stage
+            .as_deref()
+            .is_none_or(|st| s.lifecycle_stage.as_deref() == Some(st))
+        && f.colour
+            .as_deref()
+            .is_none_or(|c| s.health.colour.as_deref() == Some(c))
+        && f.changed_within_days.is_none_or(|d| {
+            a.colour_since
+                .is_some_and(|at| now - at <= i64::from(d) * DAY_MS)
+        })
+        && f.csm
+            .as_deref()
+            .is_none_or(|c| s.trait_text("csm") == Some(c))
+        && f.renewal_within_days.is_none_or(|d| {
+            renewal_at(a).is_some_and(|at| at >= now && at - now <= i64::from(d) * DAY_MS)
+        })
+}
+
+/// The value pyramid: accounts per tier, high to low, then those without a tier.
+pub fn tiers(accounts: &[PortfolioAccount]) -> Vec<TierCount> {
+    let mut out: Vec<TierCount> = ["high", "medium", "low", "none"]
+        .iter()
+        .map(|t| TierCount {
+            tier: (*t).to_owned(),
+            ..TierCount::default()
+        })
+        .collect();
+    for a in accounts {
+        let tier = a.summary.value_tier.as_deref().unwrap_or("none");
+        let slot = match out.iter_mut().find(|t| t.tier == tier) {
+            Some(slot) => slot,
+            None => {
+                out.push(TierCount {
+                    tier: tier.to_owned(),
+                    ..TierCount::default()
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        slot.accounts += 1;
+        match a.summary.health.colour.as_deref() {
+            Some("green") => slot.green += 1,
+            Some("yellow") => slot.yellow += 1,
+            Some("red") => slot.red += 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The portfolio after `filter` at `now`, with the pyramid of every account.
+pub fn apply(mut portfolio: Portfolio, filter: &Filter, now: i64) -> Portfolio {
+    portfolio.tiers = tiers(&portfolio.accounts);
+    portfolio.accounts.retain(|a| keeps(filter, a, now));
+    portfolio
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::v1::{AccountSummary, DroppedTotals, HealthReportDto};
+
+    const NOW: i64 = 20_788 * DAY_MS;
+
+    fn account(
+        id: &str,
+        tier: Option<&str>,
+        score: Option<f64>,
+        colour: Option<&str>,
+    ) -> PortfolioAccount {
+        PortfolioAccount {
+            summary: AccountSummary {
+                account_id: id.to_owned(),
+                value_tier: tier.map(str::to_owned),
+                lifecycle_stage: Some("adopting".to_owned()),
+                health: HealthReportDto {
+                    score,
+                    colour: colour.map(str::to_owned),
+                    components: Vec::new(),
+                },
+                traits: Default::default(),
+                dropped: DroppedTotals::default(),
+            },
+            updated_at: NOW,
+            colour_since: None,
+            previous_colour: None,
+            trend: Vec::new(),
+        }
+    }
+
+    fn portfolio() -> Portfolio {
+        let mut red = account("acme", Some("high"), Some(20.0), Some("red"));
+        red.colour_since = Some(NOW - 3 * DAY_MS);
+        red.summary.traits =
+            protocol::v1::admin_traits_map(&[("renewal_date", "2027-02-01"), ("csm", "dana")]);
+        let mut yellow = account("globex", Some("medium"), Some(55.0), Some("yellow"));
+        yellow.colour_since = Some(NOW - 30 * DAY_MS);
+        yellow.summary.traits = protocol::v1::admin_traits_map(&[("renewal_date", "2027-09-01")]);
+        Portfolio {
+            updated_at: Some(NOW),
+            accounts: vec![
+                red,
+                yellow,
+                account("initech", Some("high"), Some(80.0), Some("green")),
+                account("hooli", None, None, None),
+            ],
+            tiers: Vec::new(),
+        }
+    }
+
+    fn ids(p: &Portfolio) -> Vec<&str> {
+        p.accounts
+            .iter()
+            .map(|a| a.summary.account_id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn filters_keep_what_they_name_and_the_pyramid_counts_everyone() {
+        let cases: [(Filter, &[&str]); 7] = [
+            (Filter::default(), &["acme", "globex", "initech", "hooli"]),
+            (
+                Filter {
+                    tier: Some("high".into()),
+                    ..Filter::default()
+                },
+                &["acme", "initech"],
+            ),
+            (
+                Filter {
+                    tier: Some("none".into()),
+                    ..Filter::default()
+                },
+                &["hooli"],
+            ),
+            (
+                Filter {
+                    colour: Some("red".into()),
+                    ..Filter::default()
+                },
+                &["acme"],
+            ),
+            // Turned its colour this week.
+            (
+                Filter {
+                    changed_within_days: Some(7),
+                    ..Filter::default()
+                },
+                &["acme"],
+            ),
+            (
+                Filter {
+                    csm: Some("dana".into()),
+                    ..Filter::default()
+                },
+                &["acme"],
+            ),
+            // Renewing within 6 months of 2026-12-01: acme (2027-02-01), not globex (2027-09-01).
+            (
+                Filter {
+                    renewal_within_days: Some(182),
+                    ..Filter::default()
+                },
+                &["acme"],
+            ),
+        ];
+        for (filter, expected) in cases {
+            let p = apply(portfolio(), &filter, NOW);
+            assert_eq!(ids(&p), expected, "{filter:?}");
+            let pyramid: Vec<(&str, u64, u64, u64, u64)> = p
+                .tiers
+                .iter()
+                .map(|t| (t.tier.as_str(), t.accounts, t.green, t.yellow, t.red))
+                .collect();
+            assert_eq!(
+                pyramid,
+                [
+                    ("high", 2, 1, 0, 1),
+                    ("medium", 1, 0, 1, 0),
+                    ("low", 0, 0, 0, 0),
+                    ("none", 1, 0, 0, 0)
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn query_filters_are_validated_with_their_field() {
+        let q = |pairs: &'static [(&'static str, &'static str)]| {
+            Filter::from_query(&move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+        };
+        assert_eq!(
+            q(&[("colour", "red"), ("renewal_within_days", "180")]).expect("valid"),
+            Filter {
+                colour: Some("red".into()),
+                renewal_within_days: Some(180),
+                ..Filter::default()
+            }
+        );
+        for (pairs, field) in [
+            (&[("colour", "purple")][..], "colour"),
+            (&[("renewal_within_days", "0")][..], "renewal_within_days"),
+            (
+                &[("changed_within_days", "soon")][..],
+                "changed_within_days",
+            ),
+        ] {
+            match q(pairs) {
+                Err(AppError::Rejected(p)) => assert_eq!(p.field, field),
+                other => panic!("{pairs:?}: {other:?}"),
+            }
+        }
+    }
+}
