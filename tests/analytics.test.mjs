@@ -299,6 +299,9 @@ test('the portfolio: every account with its health, riskiest first, colour chang
   assert.ok(first.summary.health.score < second.summary.health.score);
   assert.equal(second.summary.value_tier, 'high');
   assert.equal(second.summary.health.components.length, 8, 'every component, explained');
+  assert.ok([59, 60].includes(second.summary.renewal_in_days), String(second.summary.renewal_in_days));
+  assert.equal(second.summary.call, second.summary.health.colour === 'green' ? 'upside' : 'risk');
+  assert.equal(first.summary.call, first.summary.health.colour === 'red' ? 'risk' : 'steady');
   assert.deepEqual(second.trend.map(([, s]) => s), [second.summary.health.score], 'today in the trend');
   const high = p.json.tiers.find((t) => t.tier === 'high');
   assert.ok(high.accounts >= 1);

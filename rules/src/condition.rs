@@ -145,6 +145,14 @@ pub enum Operand {
     HealthScore,
     /// The account's health colour: `green`, `yellow` or `red`.
     Health,
+    /// Whole days until the account's renewal (account trait `renewal_date`), negative once
+    /// past; null without one.
+    RenewalInDays,
+    /// Whether the account's gross-margin contribution since `customer_since` repaid its
+    /// acquisition cost (traits `arr`, `gross_margin`, `cac`); null without them.
+    BreakEvenReached,
+    /// The renewal review's call: `risk`, `upside` or `steady` (`crate::renewal_call`).
+    ChurnRisk,
     /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
     SeatUtilisation {
         /// The account trait holding the seat count.
@@ -231,6 +239,15 @@ impl Operand {
             Operand::Health => health(ctx)
                 .colour
                 .map_or(Value::Null, |c| Value::Text(c.as_str().into())),
+            Operand::RenewalInDays => {
+                crate::renewal_in_days(ctx).map_or(Value::Null, Value::Number)
+            }
+            Operand::BreakEvenReached => {
+                crate::account_break_even(ctx).map_or(Value::Null, |b| Value::Bool(b.reached))
+            }
+            Operand::ChurnRisk => Value::Text(
+                crate::renewal_call(health(ctx).colour, crate::renewal_in_days(ctx)).into(),
+            ),
             Operand::Literal(v) => v.clone(),
             Operand::UserTrait(k) => facts.user_traits.get(k).cloned().unwrap_or(Value::Null),
             Operand::AccountTrait(k) => facts.account_traits.get(k).cloned().unwrap_or(Value::Null),
@@ -397,6 +414,9 @@ impl fmt::Display for Operand {
             Operand::LifecycleStage => f.write_str("lifecycle stage"),
             Operand::HealthScore => f.write_str("health score"),
             Operand::Health => f.write_str("health"),
+            Operand::RenewalInDays => f.write_str("days to renewal"),
+            Operand::BreakEvenReached => f.write_str("break-even reached"),
+            Operand::ChurnRisk => f.write_str("renewal call"),
             Operand::Usage {
                 feature,
                 scope,

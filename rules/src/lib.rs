@@ -9,6 +9,7 @@
 
 mod account;
 mod budget;
+mod commercial;
 mod condition;
 mod decide;
 mod error;
@@ -25,6 +26,10 @@ pub use account::{
     lifecycle_stage, value_tier,
 };
 pub use budget::{Budget, Cap, Category, Period};
+pub use commercial::{
+    BreakEven, DAYS_PER_MONTH, REVIEW_DAYS, account_break_even, break_even, date_trait,
+    renewal_call, renewal_in_days,
+};
 pub use condition::{
     CmpOp, Condition, Operand, PropertyFilter, Scope, TREND_BASELINE_DAYS, Window,
 };

@@ -129,6 +129,29 @@ pub struct AccountSummary {
     pub traits: serde_json::Map<String, serde_json::Value>,
     /// Events the account's clients reported they could not keep, in total.
     pub dropped: DroppedTotals,
+    /// Whole days until the renewal (trait `renewal_date`), negative once past.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_in_days: Option<f64>,
+    /// The renewal review's call: `risk`, `upside` or `steady`.
+    #[serde(default)]
+    pub call: String,
+    /// Break-even of lifetime value against acquisition cost (traits `arr`, `gross_margin`,
+    /// `cac`, `customer_since`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_even: Option<BreakEvenDto>,
+}
+
+/// An account's break-even.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BreakEvenDto {
+    /// Months of gross-margin contribution that repay the acquisition cost.
+    pub months: f64,
+    /// Months as a customer so far.
+    pub tenure_months: f64,
+    /// Contribution so far minus the acquisition cost.
+    pub net: f64,
+    /// Whether the tenure reached the break-even.
+    pub reached: bool,
 }
 
 fn json(v: &Value) -> serde_json::Value {
@@ -162,7 +185,16 @@ impl AccountSummary {
     /// The summary of the account whose facts `ctx` holds, with its clients' dropped totals.
     pub fn of(account_id: &str, ctx: &Ctx<'_>, dropped: DroppedTotals) -> Self {
         let report = health(ctx);
+        let renewal_in_days = rules::renewal_in_days(ctx);
         Self {
+            renewal_in_days,
+            call: rules::renewal_call(report.colour, renewal_in_days).to_owned(),
+            break_even: rules::account_break_even(ctx).map(|b| BreakEvenDto {
+                months: b.months,
+                tenure_months: b.tenure_months,
+                net: b.net,
+                reached: b.reached,
+            }),
             account_id: account_id.to_owned(),
             value_tier: text(value_tier(ctx)),
             lifecycle_stage: text(lifecycle_stage(ctx)),

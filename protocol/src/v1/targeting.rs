@@ -181,6 +181,13 @@ pub enum ComputedDto {
     HealthScore,
     /// `green`, `yellow` or `red`.
     Health,
+    /// Whole days until the account trait `renewal_date` (negative once past).
+    RenewalInDays,
+    /// Whether the contribution since `customer_since` repaid the acquisition cost (traits
+    /// `arr`, `gross_margin`, `cac`).
+    BreakEvenReached,
+    /// The renewal review's call: `risk`, `upside` or `steady`.
+    ChurnRisk,
 }
 
 /// A scope and a window of days.
@@ -375,6 +382,9 @@ impl OperandDto {
                 ComputedDto::LifecycleStage => Operand::LifecycleStage,
                 ComputedDto::HealthScore => Operand::HealthScore,
                 ComputedDto::Health => Operand::Health,
+                ComputedDto::RenewalInDays => Operand::RenewalInDays,
+                ComputedDto::BreakEvenReached => Operand::BreakEvenReached,
+                ComputedDto::ChurnRisk => Operand::ChurnRisk,
             },
             OperandDto::ActiveDays(a) => Operand::ActiveDays {
                 scope: scope(a.scope),
