@@ -63,28 +63,45 @@ fn refused(status: u16, text: &str) -> Refusal {
     )
 }
 
+/// A call's answer text, when the call succeeded (2xx).
+///
+/// Not generic, like everything that awaits: only [`decode`] is compiled once per answer
+/// type, which keeps the console's wasm small.
+pub(crate) async fn text(method: &str, path: &str, body: Option<&str>) -> Result<String, Refusal> {
+    let (status, text) = send(method, path, body).await?;
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        Err(refused(status, &text))
+    }
+}
+
+fn unexpected(e: &str) -> Refusal {
+    refusal("internal", &format!("Unexpected answer: {e}"))
+}
+
+/// An answer's text decoded as `T`.
+pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Refusal> {
+    protocol::v1::control::from_answer(text).map_err(|e| unexpected(&e))
+}
+
 /// A call whose answer decodes as `T`.
 pub(crate) async fn call<T: DeserializeOwned>(
     method: &str,
     path: &str,
     body: Option<&str>,
 ) -> Result<T, Refusal> {
-    let (status, text) = send(method, path, body).await?;
-    if !(200..300).contains(&status) {
-        return Err(refused(status, &text));
-    }
-    protocol::v1::control::from_answer(&text)
-        .map_err(|e| refusal("internal", &format!("Unexpected answer: {e}")))
+    decode(&text(method, path, body).await?)
 }
 
 /// A call whose answer is not needed (204, or reloaded afterwards).
 pub(crate) async fn act(method: &str, path: &str, body: Option<&str>) -> Result<(), Refusal> {
-    let (status, text) = send(method, path, body).await?;
-    if (200..300).contains(&status) {
-        Ok(())
-    } else {
-        Err(refused(status, &text))
-    }
+    text(method, path, body).await.map(drop)
+}
+
+/// `GET path`, then `then` with the answer's text (the page may be gone by then).
+pub(crate) fn get_then(path: String, then: Box<dyn FnOnce(Result<String, Refusal>)>) {
+    wasm_bindgen_futures::spawn_local(async move { then(text("GET", &path, None).await) });
 }
 
 /// A workspace's path under the API.

@@ -83,6 +83,7 @@ pub(crate) fn app() -> impl IntoView {
                 Page::Workspaces => pages::workspaces::page(cx).into_any(),
                 Page::Workspace(ws, tab) => match tab {
                     Tab::Campaigns => pages::campaigns::page(cx, ws).into_any(),
+                    Tab::Results => pages::results::overview(cx, ws).into_any(),
                     Tab::Team => pages::team::page(cx, ws).into_any(),
                     Tab::Keys => pages::keys::page(cx, ws).into_any(),
                     Tab::Install => pages::install::page(cx, ws).into_any(),
@@ -92,6 +93,7 @@ pub(crate) fn app() -> impl IntoView {
                 },
                 Page::NewCampaign(ws) => pages::new_campaign::page(cx, ws).into_any(),
                 Page::Campaign(ws, id) => pages::campaign::page(cx, ws, id).into_any(),
+                Page::CampaignResults(ws, id) => pages::results::campaign(cx, ws, id).into_any(),
             }}
         </main>
     }

@@ -79,13 +79,13 @@ pub(crate) fn id_of(text: &str) -> Option<String> {
 }
 
 /// Whether a campaign passes the list's filters: its status (`""`: any) and a search in its
-/// id, surface and category (lower case; `""`: all).
+/// id, surface and category (ASCII lower case: they are ASCII; `""`: all).
 pub(crate) fn matches(c: &CampaignDto, status: &str, search: &str) -> bool {
     (status.is_empty() || c.status == status)
         && (search.is_empty()
             || [c.id.as_str(), c.surface.as_str(), category(c)]
                 .iter()
-                .any(|s| s.to_lowercase().contains(search)))
+                .any(|s| s.to_ascii_lowercase().contains(search)))
 }
 
 /// The body of submit, withdraw and publish.
@@ -150,7 +150,10 @@ pub(crate) fn status_label(status: &str) -> String {
     let spaced = status.replace('_', " ");
     let mut chars = spaced.chars();
     chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
+        // ASCII only: Unicode case tables would add ~24 KB to the console's wasm.
+        std::iter::once(first.to_ascii_uppercase())
+            .chain(chars)
+            .collect()
     })
 }
 

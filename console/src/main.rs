@@ -11,6 +11,8 @@ mod form;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod preview;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod results;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod route;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod settings_doc;

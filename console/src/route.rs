@@ -7,6 +7,8 @@
 pub(crate) enum Tab {
     /// Its campaigns.
     Campaigns,
+    /// Every campaign's results (the overview).
+    Results,
     /// Members, invitations, roles and the review policy.
     Team,
     /// Write keys, secret keys, allowed origins, identity enforcement and the webhook.
@@ -23,8 +25,9 @@ pub(crate) enum Tab {
 
 impl Tab {
     /// Every tab, in the navigation's order.
-    pub(crate) const ALL: [Tab; 7] = [
+    pub(crate) const ALL: [Tab; 8] = [
         Tab::Campaigns,
+        Tab::Results,
         Tab::Team,
         Tab::Keys,
         Tab::Install,
@@ -37,6 +40,7 @@ impl Tab {
     pub(crate) fn slug(self) -> &'static str {
         match self {
             Tab::Campaigns => "campaigns",
+            Tab::Results => "results",
             Tab::Team => "team",
             Tab::Keys => "keys",
             Tab::Install => "install",
@@ -50,6 +54,7 @@ impl Tab {
     pub(crate) fn label(self) -> &'static str {
         match self {
             Tab::Campaigns => "Campaigns",
+            Tab::Results => "Results",
             Tab::Team => "Team",
             Tab::Keys => "Keys and origins",
             Tab::Install => "Install",
@@ -79,6 +84,8 @@ pub(crate) enum Page {
     NewCampaign(String),
     /// One campaign: (workspace, campaign).
     Campaign(String, String),
+    /// One campaign's results: (workspace, campaign).
+    CampaignResults(String, String),
 }
 
 impl Page {
@@ -90,6 +97,9 @@ impl Page {
             Page::Workspace(ws, tab) => format!("#/w/{}/{}", encode(ws), tab.slug()),
             Page::NewCampaign(ws) => format!("#/w/{}/campaigns/new", encode(ws)),
             Page::Campaign(ws, id) => format!("#/w/{}/campaigns/c/{}", encode(ws), encode(id)),
+            Page::CampaignResults(ws, id) => {
+                format!("#/w/{}/campaigns/c/{}/results", encode(ws), encode(id))
+            }
         }
     }
 
@@ -108,6 +118,9 @@ impl Page {
             ["w", ws] => Page::Workspace((*ws).to_owned(), Tab::Campaigns),
             ["w", ws, "campaigns", "new"] => Page::NewCampaign((*ws).to_owned()),
             ["w", ws, "campaigns", "c", id] => Page::Campaign((*ws).to_owned(), (*id).to_owned()),
+            ["w", ws, "campaigns", "c", id, "results"] => {
+                Page::CampaignResults((*ws).to_owned(), (*id).to_owned())
+            }
             ["w", ws, tab] => Tab::from_slug(tab)
                 .map_or(Page::Workspaces, |t| Page::Workspace((*ws).to_owned(), t)),
             _ => Page::Workspaces,
@@ -117,16 +130,21 @@ impl Page {
     /// The workspace the page is in.
     pub(crate) fn workspace(&self) -> Option<&str> {
         match self {
-            Page::Workspace(ws, _) | Page::NewCampaign(ws) | Page::Campaign(ws, _) => Some(ws),
+            Page::Workspace(ws, _)
+            | Page::NewCampaign(ws)
+            | Page::Campaign(ws, _)
+            | Page::CampaignResults(ws, _) => Some(ws),
             _ => None,
         }
     }
 
-    /// The workspace tab the page belongs to (a campaign belongs to the campaigns).
+    /// The workspace tab the page belongs to (a campaign belongs to the campaigns, its results
+    /// to the results).
     pub(crate) fn tab(&self) -> Option<Tab> {
         match self {
             Page::Workspace(_, t) => Some(*t),
             Page::NewCampaign(_) | Page::Campaign(..) => Some(Tab::Campaigns),
+            Page::CampaignResults(..) => Some(Tab::Results),
             _ => None,
         }
     }
@@ -179,6 +197,8 @@ mod tests {
             Page::NewCampaign("ws_1".into()),
             Page::Campaign("ws_1".into(), "upgrade-banner".into()),
             Page::Campaign("ws 2/é".into(), "a/b?c#d".into()),
+            Page::CampaignResults("ws_1".into(), "upgrade-banner".into()),
+            Page::CampaignResults("ws 2/é".into(), "a/b?c#d/results".into()),
         ];
         for page in pages
             .into_iter()
@@ -204,6 +224,19 @@ mod tests {
                 Page::Workspace("ws_1".into(), Tab::Audit),
             ),
             ("#/w/a%zz/keys", Page::Workspace("a%zz".into(), Tab::Keys)),
+            (
+                "#/w/ws_1/results",
+                Page::Workspace("ws_1".into(), Tab::Results),
+            ),
+            (
+                "#/w/ws_1/campaigns/c/welcome/results",
+                Page::CampaignResults("ws_1".into(), "welcome".into()),
+            ),
+            (
+                "#/w/ws_1/campaigns/c/results",
+                Page::Campaign("ws_1".into(), "results".into()),
+            ),
+            ("#/w/ws_1/campaigns/c/welcome/bogus", Page::Workspaces),
         ];
         for (fragment, page) in cases {
             assert_eq!(Page::parse(fragment), page, "{fragment}");
@@ -216,6 +249,14 @@ mod tests {
         assert_eq!(c.workspace(), Some("ws"));
         assert_eq!(c.tab(), Some(Tab::Campaigns));
         assert_eq!(Page::Workspaces.workspace(), None);
+        let r = Page::CampaignResults("ws".into(), "c".into());
+        assert_eq!(r.workspace(), Some("ws"));
+        assert_eq!(r.tab(), Some(Tab::Results));
+        assert_eq!(
+            r.href(),
+            "#/w/ws/campaigns/c/c/results",
+            "a campaign's results are under its address"
+        );
         assert_eq!(
             Page::Workspace("ws".into(), Tab::Team).tab(),
             Some(Tab::Team)

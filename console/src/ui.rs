@@ -108,6 +108,16 @@ pub(crate) fn general(
     }
 }
 
+/// `view` while `when` holds: like `<Show>` (drawn again only when `when` changes), with less
+/// code in the console's wasm.
+pub(crate) fn shown<V: IntoView + 'static>(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    view: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let on = Memo::new(move |_| when());
+    move || on.get().then(&view)
+}
+
 /// What a request for a page's data has given so far.
 pub(crate) type Remote<T> = RwSignal<Option<Result<T, Refusal>>>;
 
@@ -116,10 +126,12 @@ pub(crate) fn fetch_into<T: DeserializeOwned + Send + Sync + 'static>(
     path: String,
     into: Remote<T>,
 ) {
-    spawn_local(async move {
-        let r = api::call::<T>("GET", &path, None).await;
-        let _ = into.try_set(Some(r));
-    });
+    api::get_then(
+        path,
+        Box::new(move |r| {
+            let _ = into.try_set(Some(r.and_then(|t| api::decode(&t))));
+        }),
+    );
 }
 
 /// A list's or a section's loading and error states; `ready` renders what arrived.
@@ -134,14 +146,20 @@ where
 {
     move || {
         state.with(|s| match s {
-            None => {
-                view! { <p class="muted" role="status">{format!("Loading {what}…")}</p> }.into_any()
-            }
-            Some(Err(e)) => {
-                view! { <p class="error" role="alert">{refusal_text(e)}</p> }.into_any()
-            }
             Some(Ok(v)) => ready(v).into_any(),
+            Some(Err(e)) => pending(what, Some(e)),
+            None => pending(what, None),
         })
+    }
+}
+
+/// The loading line, or the refusal (once for every [`remote_view`]).
+fn pending(what: &'static str, refused: Option<&Refusal>) -> AnyView {
+    match refused {
+        None => {
+            view! { <p class="muted" role="status">{format!("Loading {what}…")}</p> }.into_any()
+        }
+        Some(e) => view! { <p class="error" role="alert">{refusal_text(e)}</p> }.into_any(),
     }
 }
 
@@ -252,20 +270,27 @@ pub(crate) fn reload_list<T: DeserializeOwned + Send + Sync + 'static>(
     into: Remote<T>,
     heading_id: &'static str,
 ) {
-    spawn_local(async move {
-        let r = api::call::<T>("GET", &path, None).await;
-        let _ = into.try_set(Some(r));
-        request_animation_frame(move || {
-            let lost = document()
-                .active_element()
-                .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
-            if lost
-                && let Some(h) = document().get_element_by_id(heading_id)
-                && let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h)
-            {
-                let _ = h.focus();
-            }
-        });
+    api::get_then(
+        path,
+        Box::new(move |r| {
+            let _ = into.try_set(Some(r.and_then(|t| api::decode(&t))));
+            refocus(heading_id);
+        }),
+    );
+}
+
+/// Once the page is drawn again: when focus was lost, to the heading `heading_id`.
+fn refocus(heading_id: &'static str) {
+    request_animation_frame(move || {
+        let lost = document()
+            .active_element()
+            .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+        if lost
+            && let Some(h) = document().get_element_by_id(heading_id)
+            && let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h)
+        {
+            let _ = h.focus();
+        }
     });
 }
 

@@ -14,8 +14,10 @@ pub(crate) fn number(text: &str) -> Option<Value> {
     if let Ok(n) = t.parse::<i64>() {
         return Some(Value::from(n));
     }
-    match t.parse::<f64>() {
-        Ok(f) if f.is_finite() && !t.contains(['e', 'E', 'i', 'n', 'N']) => {
+    // serde_json's number parser, already in the console: `str::parse::<f64>` would add
+    // core's float parser and its tables (~8 KB gzip) to the wasm.
+    match serde_json::from_str::<f64>(t) {
+        Ok(f) if f.is_finite() && !t.contains(['e', 'E']) => {
             serde_json::Number::from_f64(f).map(Value::Number)
         }
         _ => Some(Value::String(t.to_owned())),
@@ -67,7 +69,7 @@ pub(crate) fn literal_text(v: Option<&Value>) -> String {
 }
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -77,7 +79,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -105,9 +107,23 @@ pub(crate) fn ms_of_local(text: &str) -> Option<i64> {
     let mut t = time.split(':');
     let h = t.next()?.parse::<i64>().ok()?;
     let min = t.next()?.parse::<i64>().ok()?;
-    let sec = t.next().map_or(Some(0.0), |s| s.parse::<f64>().ok())?;
+    let ms = t.next().map_or(Some(0), seconds_ms)?;
     let ok = (1..=12).contains(&m) && (1..=31).contains(&day) && h < 24 && min < 60;
-    ok.then(|| ((days_from_civil(y, m, day) * 24 + h) * 60 + min) * 60_000 + (sec * 1000.0) as i64)
+    ok.then(|| ((days_from_civil(y, m, day) * 24 + h) * 60 + min) * 60_000 + ms)
+}
+
+/// `SS` or `SS.sss` (seconds) in milliseconds.
+fn seconds_ms(text: &str) -> Option<i64> {
+    let (s, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if s.is_empty() || !digits(s) || !digits(frac) {
+        return None;
+    }
+    let mut ms = s.parse::<i64>().ok()? * 1000;
+    for (i, b) in frac.bytes().take(3).enumerate() {
+        ms += i64::from(b - b'0') * [100, 10, 1][i];
+    }
+    Some(ms)
 }
 
 /// ms since the epoch → `2026-12-01T09:30` (UTC; seconds when there are any).
@@ -137,6 +153,9 @@ mod tests {
             ("2.5", Some(json!(2.5))),
             ("abc", Some(json!("abc"))),
             ("1e3", Some(json!("1e3"))),
+            ("-0.125", Some(json!(-0.125))),
+            ("NaN", Some(json!("NaN"))),
+            ("inf", Some(json!("inf"))),
         ];
         for (text, want) in cases {
             assert_eq!(number(text), want, "{text}");
@@ -178,7 +197,14 @@ mod tests {
         }
         assert_eq!(ms_of_local("2026-12-01T09:30:15"), Some(1_796_117_415_000));
         assert_eq!(local_of_ms(1_796_117_415_000), "2026-12-01T09:30:15");
+        assert_eq!(
+            ms_of_local("2026-12-01T09:30:15.25"),
+            Some(1_796_117_415_250)
+        );
+        assert_eq!(ms_of_local("1970-01-01T00:00:00.1234"), Some(123));
         assert_eq!(ms_of_local(""), None);
         assert_eq!(ms_of_local("2026-13-01T00:00"), None);
+        assert_eq!(ms_of_local("2026-12-01T09:30:1x"), None);
+        assert_eq!(ms_of_local("2026-12-01T09:30:.5"), None);
     }
 }

@@ -13,9 +13,9 @@ use protocol::v1::control::{
 
 use crate::api::{self, Refusal};
 use crate::doc;
-use crate::pages::{audit, campaign_facts, document, preview_pane};
+use crate::pages::{audit, campaign_facts, document, preview_pane, results};
 use crate::route::{Page, Tab};
-use crate::ui::{Ctx, Outcome, Remote, fetch_into, outcome_view, refusal_text};
+use crate::ui::{Ctx, Outcome, Remote, fetch_into, outcome_view, refusal_text, shown};
 
 /// A campaign's page.
 pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
@@ -130,6 +130,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
     let state_is =
         move |states: &[RevisionState]| working().is_some_and(|w| states.contains(&w.state));
     let target = format!("campaign:{id}");
+    let nav = results::campaign_nav(&ws, &id, false);
     let ws = StoredValue::new(ws);
     let with_detail = move |f: fn(&CampaignDetail) -> AnyView| {
         move || detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(f))
@@ -154,6 +155,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
             <a href=Page::Workspace(ws.get_value(), Tab::Campaigns).href()>"← All campaigns"</a>
         </p>
         <h1 tabindex="-1">{id}</h1>
+        {nav}
         <div class="slot">{summary}</div>
         <div class="workbench">
         <section aria-labelledby="editor-heading">
@@ -168,16 +170,19 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                 >
                     "Save draft"
                 </button>
-                <Show when=move || state_is(&[RevisionState::Draft, RevisionState::ChangesRequested])>
-                    <button type="button" on:click=submit disabled=move || busy.get()>
-                        "Submit for review"
-                    </button>
-                </Show>
+                {shown(
+                    move || state_is(&[RevisionState::Draft, RevisionState::ChangesRequested]),
+                    move || view! {
+                        <button type="button" on:click=submit disabled=move || busy.get()>
+                            "Submit for review"
+                        </button>
+                    },
+                )}
             </div>
         </section>
             {preview_pane::pane(text.into())}
         </div>
-        <Show when=move || state_is(&[RevisionState::InReview])>
+        {shown(move || state_is(&[RevisionState::InReview]), move || view! {
             <section aria-labelledby="review-heading">
                 <h2 id="review-heading">"Review"</h2>
                 {with_detail(|d| campaign_facts::changes_view(d).into_any())}
@@ -203,7 +208,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                     >
                         "Request changes"
                     </button>
-                    <Show when=move || executor>
+                    {executor.then(|| view! {
                         <button
                             type="button"
                             class="primary"
@@ -212,37 +217,37 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                         >
                             "Publish…"
                         </button>
-                    </Show>
+                    })}
                 </div>
                 {roles_note.clone().map(|n| view! { <p class="muted note">{n}</p> })}
             </section>
-        </Show>
-        <Show when=move || executor && !archived()>
+        })}
+        {shown(move || executor && !archived(), move || view! {
             <section aria-labelledby="lifecycle-heading">
                 <h2 id="lifecycle-heading">"Delivery"</h2>
                 <div class="actions">
-                    <Show when=move || live_state() == Some(LiveState::Live)>
+                    {shown(move || live_state() == Some(LiveState::Live), move || view! {
                         <button type="button" disabled=move || busy.get() on:click=move |_| lifecycle(
                             "/pause",
                             "Pause this campaign? Nobody sees it until it is resumed.",
                             "Paused.",
                         )>"Pause…"</button>
-                    </Show>
-                    <Show when=move || live_state() == Some(LiveState::Paused)>
+                    })}
+                    {shown(move || live_state() == Some(LiveState::Paused), move || view! {
                         <button type="button" disabled=move || busy.get() on:click=move |_| lifecycle(
                             "/resume",
                             "Resume this campaign? Users see it again at their next decision.",
                             "Resumed.",
                         )>"Resume…"</button>
-                    </Show>
-                    <Show when=move || live_state().is_some()>
+                    })}
+                    {shown(move || live_state().is_some(), move || view! {
                         <button type="button" disabled=move || busy.get() on:click=move |_| {
                             if api::confirm("Roll back? The revision live before this one comes back; with none, the campaign goes off.") {
                                 let body = to_text(&RollbackBody::default());
                                 run("POST", "/rollback", body, "Rolled back.");
                             }
                         }>"Roll back…"</button>
-                    </Show>
+                    })}
                     <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| lifecycle(
                         "/archive",
                         "Archive this campaign? It goes off for good and can no longer be edited.",
@@ -250,7 +255,7 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
                     )>"Archive…"</button>
                 </div>
             </section>
-        </Show>
+        })}
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
             {move || detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| {

@@ -15,7 +15,7 @@ pub(crate) fn summary_view(
     let c = &d.campaign;
     let live = c
         .live
-        .map(|l| format!("revision {} ({:?})", l.revision, l.state).to_lowercase())
+        .map(|l| format!("revision {} ({:?})", l.revision, l.state).to_ascii_lowercase())
         .unwrap_or_else(|| "none".to_owned());
     let working = c.working.as_ref().map_or_else(
         || "none".to_owned(),

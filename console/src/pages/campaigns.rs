@@ -45,7 +45,7 @@ pub(crate) fn page(cx: Ctx, ws: String) -> impl IntoView {
         }
         let all = list.campaigns.clone();
         let rows = move || {
-            let (status, search) = (status.get(), search.get().trim().to_lowercase());
+            let (status, search) = (status.get(), search.get().trim().to_ascii_lowercase());
             let shown: Vec<CampaignDto> = all
                 .iter()
                 .filter(|c| doc::matches(c, &status, &search))

@@ -143,7 +143,7 @@ fn manage(ws: &str, owner: bool) -> impl IntoView + use<> {
                         <td>{inv.email.clone()}</td>
                         <td>{admin::roles_label(&inv.roles)}</td>
                         <td>
-                            <span class=format!("pill {}", admin::status_label(inv.status).to_lowercase())>
+                            <span class=format!("pill {}", admin::status_label(inv.status).to_ascii_lowercase())>
                                 {admin::status_label(inv.status)}
                             </span>
                         </td>

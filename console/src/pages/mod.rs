@@ -12,6 +12,7 @@ pub(crate) mod invitations;
 pub(crate) mod keys;
 pub(crate) mod new_campaign;
 pub(crate) mod preview_pane;
+pub(crate) mod results;
 pub(crate) mod settings;
 pub(crate) mod signin;
 pub(crate) mod team;

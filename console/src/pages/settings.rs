@@ -10,7 +10,7 @@ use protocol::v1::control::{MemberList, SettingsDto, SettingsVersionList};
 use crate::api::{self, Refusal};
 use crate::pages::team::ADMINS;
 use crate::settings_doc::{self as sd, Field};
-use crate::ui::{Ctx, Remote, fetch_into, refusal_text, remote_view};
+use crate::ui::{Ctx, Remote, fetch_into, refusal_text, remote_view, shown};
 
 /// The settings page's state.
 #[derive(Clone, Copy)]
@@ -333,11 +333,11 @@ fn document(st: State, manager: bool) -> impl IntoView {
                             >
                                 {move || format!("Save as version {}", st.base.get() + 1)}
                             </button>
-                            <Show when=stale>
+                            {shown(stale, move || view! {
                                 <button type="button" on:click=move |_| st.load()>
                                     "Load the latest version"
                                 </button>
-                            </Show>
+                            })}
                         </div>
                     }
                 })}
