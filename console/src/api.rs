@@ -76,7 +76,7 @@ pub(crate) async fn text(method: &str, path: &str, body: Option<&str>) -> Result
     }
 }
 
-fn unexpected(e: &str) -> Refusal {
+pub(crate) fn unexpected(e: &str) -> Refusal {
     refusal("internal", &format!("Unexpected answer: {e}"))
 }
 

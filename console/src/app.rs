@@ -84,6 +84,7 @@ pub(crate) fn app() -> impl IntoView {
                 Page::Workspace(ws, tab) => match tab {
                     Tab::Campaigns => pages::campaigns::page(cx, ws).into_any(),
                     Tab::Results => pages::results::overview(cx, ws).into_any(),
+                    Tab::Accounts => pages::results::accounts(cx, ws).into_any(),
                     Tab::Team => pages::team::page(cx, ws).into_any(),
                     Tab::Keys => pages::keys::page(cx, ws).into_any(),
                     Tab::Install => pages::install::page(cx, ws).into_any(),

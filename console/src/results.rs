@@ -148,14 +148,19 @@ pub(crate) fn stage_label(stage: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Grid {
     /// Names the table (its caption, its CSV file, its Export button).
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
     /// The header cells.
-    pub(crate) columns: &'static [&'static str],
+    pub(crate) columns: Vec<String>,
     /// The columns of free text from users or the vendor's app (ids, comments): never read
     /// as a formula by a spreadsheet.
     pub(crate) text: &'static [usize],
     /// The rows.
     pub(crate) rows: Vec<Vec<String>>,
+}
+
+/// Header cells from texts.
+pub(crate) fn cols(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
 }
 
 /// The overview's table: one row per campaign.
@@ -182,16 +187,16 @@ pub(crate) fn overview_grid(o: &ResultsOverview) -> Grid {
         ]
     };
     Grid {
-        name: "Campaigns",
+        name: "Campaigns".into(),
         text: &[0],
-        columns: &[
+        columns: cols(&[
             "Campaign",
             "Status",
             "Shown",
             "CTR",
             "Goal rate",
             "Shown per day",
-        ],
+        ]),
         rows: o.campaigns.iter().map(row).collect(),
     }
 }
@@ -208,9 +213,9 @@ pub(crate) fn users(funnel: &[Stage], stage: &str) -> u64 {
 pub(crate) fn funnel_grid(funnel: &[Stage]) -> Grid {
     let (targeted, shown) = (users(funnel, "targeted"), users(funnel, "shown"));
     Grid {
-        name: "Funnel",
+        name: "Funnel".into(),
         text: &[],
-        columns: &["Stage", "Users", "Count", "% of targeted", "% of shown"],
+        columns: cols(&["Stage", "Users", "Count", "% of targeted", "% of shown"]),
         rows: funnel
             .iter()
             .map(|s| {
@@ -247,9 +252,9 @@ pub(crate) fn srm_warning(p: f64) -> String {
 /// Tour steps or checklist tasks: users reaching each, as a share of the users shown.
 pub(crate) fn steps_grid(steps: &[Stage], shown: u64) -> Grid {
     Grid {
-        name: "Steps",
+        name: "Steps".into(),
         text: &[],
-        columns: &["Step", "Users", "% of shown"],
+        columns: cols(&["Step", "Users", "% of shown"]),
         rows: steps
             .iter()
             .map(|s| {
@@ -266,9 +271,9 @@ pub(crate) fn steps_grid(steps: &[Stage], shown: u64) -> Grid {
 /// One row per day.
 pub(crate) fn daily_grid(daily: &[DailyResult]) -> Grid {
     Grid {
-        name: "Daily",
+        name: "Daily".into(),
         text: &[],
-        columns: &["Day", "Shown", "Clicked", "Dismissed", "Converted"],
+        columns: cols(&["Day", "Shown", "Clicked", "Dismissed", "Converted"]),
         rows: daily
             .iter()
             .map(|d| {
@@ -283,9 +288,9 @@ pub(crate) fn daily_grid(daily: &[DailyResult]) -> Grid {
 /// The experiment's arms, control first.
 pub(crate) fn arms_grid(arms: &[ArmResult]) -> Grid {
     Grid {
-        name: "Arms",
+        name: "Arms".into(),
         text: &[0],
-        columns: &[
+        columns: cols(&[
             "Arm",
             "Weight",
             "Exposed",
@@ -295,7 +300,7 @@ pub(crate) fn arms_grid(arms: &[ArmResult]) -> Grid {
             "Relative lift (95% interval)",
             "Chance to beat control",
             "p-value",
-        ],
+        ]),
         rows: arms
             .iter()
             .map(|a| {
@@ -328,15 +333,15 @@ fn nps(promoters: i64, passives: i64, detractors: i64) -> String {
 /// The survey's answers in range.
 pub(crate) fn survey_grid(s: &SurveyResult) -> Grid {
     Grid {
-        name: "Answers",
+        name: "Answers".into(),
         text: &[],
-        columns: &[
+        columns: cols(&[
             "NPS",
             "Promoters",
             "Passives",
             "Detractors",
             "Response rate",
-        ],
+        ]),
         rows: vec![vec![
             s.nps.map_or_else(|| "—".to_owned(), plain),
             s.promoters.to_string(),
@@ -351,9 +356,9 @@ pub(crate) fn survey_grid(s: &SurveyResult) -> Grid {
 /// The survey's answers by week.
 pub(crate) fn weekly_grid(s: &SurveyResult) -> Grid {
     Grid {
-        name: "Weekly answers",
+        name: "Weekly answers".into(),
         text: &[],
-        columns: &["Week of", "Promoters", "Passives", "Detractors", "NPS"],
+        columns: cols(&["Week of", "Promoters", "Passives", "Detractors", "NPS"]),
         rows: s
             .weekly
             .iter()
@@ -384,9 +389,9 @@ fn instant(ms: i64) -> String {
 /// The latest comments, newest first.
 pub(crate) fn comments_grid(comments: &[Comment]) -> Grid {
     Grid {
-        name: "Comments",
+        name: "Comments".into(),
         text: &[2, 3, 4],
-        columns: &["When (UTC)", "Score", "Comment", "User", "Account"],
+        columns: cols(&["When (UTC)", "Score", "Comment", "User", "Account"]),
         rows: comments
             .iter()
             .map(|c| {
@@ -432,7 +437,7 @@ fn csv_cell(out: &mut String, cell: &str, text: bool) {
 /// The grid as CSV (RFC 4180: comma-separated, CRLF line ends, a header line).
 pub(crate) fn csv(grid: &Grid) -> String {
     let mut out = String::new();
-    let header = grid.columns.iter().map(|c| (*c).to_owned()).collect();
+    let header = grid.columns.clone();
     for row in std::iter::once(&header).chain(&grid.rows) {
         for (i, cell) in row.iter().enumerate() {
             if i > 0 {
@@ -824,8 +829,8 @@ mod tests {
     #[test]
     fn csv_quotes_what_it_must_and_keeps_numbers() {
         let g = Grid {
-            name: "Funnel",
-            columns: &["text", "figure"],
+            name: "Funnel".into(),
+            columns: cols(&["text", "figure"]),
             text: &[0],
             rows: vec![
                 vec!["x,y".into(), "-2.1%".into()],

@@ -9,6 +9,8 @@ pub(crate) enum Tab {
     Campaigns,
     /// Every campaign's results (the overview).
     Results,
+    /// The customer-success portfolio: every account's health, the renewal review.
+    Accounts,
     /// Members, invitations, roles and the review policy.
     Team,
     /// Write keys, secret keys, allowed origins, identity enforcement and the webhook.
@@ -25,9 +27,10 @@ pub(crate) enum Tab {
 
 impl Tab {
     /// Every tab, in the navigation's order.
-    pub(crate) const ALL: [Tab; 8] = [
+    pub(crate) const ALL: [Tab; 9] = [
         Tab::Campaigns,
         Tab::Results,
+        Tab::Accounts,
         Tab::Team,
         Tab::Keys,
         Tab::Install,
@@ -41,6 +44,7 @@ impl Tab {
         match self {
             Tab::Campaigns => "campaigns",
             Tab::Results => "results",
+            Tab::Accounts => "accounts",
             Tab::Team => "team",
             Tab::Keys => "keys",
             Tab::Install => "install",
@@ -55,6 +59,7 @@ impl Tab {
         match self {
             Tab::Campaigns => "Campaigns",
             Tab::Results => "Results",
+            Tab::Accounts => "Accounts",
             Tab::Team => "Team",
             Tab::Keys => "Keys and origins",
             Tab::Install => "Install",

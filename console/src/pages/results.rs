@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::v1::{CampaignResults, ResultsOverview};
+use protocol::v1::{CampaignResults, ResultsOverview, TablesView};
 use wasm_bindgen::{JsCast as _, JsValue, UnwrapThrowExt as _};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Element;
@@ -94,11 +94,13 @@ fn follow(
     path: String,
     here: Here,
     range: RwSignal<(i64, i64)>,
+    extra: RwSignal<String>,
     slot: NodeRef<Div>,
     draw: fn(&Element, &str, &Here) -> Result<(), Refusal>,
 ) {
     Effect::new(move |_| {
         let asked = range.get();
+        let more = extra.get();
         let Some(el) = slot.get() else { return };
         let el: Element = el.into();
         el.set_text_content(None);
@@ -111,8 +113,11 @@ fn follow(
             range: asked,
             ..here.clone()
         };
+        let wanted = more.clone();
         let then = move |answer: Result<String, Refusal>| {
-            if range.try_get_untracked() != Some(asked) {
+            if range.try_get_untracked() != Some(asked)
+                || extra.try_get_untracked().as_ref() != Some(&wanted)
+            {
                 return;
             }
             el.set_text_content(None);
@@ -126,7 +131,7 @@ fn follow(
                 );
             }
         };
-        api::get_then(format!("{path}{}", r::query(asked)), Box::new(then));
+        api::get_then(format!("{path}{}{more}", r::query(asked)), Box::new(then));
     });
 }
 
@@ -251,9 +256,9 @@ fn table(
         "list figures",
         "",
     );
-    add_class(&t, "caption", "sr-only", g.name);
+    add_class(&t, "caption", "sr-only", &g.name);
     let head = add(&add(&t, "thead", ""), "tr", "");
-    for c in g.columns {
+    for c in &g.columns {
         set(&add(&head, "th", c), "scope", "col");
     }
     let body = add(&t, "tbody", "");
@@ -543,10 +548,139 @@ pub(crate) fn overview(_cx: Ctx, ws: String) -> impl IntoView {
         campaign: String::new(),
         range: range.get_untracked(),
     };
-    follow(path, here, range, slot, draw_overview);
+    follow(
+        path,
+        here,
+        range,
+        RwSignal::new(String::new()),
+        slot,
+        draw_overview,
+    );
     view! {
         <h1 tabindex="-1">"Results"</h1>
         {picker(range)}
+        <div class="slot" node_ref=slot on:click=move |ev| clicked(&ev)></div>
+    }
+}
+
+/// The portfolio's tables (computed by the edge: the value pyramid, the accounts riskiest first,
+/// the renewal review), each with its note and its Export CSV.
+fn draw_accounts(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
+    let v = TablesView::from_json(text).map_err(|p| api::unexpected(&p.message))?;
+    add_class(el, "p", "muted", &r::ago(now(), v.updated_at));
+    for (i, t) in v.tables.into_iter().enumerate() {
+        let s = section(el, &format!("table-{i}"), &t.name);
+        add_class(&s, "p", "muted", &t.note);
+        let g = Grid {
+            name: t.name,
+            columns: t.columns,
+            text: &[0],
+            rows: t.rows,
+        };
+        grid(&s, &g, here);
+    }
+    Ok(())
+}
+
+/// The accounts page's filters: (query parameter, label, options as (value, text)).
+type Filter = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const FILTERS: [Filter; 4] = [
+    (
+        "tier",
+        "Tier",
+        &[
+            ("", "Any"),
+            ("high", "High"),
+            ("medium", "Medium"),
+            ("low", "Low"),
+            ("none", "None"),
+        ],
+    ),
+    (
+        "colour",
+        "Health",
+        &[
+            ("", "Any"),
+            ("red", "Red"),
+            ("yellow", "Yellow"),
+            ("green", "Green"),
+        ],
+    ),
+    (
+        "changed_within_days",
+        "Colour changed",
+        &[("", "Any time"), ("7", "This week"), ("30", "In 30 days")],
+    ),
+    (
+        "renewal_within_days",
+        "Renewing",
+        &[
+            ("", "Any time"),
+            ("90", "In 90 days"),
+            ("183", "In 6 months"),
+            ("365", "In a year"),
+        ],
+    ),
+];
+
+/// The customer-success portfolio: every account's health, riskiest first, filtered.
+pub(crate) fn accounts(_cx: Ctx, ws: String) -> impl IntoView {
+    let extra = RwSignal::new(String::new());
+    // One listener for the filters: the query holds every select's non-empty choice.
+    let changed = move |ev: leptos::ev::Event| {
+        let Some(group) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+        else {
+            return;
+        };
+        let mut q = String::new();
+        if let Ok(selects) = group.query_selector_all("select") {
+            for i in 0..selects.length() {
+                if let Some(sel) = selects
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                    && !sel.value().is_empty()
+                {
+                    q.push('&');
+                    q.push_str(&sel.id());
+                    q.push('=');
+                    q.push_str(&sel.value());
+                }
+            }
+        }
+        extra.set(q);
+    };
+    let slot = NodeRef::<Div>::new();
+    let filters = NodeRef::<Div>::new();
+    filters.on_load(|el| {
+        let el: Element = el.into();
+        for (id, label, options) in FILTERS {
+            let div = add(&el, "div", "");
+            set(&add(&div, "label", label), "for", id);
+            let select = add(&div, "select", "");
+            set(&select, "id", id);
+            for (value, text) in options {
+                set(&add(&select, "option", text), "value", value);
+            }
+        }
+    });
+    let path = api::ws_path(&ws, "/accounts");
+    let range = RwSignal::new(r::preset(r::day_of_ms(now()), 1));
+    let here = Here {
+        ws,
+        campaign: "accounts".to_owned(),
+        range: range.get_untracked(),
+    };
+    follow(path, here, range, extra, slot, draw_accounts);
+    view! {
+        <h1 tabindex="-1">"Accounts"</h1>
+        <div class="filters" role="group" aria-label="Filters" on:change=changed node_ref=filters></div>
         <div class="slot" node_ref=slot on:click=move |ev| clicked(&ev)></div>
     }
 }
@@ -582,7 +716,14 @@ pub(crate) fn campaign(_cx: Ctx, ws: String, id: String) -> impl IntoView {
         campaign: id,
         range: range.get_untracked(),
     };
-    follow(path, here, range, slot, draw_campaign);
+    follow(
+        path,
+        here,
+        range,
+        RwSignal::new(String::new()),
+        slot,
+        draw_campaign,
+    );
     view! {
         <p class="crumbs">
             <a href=all>"← All results"</a>

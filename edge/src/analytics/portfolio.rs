@@ -3,7 +3,9 @@
 //! pyramid's counts. Pure.
 
 use protocol::ErrorCode;
-use protocol::v1::{Portfolio, PortfolioAccount, TierCount, parse_day};
+use protocol::v1::{
+    Portfolio, PortfolioAccount, TableDto, TablesView, TierCount, format_day, parse_day,
+};
 
 use crate::error::AppError;
 
@@ -140,6 +142,183 @@ pub fn apply(mut portfolio: Portfolio, filter: &Filter, now: i64) -> Portfolio {
     portfolio
 }
 
+/// A score as shown: whole points.
+fn score(s: Option<f64>) -> String {
+    s.map_or_else(|| "—".to_owned(), |s| format!("{s:.0}"))
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The 90-day trend in words: the first and the latest score.
+fn trend(a: &PortfolioAccount) -> String {
+    match (a.trend.first(), a.trend.last()) {
+        (Some((d0, s0)), Some((d1, s1))) if d0 != d1 => {
+            format!("{s0:.0} → {s1:.0} over {} days", d1 - d0)
+        }
+        _ => "new".to_owned(),
+    }
+}
+
+/// The weakest component: its name and score.
+fn weakest(a: &PortfolioAccount) -> String {
+    a.summary
+        .health
+        .components
+        .iter()
+        .filter_map(|c| Some((c.score?, &c.name)))
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+        .map_or_else(|| "—".to_owned(), |(s, n)| format!("{n} ({s:.0})"))
+}
+
+/// The portfolio's tables for the console: the value pyramid, every account riskiest first,
+/// and the renewal review (renewing within six months).
+pub fn tables(p: &Portfolio, now: i64) -> TablesView {
+    let pyramid = TableDto {
+        name: "Value pyramid".into(),
+        note: "Accounts per value tier (every account, before the filters), with their health."
+            .into(),
+        columns: ["Tier", "Accounts", "Green", "Yellow", "Red"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: p
+            .tiers
+            .iter()
+            .map(|t| {
+                vec![
+                    capital(&t.tier),
+                    t.accounts.to_string(),
+                    t.green.to_string(),
+                    t.yellow.to_string(),
+                    t.red.to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let colour = |a: &PortfolioAccount| {
+        a.summary
+            .health
+            .colour
+            .as_deref()
+            .map_or_else(|| "Unknown".to_owned(), capital)
+    };
+    let since = |a: &PortfolioAccount| match (a.colour_since, &a.previous_colour) {
+        (Some(at), Some(prev)) => format!(
+            "{} (was {})",
+            format_day(at.div_euclid(DAY_MS)),
+            capital(prev)
+        ),
+        _ => "—".to_owned(),
+    };
+    let accounts = TableDto {
+        name: "Accounts".into(),
+        note: "Riskiest first: the lowest health score; the score is the weighted mean of the \
+               scorecard's components (workspace settings), the weakest named."
+            .into(),
+        columns: [
+            "Account",
+            "Health",
+            "Score",
+            "Trend (90 days)",
+            "Weakest component",
+            "Tier",
+            "Stage",
+            "Colour since",
+            "Call",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: p
+            .accounts
+            .iter()
+            .map(|a| {
+                vec![
+                    a.summary.account_id.clone(),
+                    colour(a),
+                    score(a.summary.health.score),
+                    trend(a),
+                    weakest(a),
+                    a.summary
+                        .value_tier
+                        .as_deref()
+                        .map_or_else(|| "—".into(), capital),
+                    a.summary
+                        .lifecycle_stage
+                        .clone()
+                        .unwrap_or_else(|| "—".into()),
+                    since(a),
+                    capital(&a.summary.call),
+                ]
+            })
+            .collect(),
+    };
+    let mut renewing: Vec<&PortfolioAccount> = p
+        .accounts
+        .iter()
+        .filter(|a| renewal_at(a).is_some_and(|at| at >= now && at - now <= 183 * DAY_MS))
+        .collect();
+    renewing.sort_by_key(|a| renewal_at(a));
+    let review = TableDto {
+        name: "Renewal review".into(),
+        note: "Accounts renewing in the next six months (trait renewal_date), soonest first. \
+               The call: risk when Red, or Yellow and renewing; upside when Green and renewing."
+            .into(),
+        columns: [
+            "Account",
+            "Renews on",
+            "ARR",
+            "Health",
+            "Score",
+            "Trend (90 days)",
+            "Call",
+            "CSM",
+            "Break-even",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: renewing
+            .iter()
+            .map(|a| {
+                let s = &a.summary;
+                vec![
+                    s.account_id.clone(),
+                    renewal_at(a)
+                        .map(|at| format_day(at.div_euclid(DAY_MS)))
+                        .unwrap_or_default(),
+                    s.trait_number("arr")
+                        .map_or_else(|| "—".into(), |n| format!("{n:.0}")),
+                    colour(a),
+                    score(s.health.score),
+                    trend(a),
+                    capital(&s.call),
+                    s.trait_text("csm").unwrap_or("—").to_owned(),
+                    s.break_even.map_or_else(
+                        || "—".into(),
+                        |b| {
+                            if b.reached {
+                                format!("reached ({:.0} months)", b.months)
+                            } else {
+                                format!(
+                                    "in {:.0} months",
+                                    (b.months - b.tenure_months).max(0.0).ceil()
+                                )
+                            }
+                        },
+                    ),
+                ]
+            })
+            .collect(),
+    };
+    TablesView {
+        updated_at: p.updated_at,
+        tables: vec![pyramid, accounts, review],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +449,23 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn tables_say_what_the_page_shows() {
+        let p = apply(portfolio(), &Filter::default(), NOW);
+        let view = tables(&p, NOW);
+        let names: Vec<&str> = view.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Value pyramid", "Accounts", "Renewal review"]);
+        assert_eq!(view.tables[0].rows[0], ["High", "2", "1", "0", "1"]);
+        let acme = &view.tables[1].rows[0];
+        assert_eq!(&acme[..3], ["acme", "Red", "20"]);
+        assert_eq!(acme[7], "—", "no previous colour recorded");
+        // Only acme renews within six months.
+        let review = &view.tables[2].rows;
+        assert_eq!(review.len(), 1);
+        assert_eq!(&review[0][..2], ["acme", "2027-02-01"]);
+        assert_eq!(review[0][7], "dana");
     }
 
     #[test]

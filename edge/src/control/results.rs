@@ -73,11 +73,14 @@ pub(super) async fn workspace(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<R
 }
 
 /// `GET …/{ws}/accounts[?tier=&stage=&colour=&changed_within_days=&csm=&renewal_within_days=]`:
-/// the portfolio, riskiest first, with the value pyramid.
+/// the portfolio as the console's tables (the value pyramid, the accounts riskiest first, the
+/// renewal review).
 pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
     let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
     let answer = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
-    Ok(Reply::json(to_text(&answer)))
+    Ok(Reply::json(to_text(&crate::analytics::portfolio::tables(
+        &answer, cx.now,
+    ))))
 }
 
 /// `GET …/{ws}/campaigns/{id}/results`.

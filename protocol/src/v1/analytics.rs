@@ -535,6 +535,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tables_round_trip() {
+        let view = TablesView {
+            updated_at: Some(7),
+            tables: vec![TableDto {
+                name: "Accounts".into(),
+                note: "Riskiest first.".into(),
+                columns: vec!["Account".into(), "Score".into()],
+                rows: vec![vec!["acme".into(), "20".into()], vec![]],
+            }],
+        };
+        assert_eq!(
+            TablesView::from_json(&crate::v1::to_json(&view)).expect("parses"),
+            view
+        );
+        assert!(TablesView::from_json("[").is_err());
+    }
+
+    #[test]
     fn days_parse_and_format() {
         for (text, day) in [
             ("1970-01-01", Some(0)),
@@ -681,4 +699,74 @@ pub fn summary_json(summary: &crate::v1::AccountSummary) -> String {
 /// Parses a stored account summary.
 pub fn parse_summary(text: &str) -> Result<crate::v1::AccountSummary, Problem> {
     decode(text)
+}
+
+/// A table computed by the edge for the console (the portfolio's views): texts as shown, and
+/// as exported to CSV.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TableDto {
+    /// The table's name (its caption, its CSV file).
+    pub name: String,
+    /// A sentence saying what the table holds and how its figures are made.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// The header cells.
+    pub columns: Vec<String>,
+    /// The rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Tables of one console page.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TablesView {
+    /// When the newest figure was computed (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// The tables, in order.
+    pub tables: Vec<TableDto>,
+}
+
+impl TablesView {
+    /// Parses the edge's answer through `serde_json::Value`, which the console decodes
+    /// anyway: no decoder of its own to ship (the console's size budget).
+    pub fn from_json(text: &str) -> Result<Self, Problem> {
+        let v: serde_json::Value = decode(text)?;
+        let texts = |v: Option<&serde_json::Value>| -> Vec<String> {
+            v.and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x.as_str().unwrap_or_default().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let text = |t: &serde_json::Value, key: &str| {
+            t.get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let tables = v
+            .get("tables")
+            .and_then(serde_json::Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|t| TableDto {
+                        name: text(t, "name"),
+                        note: text(t, "note"),
+                        columns: texts(t.get("columns")),
+                        rows: t
+                            .get("rows")
+                            .and_then(serde_json::Value::as_array)
+                            .map(|rows| rows.iter().map(|r| texts(Some(r))).collect())
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            updated_at: v.get("updated_at").and_then(serde_json::Value::as_i64),
+            tables,
+        })
+    }
 }

@@ -30,8 +30,8 @@ pub use analytics::{
     CampaignRow, CampaignSpec, Comment, DailyResult, Estimate, FaultRequest, OverviewRow,
     POPULATION_DAY, POPULATION_UNIT, Portfolio, PortfolioAccount, PruneReport, ResultsOverview,
     RollupBatch, RollupMessage, RollupOp, RollupOpRequest, RollupRow, RollupSent, RollupTotals,
-    RollupUnit, Spec, SrmResult, Stage, StorageReport, SurveyResult, TierCount, format_day,
-    parse_day, parse_summary, summary_json,
+    RollupUnit, Spec, SrmResult, Stage, StorageReport, SurveyResult, TableDto, TablesView,
+    TierCount, format_day, parse_day, parse_summary, summary_json,
 };
 pub use batch::{
     Batch, Dropped, DroppedTotals, EventsAck, EventsResponse, MAX_BATCH_BYTES, MAX_DROPPED,

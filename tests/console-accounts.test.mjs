@@ -1,0 +1,116 @@
+// The customer-success portfolio in the console, in headless Debian Chromium against the worker
+// in workerd: accounts of the demo workspace get commercial traits and activity, their
+// summaries go through the Queue to the workspace's analytics object, and the Accounts tab
+// shows the value pyramid, every account riskiest first and the renewal review; a filter keeps
+// what it names, the CSV export equals the table, and axe-core finds no violation.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { SECRET_KEY, URL_BASE, batch, event, fresh, launchChromium, post } from './helpers.mjs';
+import { axe, signIn, watched } from './console-pages.mjs';
+
+let browser;
+before(async () => { browser = await launchChromium(); });
+after(async () => { await browser?.close(); });
+
+const admin = (method, path, body) => fetch(`${URL_BASE}${path}`, {
+  method,
+  headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+});
+
+async function tableCells(table) {
+  return table.evaluate((t) => [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent.trim())));
+}
+
+test('the Accounts tab: the pyramid, every account riskiest first, the renewal review, filters and CSV', { timeout: 180_000 }, async () => {
+  const soon = fresh('cs-soon');
+  const later = fresh('cs-later');
+  const day = 86_400_000;
+  const date = (days) => new Date(Date.now() + days * day).toISOString().slice(0, 10);
+  const traits = {
+    [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365) },
+    [later]: { arr: 4000, seats: 40, renewal_date: date(300), csm: 'lee' },
+  };
+  for (const [account, t] of Object.entries(traits)) {
+    const r = await post('/v1/events', batch([event('track', account, { name: 'create_expense' })]));
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await admin('PUT', `/v1/admin/accounts/${account}/traits`, t)).status, 200);
+    assert.equal((await admin('POST', `/v1/admin/accounts/${account}/analytics`, { op: 'flush' })).status, 200);
+  }
+  // Until the workspace object has both summaries.
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const p = await (await admin('GET', '/v1/admin/analytics/accounts')).json();
+    const ids = p.accounts.map((a) => a.summary.account_id);
+    if (ids.includes(soon) && ids.includes(later)) break;
+    if (Date.now() > end) assert.fail('the summaries never arrived');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1000 } });
+  const { page, problems } = await watched(context);
+  await signIn(page);
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Accounts', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+
+  const accounts = page.getByRole('table', { name: 'Accounts' });
+  await accounts.waitFor();
+  const rows = await tableCells(accounts);
+  assert.deepEqual(rows[0].slice(0, 3), ['Account', 'Health', 'Score']);
+  const ours = rows.slice(1).filter((r) => r[0] === soon || r[0] === later);
+  assert.equal(ours.length, 2);
+  const scores = rows.slice(1).map((r) => (r[2] === '—' ? Infinity : Number(r[2])));
+  assert.deepEqual(scores, [...scores].sort((a, b) => a - b), 'riskiest first');
+  const pyramid = await tableCells(page.getByRole('table', { name: 'Value pyramid' }));
+  assert.deepEqual(pyramid[0], ['Tier', 'Accounts', 'Green', 'Yellow', 'Red']);
+  assert.ok(Number(pyramid.find((r) => r[0] === 'High')[1]) >= 1, 'the 60k ARR account is high value');
+
+  // The renewal review holds the account renewing in 40 days, not the one in 300.
+  const review = await tableCells(page.getByRole('table', { name: 'Renewal review' }));
+  const reviewIds = review.slice(1).map((r) => r[0]);
+  assert.ok(reviewIds.includes(soon) && !reviewIds.includes(later), reviewIds.join(', '));
+  const soonRow = review.find((r) => r[0] === soon);
+  assert.equal(soonRow[1], date(40));
+  assert.equal(soonRow[7], 'dana');
+  assert.match(soonRow[8], /^(reached|in \d+ months)/, 'break-even');
+
+  // A filter: renewing within 6 months keeps the first account only.
+  await page.getByLabel('Renewing').selectOption('183');
+  await page.waitForFunction(
+    ([later]) => {
+      const t = [...document.querySelectorAll('table')].find((x) => x.querySelector('caption')?.textContent === 'Accounts');
+      return t && ![...t.querySelectorAll('tbody th')].some((c) => c.textContent === later);
+    },
+    [later],
+  );
+  const filtered = await tableCells(page.getByRole('table', { name: 'Accounts' }));
+  assert.ok(filtered.slice(1).some((r) => r[0] === soon));
+
+  // The CSV export equals the table.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV of Accounts', exact: true }).click(),
+  ]);
+  const text = readFileSync(await download.path(), 'utf8').slice(1);
+  const csv = text.trim().split('\r\n').map((line) => line.split(','));
+  assert.deepEqual(csv.map((r) => r[0]), filtered.map((r) => r[0].replace(/^'/, '')));
+
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
+  // (The console asks who is signed in before the sign-in: one 401 is expected.)
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 401')), [], 'no page error');
+  await context.close();
+
+  // axe-core is injected inline: a context that bypasses the CSP, light and dark.
+  for (const colorScheme of ['light', 'dark']) {
+    const checked = await browser.newContext({ bypassCSP: true, colorScheme, viewport: { width: 1280, height: 1000 } });
+    const p = await checked.newPage();
+    await signIn(p);
+    await p.getByRole('link', { name: /Expensely \(demo\)/ }).click();
+    await p.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Accounts', exact: true }).click();
+    await p.getByRole('table', { name: 'Renewal review' }).waitFor();
+    await axe(p, `accounts page (${colorScheme})`);
+    await checked.close();
+  }
+});
