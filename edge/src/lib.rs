@@ -31,6 +31,7 @@ pub mod error;
 pub mod limiter;
 mod one_click;
 pub mod random;
+mod sqlite;
 
 pub use account::AccountObject;
 pub use analytics::object::WorkspaceAnalytics;

@@ -164,11 +164,7 @@ impl<'a> SqlStore<'a> {
     }
 
     fn rows(&self, query: &str, bindings: Vec<V>) -> Result<Vec<Vec<V>>, AppError> {
-        let cursor = self.sql.exec(query, bindings)?;
-        let rows = cursor.raw().collect::<Result<Vec<_>, _>>()?;
-        self.written
-            .set(self.written.get() + cursor.rows_written() as u64);
-        Ok(rows)
+        crate::sqlite::rows(self.sql, &self.written, query, bindings)
     }
 
     /// Remembers the highest rowid before events are deleted, so rowids (the export's
@@ -184,11 +180,9 @@ impl<'a> SqlStore<'a> {
 
     /// Runs a statement to its end; returns the rows it wrote.
     fn run(&self, query: &str, bindings: Vec<V>) -> Result<usize, AppError> {
-        let cursor = self.sql.exec(query, bindings)?;
-        let _ = cursor.raw().count();
-        let n = cursor.rows_written();
-        self.written.set(self.written.get() + n as u64);
-        Ok(n)
+        let before = self.written.get();
+        self.rows(query, bindings)?;
+        Ok(usize::try_from(self.written.get() - before).unwrap_or(usize::MAX))
     }
 }
 
