@@ -114,3 +114,46 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
     await checked.close();
   }
 });
+
+test("an announcement's results page shows the adoption of its feature against users not shown it", { timeout: 120_000 }, async () => {
+  const account = fresh('adopt');
+  const day = 86_400_000;
+  const send = async (events) => {
+    const r = await post('/v1/events', batch(events));
+    assert.equal(r.status, 200, r.text);
+  };
+  // r0 and r1 are shown the reports announcement; r0 then opens reports; of the others, r2
+  // opens reports too and r3 does not.
+  for (const user of ['r0', 'r1', 'r2', 'r3']) {
+    await send([{ ...event('track', account, { name: 'create_expense' }, user), timestamp: Date.now() - 10 * day }]);
+  }
+  await send([event('message', account, { campaign: 'reports-announcement', action: 'shown' }, 'r0'), event('message', account, { campaign: 'reports-announcement', action: 'shown' }, 'r1')]);
+  await send([{ ...event('track', account, { name: 'view_reports' }, 'r0'), timestamp: Date.now() + 1000 }]);
+  await send([{ ...event('track', account, { name: 'view_reports' }, 'r2'), timestamp: Date.now() + 1000 }]);
+  assert.equal((await admin('POST', `/v1/admin/accounts/${account}/analytics`, { op: 'flush' })).status, 200);
+  const end = Date.now() + 60_000;
+  let adoption;
+  for (;;) {
+    const r = await (await admin('GET', '/v1/admin/analytics/campaigns/reports-announcement')).json();
+    adoption = r.adoption;
+    if (adoption && adoption.shown >= 2 && adoption.unexposed >= 2) break;
+    if (Date.now() > end) assert.fail(`adoption never arrived: ${JSON.stringify(r)}`);
+    await new Promise((res) => setTimeout(res, 300));
+  }
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const { page } = await watched(context);
+  await signIn(page);
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Results', exact: true }).click();
+  await page.getByRole('link', { name: 'reports-announcement', exact: true }).click();
+  const table = page.getByRole('table', { name: 'Adoption' });
+  await table.waitFor();
+  const cells = await tableCells(table);
+  assert.deepEqual(cells[0], ['Group', 'Users', 'Used the feature', 'Rate (95% interval)']);
+  assert.deepEqual(cells[1].slice(0, 3), ['Shown the announcement', String(adoption.shown), String(adoption.adopted)]);
+  assert.deepEqual(cells[2].slice(0, 3), ['Not shown (same accounts)', String(adoption.unexposed), String(adoption.unexposed_adopted)]);
+  assert.match(cells[1][3], /^\d+\.\d% \(\d+\.\d–\d+\.\d%\)$/);
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
+  await context.close();
+});

@@ -121,8 +121,8 @@ fn follow(
                 return;
             }
             el.set_text_content(None);
-            EXPORTS.with_borrow_mut(Vec::clear);
-            COMMENTS.set(None);
+            // Exports are never cleared: two slots (a campaign's results and its adoption)
+            // draw into the same list, each button keeping its own index.
             if let Err(e) = answer.and_then(|text| draw(&el, &text, &here)) {
                 set(
                     &add_class(&el, "p", "error", &refusal_text(&e)),
@@ -470,6 +470,7 @@ fn draw_overview(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
 
 /// One campaign's figures.
 fn draw_campaign(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
+    COMMENTS.set(None);
     let c: &CampaignResults = &api::decode(text)?;
     add_class(el, "p", "muted", &r::ago(now(), c.updated_at));
     let goal = add_class(el, "p", "goal", "");
@@ -563,10 +564,13 @@ pub(crate) fn overview(_cx: Ctx, ws: String) -> impl IntoView {
     }
 }
 
-/// The portfolio's tables (computed by the edge: the value pyramid, the accounts riskiest first,
-/// the renewal review), each with its note and its Export CSV.
-fn draw_accounts(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
+/// Tables the edge computes (the portfolio's value pyramid, accounts and renewal review; an
+/// announcement's adoption), each with its note and its Export CSV; nothing when there are none.
+fn draw_tables(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
     let v = TablesView::from_json(text).map_err(|p| api::unexpected(&p.message))?;
+    if v.tables.is_empty() {
+        return Ok(());
+    }
     add_class(el, "p", "muted", &r::ago(now(), v.updated_at));
     for (i, t) in v.tables.into_iter().enumerate() {
         let s = section(el, &format!("table-{i}"), &t.name);
@@ -677,7 +681,7 @@ pub(crate) fn accounts(_cx: Ctx, ws: String) -> impl IntoView {
         campaign: "accounts".to_owned(),
         range: range.get_untracked(),
     };
-    follow(path, here, range, extra, slot, draw_accounts);
+    follow(path, here, range, extra, slot, draw_tables);
     view! {
         <h1 tabindex="-1">"Accounts"</h1>
         <div class="filters" role="group" aria-label="Filters" on:change=changed node_ref=filters></div>
@@ -711,19 +715,16 @@ pub(crate) fn campaign(_cx: Ctx, ws: String, id: String) -> impl IntoView {
     let nav = campaign_nav(&ws, &id, true);
     let all = Page::Workspace(ws.clone(), Tab::Results).href();
     let heading = format!("{id}: results");
+    let adoption = NodeRef::<Div>::new();
+    let adoption_path = api::ws_path(&ws, &format!("/campaigns/{}/adoption", api::encode(&id)));
     let here = Here {
         ws,
         campaign: id,
         range: range.get_untracked(),
     };
-    follow(
-        path,
-        here,
-        range,
-        RwSignal::new(String::new()),
-        slot,
-        draw_campaign,
-    );
+    let none = RwSignal::new(String::new());
+    follow(path, here.clone(), range, none, slot, draw_campaign);
+    follow(adoption_path, here, range, none, adoption, draw_tables);
     view! {
         <p class="crumbs">
             <a href=all>"← All results"</a>
@@ -732,5 +733,6 @@ pub(crate) fn campaign(_cx: Ctx, ws: String, id: String) -> impl IntoView {
         {nav}
         {picker(range)}
         <div class="slot" node_ref=slot on:click=move |ev| clicked(&ev)></div>
+        <div class="slot" node_ref=adoption on:click=move |ev| clicked(&ev)></div>
     }
 }

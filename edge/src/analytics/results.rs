@@ -189,6 +189,56 @@ fn adoption(doc: &CampaignDoc, all_time: &[RollupRow]) -> Option<AdoptionResult>
     })
 }
 
+/// The adoption figures as the console's table.
+pub fn adoption_table(a: &AdoptionResult) -> protocol::v1::TableDto {
+    let rate = |e: &Option<Estimate>| match e {
+        Some(Estimate {
+            value: Some(v),
+            low,
+            high,
+        }) => format!(
+            "{:.1}% ({:.1}–{:.1}%)",
+            v * 100.0,
+            low * 100.0,
+            high * 100.0
+        ),
+        _ => "—".to_owned(),
+    };
+    let mut rows = vec![
+        vec![
+            "Shown the announcement".to_owned(),
+            a.shown.to_string(),
+            a.adopted.to_string(),
+            rate(&a.rate),
+        ],
+        vec![
+            "Not shown (same accounts)".to_owned(),
+            a.unexposed.to_string(),
+            a.unexposed_adopted.to_string(),
+            rate(&a.unexposed_rate),
+        ],
+    ];
+    if let Some(d) = &a.difference {
+        rows.push(vec![
+            "Difference".to_owned(),
+            String::new(),
+            String::new(),
+            rate(&Some(*d)).replacen('%', " points", 1),
+        ]);
+    }
+    protocol::v1::TableDto {
+        name: "Adoption".into(),
+        note: "Users who used the announced feature (the goal's event): those shown the \
+               announcement within the goal's window, the others since it reached their account. \
+               Who was shown was not random, so the difference is observational."
+            .into(),
+        columns: ["Group", "Users", "Used the feature", "Rate (95% interval)"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows,
+    }
+}
+
 /// A campaign's results for days `from..=to` (`range`), with the experiment judged on all of
 /// its data (`all_time`): an experiment's arms compare users exposed at any time.
 pub fn results(

@@ -287,6 +287,9 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
                 Some("campaigns") if m == "GET" && tail.len() == 3 && tail[2] == "results" => {
                     results::campaign(cx, &w, req, tail[1]).await?
                 }
+                Some("campaigns") if m == "GET" && tail.len() == 3 && tail[2] == "adoption" => {
+                    results::adoption(cx, &w, req, tail[1]).await?
+                }
                 Some("campaigns") => campaigns::route(cx, &w, req, &tail[1..]).await?,
                 Some("audit" | "audit.csv") => campaigns::audit(cx, &w, req, tail).await?,
                 Some("results") if m == "GET" && tail.len() == 1 => {

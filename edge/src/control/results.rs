@@ -83,6 +83,26 @@ pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Re
     ))))
 }
 
+/// `GET …/{ws}/campaigns/{id}/adoption`: an announcement's adoption as the console's tables
+/// (none for other campaigns).
+pub(super) async fn adoption(
+    cx: &Cx<'_>,
+    w: &WsCx,
+    req: &Incoming,
+    id: &str,
+) -> Result<Reply, AppError> {
+    let answer = campaign_answer(cx, w, req, id).await?;
+    let view = protocol::v1::TablesView {
+        updated_at: answer.updated_at,
+        tables: answer
+            .adoption
+            .iter()
+            .map(crate::analytics::results::adoption_table)
+            .collect(),
+    };
+    Ok(Reply::json(to_text(&view)))
+}
+
 /// `GET …/{ws}/campaigns/{id}/results`.
 pub(super) async fn campaign(
     cx: &Cx<'_>,
@@ -90,6 +110,16 @@ pub(super) async fn campaign(
     req: &Incoming,
     id: &str,
 ) -> Result<Reply, AppError> {
+    let answer = campaign_answer(cx, w, req, id).await?;
+    Ok(Reply::json(to_text(&answer)))
+}
+
+async fn campaign_answer(
+    cx: &Cx<'_>,
+    w: &WsCx,
+    req: &Incoming,
+    id: &str,
+) -> Result<protocol::v1::CampaignResults, AppError> {
     let range = range(cx, req)?;
     let record = cx.store.campaign(&w.ws.id, id).await?.ok_or_else(|| {
         AppError::problem(
@@ -99,6 +129,5 @@ pub(super) async fn campaign(
         )
     })?;
     let doc = document(cx, &w.ws.id, &record).await?;
-    let answer = campaign_results(&workspaces(cx)?, &w.ws.id, id, doc.as_ref(), range).await?;
-    Ok(Reply::json(to_text(&answer)))
+    campaign_results(&workspaces(cx)?, &w.ws.id, id, doc.as_ref(), range).await
 }

@@ -187,8 +187,9 @@ pub struct CampaignResults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveyResult>,
     /// For an announcement with a goal: adoption of the announced feature by users shown it,
-    /// against the users of the same accounts who were not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// against the users of the same accounts who were not. (Sent, never read back: the
+    /// console shows it as a table of its own, so it ships no decoder for it.)
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub adoption: Option<AdoptionResult>,
 }
 
