@@ -35,7 +35,8 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
             rollup::specs(store, None)?
         }
     } else {
-        rollup::specs(store, Some(CampaignSpec::of(&parsed_catalog(req).docs)))?
+        let parsed = parsed_catalog(req);
+        rollup::specs(store, Some((&parsed.specs, &parsed.specs_json)))?
     };
     let mut activity = Activity::default();
     let mut accepted = 0;
@@ -173,6 +174,10 @@ struct Parsed {
     docs: Vec<CampaignDoc>,
     catalog: Catalog,
     warnings: Vec<Problem>,
+    /// What the account keeps for its rollup (goals, tasks), and as stored: computed once per
+    /// catalog, not per batch.
+    specs: Vec<CampaignSpec>,
+    specs_json: String,
 }
 
 thread_local! {
@@ -212,6 +217,8 @@ fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
         docs: Vec::with_capacity(req.campaigns.len()),
         catalog: Catalog::default(),
         warnings: Vec::new(),
+        specs: Vec::new(),
+        specs_json: String::new(),
     };
     for text in &req.campaigns {
         match parse_campaign(text) {
@@ -230,6 +237,8 @@ fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
         Some(Err(p)) => parsed.warnings.push(p.within("settings")),
         None => {}
     }
+    parsed.specs = CampaignSpec::of(&parsed.docs);
+    parsed.specs_json = CampaignSpec::list_json(&parsed.specs);
     let parsed = Rc::new(parsed);
     PARSED.with(|c| *c.borrow_mut() = Some((key, Rc::clone(&parsed))));
     parsed

@@ -281,8 +281,10 @@ impl AccountObject {
                 self.arm().await;
             }
         }
-        let waiting = store.dirty().map(|d| !d.is_empty()).unwrap_or(false);
-        if !waiting || store.rollup_due().ok().flatten().is_some() {
+        // A flush already due carries every mark; only without one are the marks read.
+        if store.rollup_due().ok().flatten().is_some()
+            || store.dirty().map_or(true, |d| d.is_empty())
+        {
             return;
         }
         let due = Date::now().as_millis() as i64 + self.flush_delay_ms();

@@ -126,20 +126,23 @@ pub fn track<S: RollupStore + crate::account::AccountStore>(
 /// carry no catalog (and the alarm's flush) still know them.
 pub fn specs<S: CollabStore>(
     store: &mut S,
-    from_catalog: Option<Vec<CampaignSpec>>,
+    from_catalog: Option<(&[CampaignSpec], &str)>,
 ) -> Result<Vec<Spec>, AppError> {
+    let parsed;
     let specs = match from_catalog {
-        Some(specs) => {
-            let text = CampaignSpec::list_json(&specs);
-            if store.doc("rollup", "specs")?.as_deref() != Some(text.as_str()) {
-                store.put_doc("rollup", "specs", &text)?;
+        Some((specs, text)) => {
+            if store.doc("rollup", "specs")?.as_deref() != Some(text) {
+                store.put_doc("rollup", "specs", text)?;
             }
             specs
         }
-        None => match store.doc("rollup", "specs")? {
-            Some(text) => CampaignSpec::parse_list(&text)?,
-            None => Vec::new(),
-        },
+        None => {
+            parsed = match store.doc("rollup", "specs")? {
+                Some(text) => CampaignSpec::parse_list(&text)?,
+                None => Vec::new(),
+            };
+            &parsed[..]
+        }
     };
     Ok(specs.iter().filter_map(CampaignSpec::to_spec).collect())
 }
