@@ -3,7 +3,7 @@
 // Abuse and bad input: each refused with a clear error, and nothing changed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fresh, IDENTITY, KEYS, post, SECRET_KEY, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY, launchChromium } from './helpers.mjs';
 
@@ -514,4 +514,66 @@ test('admins read the identity secret and turn enforcement on and off', async ()
   assert.deepEqual([bad.status, bad.json.error.code, bad.json.error.field], [400, 'invalid_type', 'enforce']);
   const anon = await fetch(`${URL_BASE}/v1/admin/identity`);
   assert.equal(anon.status, 401);
+});
+
+test('survey answers: a detractor sends nps.detractor, signed and once; a promoter, given value first, is offered the small ask before any bigger one', async () => {
+  const account = fresh('nps');
+  const answer = (user, score, comment) => ({ id: randomUUID(), type: 'survey', user_id: user, account_id: account, timestamp: Date.now(), campaign: 'nps', score, ...(comment ? { comment } : {}) });
+  const detractor = answer('dee', 2, 'Approvals are slow');
+  const batch = { write_key: WRITE_KEY, events: [detractor, answer('pro', 10)] };
+  assert.equal((await post('/v1/events', batch)).status, 200);
+  // The same batch again (a client retry): stored once, announced once.
+  assert.equal((await post('/v1/events', batch)).json.duplicates, 2);
+  const [hook] = await until(() => delivered('nps.detractor', (d) => d.account_id === account).length && delivered('nps.detractor', (d) => d.account_id === account), 'nps.detractor');
+  assert.ok(hook.valid, 'the signature verifies');
+  assert.deepEqual(hook.data.answer, { user_id: 'dee', campaign: 'nps', score: 2, comment: 'Approvals are slow', answered_at: detractor.timestamp });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(delivered('nps.detractor', (d) => d.account_id === account).length, 1, 'once, and not for the promoter');
+
+  // The promoter saw two messages that asked nothing: nurtured, so the review ask is offered,
+  // and the bigger reference ask waits for an accepted review.
+  const seen = ['welcome', 'getting-started'].map((campaign) => ({ id: randomUUID(), type: 'message', user_id: 'pro', account_id: account, timestamp: Date.now(), campaign, action: 'shown' }));
+  assert.equal((await post('/v1/events', { write_key: WRITE_KEY, events: seen })).status, 200);
+  const verdicts = async () => {
+    const res = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'pro', account_id: account, debug: true });
+    assert.equal(res.status, 200, res.text);
+    return Object.fromEntries(res.json.decision.verdicts.map((v) => [v.campaign, v]));
+  };
+  let v = await verdicts();
+  assert.equal(v['review-ask'].verdict, 'chosen', JSON.stringify(v['review-ask']));
+  assert.equal(v['reference-ask'].verdict, 'ask_too_big');
+  assert.match(v['reference-ask'].detail, /a reference ask waits until the user accepts a review ask/);
+  // The detractor is no candidate.
+  const dee = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'dee', account_id: account, debug: true });
+  assert.match(dee.json.decision.verdicts.find((x) => x.campaign === 'review-ask').detail, /advocacy stage \("none"\)/);
+  // Accepting the review opens the reference ask.
+  const accepted = ['shown', 'clicked'].map((action) => ({ id: randomUUID(), type: 'message', user_id: 'pro', account_id: account, timestamp: Date.now(), campaign: 'review-ask', action }));
+  assert.equal((await post('/v1/events', { write_key: WRITE_KEY, events: accepted })).status, 200);
+  v = await verdicts();
+  assert.equal(v['review-ask'].verdict, 'completed');
+  assert.equal(v['reference-ask'].verdict, 'chosen', JSON.stringify(v['reference-ask']));
+});
+
+test('a change of an account\'s health colour sends account.health_changed once', async () => {
+  const account = fresh('health');
+  const traits = (t) => admin(account, 'traits', { method: 'PUT', body: JSON.stringify(t) });
+  const flush = () => admin(account, 'analytics', { method: 'POST', body: JSON.stringify({ op: 'flush' }) });
+  // Strong relationships, renewed twice, used today: the first colour is remembered, not sent.
+  assert.equal((await post('/v1/events', { write_key: WRITE_KEY, events: [{ id: randomUUID(), type: 'track', user_id: 'ann', account_id: account, timestamp: Date.now(), name: 'create_expense' }] })).status, 200);
+  const first = await traits({ renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, seats: 1 });
+  assert.equal(first.status, 200, JSON.stringify(first.json));
+  const before = first.json.health.colour;
+  assert.equal((await flush()).status, 200);
+  // The relationships collapse and the seats grow: a worse colour.
+  const second = await traits({ renewals: 0, cs_executive_relationship: 0, cs_champion_strength: 0, seats: 50 });
+  const after = second.json.health.colour;
+  assert.notEqual(after, before, JSON.stringify([first.json.health, second.json.health]));
+  assert.equal((await flush()).status, 200);
+  assert.equal((await flush()).status, 200);
+  const [hook] = await until(() => delivered('account.health_changed', (d) => d.account_id === account).length && delivered('account.health_changed', (d) => d.account_id === account), 'account.health_changed');
+  assert.ok(hook.valid);
+  assert.deepEqual([hook.data.health.from, hook.data.health.to], [before, after]);
+  assert.equal(hook.data.health.score, second.json.health.score);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(delivered('account.health_changed', (d) => d.account_id === account).length, 1);
 });

@@ -124,6 +124,16 @@ test('client-side routes: pushState records page views, and a reload on /reports
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  // Every batch the page sent (fetch or beacon), the page views it carried, and its answer:
+  // printed when a view is missing, to tell a view never sent from one the edge lost.
+  const sent = [];
+  const views = (body) => (JSON.parse(body ?? '{}').events ?? []).filter((e) => e.type === 'page').map((e) => `${e.name}#${e.id.slice(0, 8)}`);
+  page.on('requestfinished', async (r) => {
+    if (!r.url().includes('/v1/events')) return;
+    const res = await r.response().catch(() => null);
+    sent.push(`${r.resourceType()} ${res?.status() ?? '-'} ${views(r.postData()).join(' ')}`);
+  });
+  page.on('requestfailed', (r) => r.url().includes('/v1/events') && sent.push(`${r.resourceType()} failed ${r.failure()?.errorText} ${views(r.postData()).join(' ')}`));
   await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
   await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Escape');
@@ -147,7 +157,8 @@ test('client-side routes: pushState records page views, and a reload on /reports
   }
   // Compared as a multiset: skew correction is per batch, so close events may swap order.
   const paths = pages.map((e) => e.event.name).sort();
-  assert.deepEqual(paths, ['/', '/', '/reports', '/reports'], 'one page view per route change, named by path');
+  const detail = () => `stored: ${pages.map((e) => `${e.event.name}#${e.event.id.slice(0, 8)}`).join(' ')}; sent:\n${sent.join('\n')}`;
+  assert.deepEqual(paths, ['/', '/', '/reports', '/reports'], `one page view per route change, named by path; ${detail()}`);
   await page.close();
   assert.deepEqual(problems, []);
 });

@@ -12,7 +12,18 @@ pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
         let msg = inner.to_string();
         // Strip serde_json's " at line L column C" suffix: the path says where.
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-        if inner.is_syntax() || inner.is_eof() {
+        // serde_json reports a wrong type where an enum is expected (`"surface":3`) as a
+        // syntax error: text that parses as JSON has a type error, named by its field.
+        let syntax = inner.is_syntax() || inner.is_eof();
+        if syntax && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            let path = path_at(text, offset_of(text, inner.line(), inner.column()));
+            return Problem::new(
+                ErrorCode::InvalidType,
+                path,
+                "not one of the allowed values",
+            );
+        }
+        if syntax {
             return Problem::new(
                 ErrorCode::MalformedJson,
                 "",

@@ -813,3 +813,31 @@ fn campaign_goals_are_validated_with_their_field() {
         assert_eq!(got, expect, "{goal}");
     }
 }
+
+#[test]
+fn advocacy_asks_and_the_stage_operand_are_validated_with_their_field() {
+    let doc = |extra: &str| {
+        format!(
+            r#"{{"id":"a","surface":"slideout","recurrence":"once","content":{{"title":"T","body":"B"}}{extra}}}"#
+        )
+    };
+    let stage = r#","audience":{"eq":[{"computed":"advocacy_stage"},{"value":"nurture"}]}"#;
+    for (extra, expect) in [
+        (r#","ask":"review""#.to_owned(), "ok review"),
+        (r#","ask":"case_study""#.to_owned(), "ok case_study"),
+        (String::new(), "ok -"),
+        (format!(r#","ask":"speaking"{stage}"#), "ok speaking"),
+        (r#","ask":"billboard""#.to_owned(), "invalid_value ask"),
+        (r#","ask":3"#.to_owned(), "invalid_type ask"),
+        (
+            r#","audience":{"eq":[{"computed":"advocacy"},{"value":"x"}]}"#.to_owned(),
+            "invalid_value audience.eq[0].computed",
+        ),
+    ] {
+        let got = match parse_campaign(&doc(&extra)) {
+            Ok((_, campaign)) => format!("ok {}", campaign.ask.map_or("-", |a| a.as_str())),
+            Err(Problem { code, field, .. }) => format!("{code} {field}"),
+        };
+        assert_eq!(got, expect, "{extra}");
+    }
+}

@@ -78,6 +78,8 @@ pub struct Ctx<'a> {
     pub model: &'a AccountModel,
     /// The time of the decision.
     pub now: Timestamp,
+    /// The user's advocacy asks and touches so far (none outside a decision).
+    pub asks: crate::AskHistory,
     /// Nesting of derived facts (a stage defined by health, …); bounded so a cyclic
     /// definition yields null instead of looping.
     pub(crate) depth: u8,
@@ -92,6 +94,7 @@ impl<'a> Ctx<'a> {
             facts,
             model,
             now,
+            asks: crate::AskHistory::default(),
             depth: 0,
         }
     }

@@ -153,6 +153,9 @@ pub enum Operand {
     BreakEvenReached,
     /// The renewal review's call: `risk`, `upside` or `steady` (`crate::renewal_call`).
     ChurnRisk,
+    /// The user's advocacy stage: `none`, `discover`, `nurture` or `mobilize`
+    /// (`crate::advocacy_stage`).
+    AdvocacyStage,
     /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
     SeatUtilisation {
         /// The account trait holding the seat count.
@@ -248,6 +251,9 @@ impl Operand {
             Operand::ChurnRisk => Value::Text(
                 crate::renewal_call(health(ctx).colour, crate::renewal_in_days(ctx)).into(),
             ),
+            Operand::AdvocacyStage => {
+                Value::Text(crate::advocacy_stage(ctx, &ctx.asks).as_str().into())
+            }
             Operand::Literal(v) => v.clone(),
             Operand::UserTrait(k) => facts.user_traits.get(k).cloned().unwrap_or(Value::Null),
             Operand::AccountTrait(k) => facts.account_traits.get(k).cloned().unwrap_or(Value::Null),
@@ -417,6 +423,7 @@ impl fmt::Display for Operand {
             Operand::RenewalInDays => f.write_str("days to renewal"),
             Operand::BreakEvenReached => f.write_str("break-even reached"),
             Operand::ChurnRisk => f.write_str("renewal call"),
+            Operand::AdvocacyStage => f.write_str("advocacy stage"),
             Operand::Usage {
                 feature,
                 scope,

@@ -46,7 +46,8 @@ pub struct Decision {
 /// Total: every campaign gets a verdict, nothing can fail, and the result depends on the
 /// arguments only. Ties in priority go to the smaller campaign id.
 pub fn decide(catalog: &Catalog, facts: &Facts, history: &History, now: Timestamp) -> Decision {
-    let ctx = Ctx::new(facts, &catalog.model, now);
+    let mut ctx = Ctx::new(facts, &catalog.model, now);
+    ctx.asks = crate::AskHistory::of(&catalog.campaigns, history);
     let mut observations = Vec::new();
     let mut verdicts: Vec<Option<Verdict>> = catalog
         .campaigns
@@ -231,6 +232,11 @@ fn gate(
         });
     }
     triggered(c, ctx, record, observed).map_err(Verdict::NotTriggered)?;
+    if let Some(ask) = c.ask {
+        ctx.asks
+            .allows(ask)
+            .map_err(|needs| Verdict::AskTooBig { ask, needs })?;
+    }
     c.audience.check(ctx).map_err(Verdict::AudienceMismatch)
 }
 

@@ -8,6 +8,7 @@
 //! [`Verdict`] for every campaign in the [`Catalog`], chosen or not.
 
 mod account;
+mod advocacy;
 mod budget;
 mod commercial;
 mod condition;
@@ -24,6 +25,10 @@ mod verdict;
 pub use account::{
     AccountModel, Colour, Component, Contribution, Ctx, Health, HealthReport, Stage, Tiers, health,
     lifecycle_stage, value_tier,
+};
+pub use advocacy::{
+    AdvocacyStage, Ask, AskHistory, Candidate, NURTURE_TOUCHES, POWER_USER_ACTIVE_DAYS,
+    POWER_USER_WINDOW_DAYS, PROMOTER_MIN_SCORE, advocacy_stage, candidate,
 };
 pub use budget::{Budget, Cap, Category, Period};
 pub use commercial::{

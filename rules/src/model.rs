@@ -125,6 +125,8 @@ pub struct Campaign {
     pub ends_at: Option<Timestamp>,
     /// What counts as success, for results and experiments.
     pub goal: Option<Goal>,
+    /// The advocacy ask this campaign makes, if any (asks go from small to big).
+    pub ask: Option<crate::Ask>,
 }
 
 /// A campaign's goal: the user performs `event` (with every property in `properties`
@@ -191,6 +193,7 @@ impl Campaign {
             starts_at: None,
             ends_at: None,
             goal: None,
+            ask: None,
         }
     }
 }

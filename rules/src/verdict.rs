@@ -54,6 +54,13 @@ pub enum Verdict {
     },
     /// The user is in the experiment's holdout group.
     Holdout,
+    /// An advocacy ask bigger than the user is ready for: `needs` must be accepted first.
+    AskTooBig {
+        /// This campaign's ask.
+        ask: crate::Ask,
+        /// The smaller ask the user has not accepted.
+        needs: crate::Ask,
+    },
     /// Another eligible campaign won the same surface.
     LowerPriority {
         /// The winner.
@@ -79,6 +86,7 @@ impl Verdict {
             Verdict::FrequencyCap { .. } => "frequency_cap",
             Verdict::AccountCap { .. } => "account_cap",
             Verdict::Holdout => "holdout",
+            Verdict::AskTooBig { .. } => "ask_too_big",
             Verdict::LowerPriority { .. } => "lower_priority",
         }
     }
@@ -129,6 +137,10 @@ impl fmt::Display for Verdict {
                 )
             }
             Verdict::Holdout => f.write_str("in the experiment's holdout group"),
+            Verdict::AskTooBig { ask, needs } => write!(
+                f,
+                "asks go from small to big: a {ask} ask waits until the user accepts a {needs} ask"
+            ),
             Verdict::LowerPriority { winner } => write!(f, "{winner} wins the same surface"),
         }
     }

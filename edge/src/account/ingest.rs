@@ -38,9 +38,15 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
         let parsed = parsed_catalog(req);
         rollup::specs(store, Some((&parsed.specs, &parsed.specs_json)))?
     };
+    // The webhook endpoint comes with the settings (for the webhooks of this batch and of the
+    // alarm's flushes).
+    if req.settings.is_some() {
+        super::signals::keep_target(store, req.webhook.as_ref())?;
+    }
     let mut activity = Activity::default();
     let mut accepted = 0;
     let mut duplicates = 0;
+    let mut webhooks = 0;
     let mut first_id = None;
     for dto in &req.events {
         let body = dto.event.get();
@@ -65,6 +71,7 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
         };
         if store.insert_event(&new)? {
             accepted += 1;
+            webhooks += u32::from(super::signals::is_detractor(&event.kind));
             activity.add(&event, Timestamp(dto.timestamp));
             apply(store, &event, body, Timestamp(dto.timestamp), &specs)?;
         } else {
@@ -130,6 +137,7 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
             summary,
             approvals,
             forgotten,
+            webhooks,
         },
         warnings,
     ))
@@ -343,7 +351,7 @@ fn update<S: AccountStore + RollupStore>(
 
 /// Folds one new event (`body`: its JSON) into the account's state (its activity is folded
 /// by [`Activity`]).
-fn apply<S: AccountStore + RollupStore>(
+fn apply<S: AccountStore + CollabStore + RollupStore>(
     store: &mut S,
     event: &Event,
     body: &str,
@@ -368,6 +376,16 @@ fn apply<S: AccountStore + RollupStore>(
             comment,
         } => {
             store.add_survey(&event.user_id, campaign, *score, comment.as_deref(), at.0)?;
+            let answer = protocol::v1::SurveyAnswerDto {
+                user_id: event.user_id.clone(),
+                campaign: campaign.as_str().to_owned(),
+                score: *score,
+                comment: comment.clone().filter(|c| !c.is_empty()),
+                answered_at: at.0,
+            };
+            if super::signals::is_detractor(&event.kind) {
+                super::signals::survey_answered(store, &event.account_id, &event.id, answer)?;
+            }
             let week = crate::analytics::rollup::week_of_day(at.day().0.into());
             store.mark_dirty(campaign.as_str(), week)?;
             if comment.as_deref().is_some_and(|c| !c.is_empty()) {

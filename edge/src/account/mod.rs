@@ -10,6 +10,7 @@ mod memory;
 mod object;
 pub mod retention;
 pub mod rollup;
+mod signals;
 mod sql;
 
 pub use ingest::ingest;

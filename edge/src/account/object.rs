@@ -89,12 +89,16 @@ impl DurableObject for AccountObject {
                         }
                         self.events_written
                             .set(self.events_written.get() + u64::from(result.accepted));
-                        to_json(&result)
+                        (to_json(&result), result.webhooks > 0)
                     });
                 self.rows_written
                     .set(self.rows_written.get() + store.written());
                 self.schedule_rollup().await;
-                result
+                // Webhooks just queued go out on the alarm, at once.
+                if matches!(result, Ok((_, true))) {
+                    self.arm().await;
+                }
+                result.map(|(json, _)| json)
             }
             (Method::Post, "/rollup") => {
                 let url = req.url()?;

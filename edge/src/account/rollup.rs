@@ -261,9 +261,6 @@ pub fn flush<S: RollupStore + CollabStore + crate::account::AccountStore>(
         }
     }
     let dirty = store.dirty()?;
-    if dirty.is_empty() && !backfill {
-        return Ok(None);
-    }
     if dirty.is_empty() {
         return Ok(None);
     }
@@ -285,6 +282,7 @@ pub fn flush<S: RollupStore + CollabStore + crate::account::AccountStore>(
             let settings = store.doc("rollup", "settings")?;
             let summary =
                 super::admin::summary(store, account_id, settings.as_deref(), Timestamp(now))?;
+            super::signals::health_computed(store, &summary, now)?;
             units.push(RollupUnit {
                 account: Some(summary),
                 campaign,

@@ -51,6 +51,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
         WorkspaceCatalog {
             campaigns: vec![EXPERIMENT.into()],
             settings: "{}".into(),
+            webhook: None,
         },
     );
     (c, MemoryAccounts::default())

@@ -61,6 +61,7 @@ fn ingest_request(
             Vec::new()
         },
         settings: deciding.then(|| catalog.settings.clone()),
+        webhook: catalog.webhook.clone().filter(|_| deciding),
         now: now.0,
         dry_run: false,
         repeat: 1,
@@ -246,6 +247,7 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
     let req = IngestRequest {
         admin: Some(op),
         settings: Some(ws_catalog.settings.clone()),
+        webhook: ws_catalog.webhook.clone(),
         ..ingest_request(Vec::new(), None, false, &ws_catalog, now)
     };
     let result = accounts.ingest(&workspace_id, account_id, &req).await?;

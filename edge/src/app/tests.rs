@@ -49,6 +49,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
         WorkspaceCatalog {
             campaigns: vec![WELCOME.into(), UPGRADE.into()],
             settings: "{}".into(),
+            webhook: None,
         },
     );
     (c, MemoryAccounts::default())
@@ -409,6 +410,7 @@ fn customer_success_traits_need_the_secret_key_and_feed_the_summary() {
               "value":{"account_trait":"cs_champion_strength"},"red_at":0,"green_at":10}],
               "green_at":70,"yellow_at":40}}"#
                     .into(),
+            webhook: None,
         },
     );
     // A public write key may not set the reserved cs_ traits.

@@ -73,6 +73,12 @@ struct SettingsRow {
     settings: String,
 }
 
+#[derive(Deserialize)]
+struct WebhookRow {
+    webhook_url: Option<String>,
+    webhook_secret: Option<String>,
+}
+
 impl CatalogStore for D1Catalog {
     async fn admit(
         &self,
@@ -225,6 +231,12 @@ impl CatalogStore for D1Catalog {
                 self.db
                     .prepare("SELECT settings FROM workspaces WHERE id = ?1")
                     .bind(&ws)?,
+                self.db
+                    .prepare(
+                        "SELECT webhook_url, webhook_secret FROM workspace_secrets
+                         WHERE workspace_id = ?1",
+                    )
+                    .bind(&ws)?,
             ])
             .await?;
         let mut it = results.into_iter();
@@ -238,12 +250,21 @@ impl CatalogStore for D1Catalog {
             .map(|r| r.results())
             .transpose()?
             .unwrap_or_default();
+        let webhooks: Vec<WebhookRow> = it
+            .next()
+            .map(|r| r.results())
+            .transpose()?
+            .unwrap_or_default();
         Ok(WorkspaceCatalog {
             campaigns: campaigns.into_iter().map(|r| r.definition).collect(),
             settings: settings
                 .into_iter()
                 .next()
                 .map_or_else(|| "{}".to_owned(), |r| r.settings),
+            webhook: webhooks
+                .into_iter()
+                .next()
+                .and_then(|r| r.webhook_url.zip(r.webhook_secret)),
         })
     }
 

@@ -78,7 +78,13 @@ impl CatalogStore for MemoryCatalog {
     }
 
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError> {
-        Ok(self.catalogs.get(workspace_id).cloned().unwrap_or_default())
+        let mut catalog = self.catalogs.get(workspace_id).cloned().unwrap_or_default();
+        catalog.webhook = self
+            .secrets
+            .borrow()
+            .get(workspace_id)
+            .and_then(|s| s.webhook.clone());
+        Ok(catalog)
     }
 
     async fn collab_secrets(

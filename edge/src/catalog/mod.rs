@@ -49,6 +49,8 @@ pub struct WorkspaceCatalog {
     pub campaigns: Vec<String>,
     /// Settings document (JSON).
     pub settings: String,
+    /// Webhook endpoint and signing secret, if set (for the webhooks accounts send).
+    pub webhook: Option<(String, String)>,
 }
 
 /// A workspace's collaboration secrets (never sent to a browser).

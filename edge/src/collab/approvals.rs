@@ -63,12 +63,10 @@ fn announce(
         (None, None)
     };
     let data = WebhookData {
-        account_id: ctx.req.account_id.clone(),
-        invite: None,
-        accept_url: None,
         approval: Some(public(&r.approval)),
         approve_url,
         reject_url,
+        ..WebhookData::about(&ctx.req.account_id)
     };
     outbox::enqueue(store, ctx, event, data)
 }

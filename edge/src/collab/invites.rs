@@ -114,12 +114,10 @@ pub(crate) fn send(
     let send_id = ctx.id("send");
     save(store, kind::SEND, &send_id, &sent)?;
     let data = WebhookData {
-        account_id: ctx.req.account_id.clone(),
         invite: Some(record.invite.clone()),
         accept_url: Some(accept_url(ctx, &record)),
         approval: approval.map(|a| public(&a.approval)),
-        approve_url: None,
-        reject_url: None,
+        ..WebhookData::about(&ctx.req.account_id)
     };
     outbox::enqueue(store, ctx, "invite.created", data)?;
     Ok((outcome, record))
@@ -331,12 +329,9 @@ pub(crate) fn accept(
         approval = Some(public(&a.approval));
     }
     let data = WebhookData {
-        account_id: ctx.req.account_id.clone(),
         invite: Some(record.invite.clone()),
-        accept_url: None,
         approval,
-        approve_url: None,
-        reject_url: None,
+        ..WebhookData::about(&ctx.req.account_id)
     };
     outbox::enqueue(store, ctx, "invite.accepted", data)?;
     Ok(Ok(CollabResult::ok(&AcceptResponse {

@@ -8,7 +8,7 @@
 mod approvals;
 pub mod crypto;
 mod invites;
-mod outbox;
+pub(crate) mod outbox;
 
 pub use outbox::{MAX_ATTEMPTS, attempted, backoff_ms, due_deliveries, next_wakeup};
 

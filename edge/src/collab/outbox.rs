@@ -22,15 +22,53 @@ pub(crate) fn enqueue(
     event_type: &str,
     data: WebhookData,
 ) -> Result<(), AppError> {
-    let (url, secret) = ctx.req.keys.webhook.clone().unwrap_or_default();
-    let next_at = (!url.is_empty()).then(|| ctx.now());
+    let id = ctx.id("msg");
+    enqueue_as(
+        store,
+        ctx.req.keys.webhook.as_ref(),
+        &id,
+        ctx.now(),
+        event_type,
+        data,
+    )
+}
+
+/// Queues webhook `event_type` about `data` under the stable delivery `id`, for the endpoint
+/// and secret `target`, unless a delivery of that id exists: announcing the same fact again
+/// sends nothing.
+pub(crate) fn enqueue_once(
+    store: &mut impl CollabStore,
+    target: Option<&(String, String)>,
+    id: &str,
+    now: i64,
+    event_type: &str,
+    data: WebhookData,
+) -> Result<(), AppError> {
+    if load::<Delivery>(store, kind::DELIVERY, id)?.is_some() {
+        return Ok(());
+    }
+    enqueue_as(store, target, id, now, event_type, data)
+}
+
+/// Queues webhook `event_type` about `data` under the delivery `id`, for the endpoint and
+/// secret `target`.
+fn enqueue_as(
+    store: &mut impl CollabStore,
+    target: Option<&(String, String)>,
+    id: &str,
+    now: i64,
+    event_type: &str,
+    data: WebhookData,
+) -> Result<(), AppError> {
+    let (url, secret) = target.cloned().unwrap_or_default();
+    let next_at = (!url.is_empty()).then_some(now);
     let payload = WebhookPayload {
         kind: event_type.to_owned(),
-        timestamp: ctx.now(),
+        timestamp: now,
         data,
     };
     let delivery = Delivery {
-        id: ctx.id("msg"),
+        id: id.to_owned(),
         url,
         secret,
         body: to_json(&payload),

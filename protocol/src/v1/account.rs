@@ -120,6 +120,10 @@ pub struct IngestRequest {
     /// (keyed by the batch's first event, so a retried batch adds nothing).
     #[serde(default, skip_serializing_if = "Dropped::is_empty")]
     pub dropped: Dropped,
+    /// The workspace's webhook endpoint and signing secret. Sent whenever `settings` is (the
+    /// account keeps both, for the webhooks it sends by itself), so `None` there means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<(String, String)>,
 }
 
 /// Admin operations on an account.
@@ -167,6 +171,13 @@ pub struct IngestResult {
     /// For [`AdminOp::ForgetUser`]: how many of the user's events were deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forgotten: Option<u64>,
+    /// Webhooks this ingest queued (the object then wakes to send them).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub webhooks: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Account object → worker → caller: one page of the account's stored events, in the order

@@ -61,6 +61,37 @@ pub struct CampaignDoc {
     /// What counts as success: `{"event":"expense_approved","within_days":14}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<GoalDto>,
+    /// The advocacy ask this campaign makes: offered only to users who accepted the ask one
+    /// rung smaller (`review` < `reference` < `case_study` < `speaking`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<AskDto>,
+}
+
+/// An advocacy ask, smallest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AskDto {
+    /// A review on a marketplace or review site.
+    Review,
+    /// A reference call with a prospect.
+    Reference,
+    /// A published case study.
+    CaseStudy,
+    /// Speaking at an event or webinar.
+    Speaking,
+}
+
+impl AskDto {
+    /// The domain ask.
+    pub fn to_ask(self) -> rules::Ask {
+        match self {
+            AskDto::Review => rules::Ask::Review,
+            AskDto::Reference => rules::Ask::Reference,
+            AskDto::CaseStudy => rules::Ask::CaseStudy,
+            AskDto::Speaking => rules::Ask::Speaking,
+        }
+    }
 }
 
 /// A campaign's goal on the wire: a tracked event, optionally with property equalities,
@@ -424,6 +455,7 @@ impl CampaignDoc {
                 None => None,
                 Some(g) => Some(g.to_goal().map_err(|p| p.within("goal"))?),
             },
+            ask: self.ask.map(AskDto::to_ask),
         })
     }
 

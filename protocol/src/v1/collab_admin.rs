@@ -198,7 +198,7 @@ pub struct WebhookSecret {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookPayload {
     /// `invite.created`, `invite.accepted`, `approval.requested`, `approval.reminder`,
-    /// `approval.decided`, `approval.expired`.
+    /// `approval.decided`, `approval.expired`, `nps.detractor`, `account.health_changed`.
     #[serde(rename = "type")]
     pub kind: String,
     /// When the event happened (ms since the epoch).
@@ -227,6 +227,55 @@ pub struct WebhookData {
     /// As `approve_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject_url: Option<String>,
+    /// The survey answer (`nps.detractor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<SurveyAnswerDto>,
+    /// The change of the account's health (`account.health_changed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<HealthChangeDto>,
+}
+
+impl WebhookData {
+    /// Data about `account_id` alone; the caller sets the part the webhook is about.
+    pub fn about(account_id: &str) -> Self {
+        Self {
+            account_id: account_id.to_owned(),
+            invite: None,
+            accept_url: None,
+            approval: None,
+            approve_url: None,
+            reject_url: None,
+            answer: None,
+            health: None,
+        }
+    }
+}
+
+/// A survey answer, as `nps.detractor` sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyAnswerDto {
+    /// The user who answered.
+    pub user_id: String,
+    /// The survey campaign.
+    pub campaign: String,
+    /// 0-10.
+    pub score: u32,
+    /// Their comment, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// When they answered (ms since the epoch).
+    pub answered_at: i64,
+}
+
+/// A change of an account's health colour, as `account.health_changed` sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthChangeDto {
+    /// The colour before: `green`, `yellow` or `red`.
+    pub from: String,
+    /// The colour now.
+    pub to: String,
+    /// The score now, 0-100.
+    pub score: Option<f64>,
 }
 
 /// A webhook waiting for (or past) delivery.

@@ -188,6 +188,9 @@ pub enum ComputedDto {
     BreakEvenReached,
     /// The renewal review's call: `risk`, `upside` or `steady`.
     ChurnRisk,
+    /// The user's advocacy stage: `none`, `discover` (a promoter or power user),
+    /// `nurture` (given value first) or `mobilize` (asked).
+    AdvocacyStage,
 }
 
 /// A scope and a window of days.
@@ -385,6 +388,7 @@ impl OperandDto {
                 ComputedDto::RenewalInDays => Operand::RenewalInDays,
                 ComputedDto::BreakEvenReached => Operand::BreakEvenReached,
                 ComputedDto::ChurnRisk => Operand::ChurnRisk,
+                ComputedDto::AdvocacyStage => Operand::AdvocacyStage,
             },
             OperandDto::ActiveDays(a) => Operand::ActiveDays {
                 scope: scope(a.scope),

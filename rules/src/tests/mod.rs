@@ -720,4 +720,5 @@ fn survey_answers_feed_the_score_and_the_nps() {
     assert_eq!(resolve(&f, mine), "9");
 }
 
+mod advocacy;
 mod scheduling;
