@@ -283,6 +283,22 @@ test('health Red reaches the account admin and not a member; lifecycle and tier 
   assert.match(lifecycle.detail, /lifecycle stage \("onboarding"\)/);
 });
 
+test('a value recap shows the account\'s own count of this quarter, written in by the edge', async () => {
+  const account = fresh('recap');
+  // Five expenses filed today by two colleagues, one of last year that this quarter leaves out.
+  const filed = [0, 1, 2, 3, 4].map((i) => track(account, 'create_expense', i % 2 ? 'ann' : 'bob'));
+  const old = { ...track(account, 'create_expense', 'ann'), timestamp: Date.UTC(new Date().getUTCFullYear() - 1, 5, 1) };
+  // Ann has dismissed the reports tip, which would otherwise hold the banner.
+  const tipDone = event('message', account, { campaign: 'reports-tip', action: 'dismissed' }, 'ann');
+  assert.equal((await post('/v1/events', batch([...filed, old, tipDone]))).status, 200);
+  const res = await post('/v1/decide', { write_key: WRITE_KEY, user_id: 'ann', account_id: account, page: '/reports' });
+  assert.equal(res.status, 200, res.text);
+  const recap = res.json.decision.messages.find((m) => m.campaign === 'value-recap');
+  assert.ok(recap, JSON.stringify(res.json.decision.messages.map((m) => m.campaign)));
+  // The edge wrote the count in (a count is digits only, never markup).
+  assert.equal(recap.content.body, 'This quarter your team filed **5** expenses. The breakdown below shows where the money went.');
+});
+
 test('two tabs deciding at once: the interruptive message goes to exactly one of them', async () => {
   const account = fresh('tabs');
   // A colleague's event creates the account; sam has not been handed anything yet.

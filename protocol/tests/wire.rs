@@ -1,7 +1,7 @@
 //! Wire-format tests: exact JSON of every envelope, and field paths of validation errors.
 
 use protocol::v1::*;
-use protocol::{ErrorCode, Problem};
+use protocol::{ErrorCode, Problem, escape_json_string};
 use rules::{Catalog, Facts, History, Timestamp, decide};
 
 const UUID: &str = "0189c4f2-6b9e-7d7a-9c1e-2f3b4a5c6d7e";
@@ -473,7 +473,7 @@ fn dropped_totals_wire_shape() {
 #[test]
 fn json_string_escaping() {
     assert_eq!(
-        protocol::escape_json_string("a\"b\\c\n\u{1}é"),
+        escape_json_string("a\"b\\c\n\u{1}é"),
         r#""a\"b\\c\n\u0001é""#
     );
 }
@@ -839,5 +839,62 @@ fn advocacy_asks_and_the_stage_operand_are_validated_with_their_field() {
             Err(Problem { code, field, .. }) => format!("{code} {field}"),
         };
         assert_eq!(got, expect, "{extra}");
+    }
+}
+
+#[test]
+fn value_recap_metrics_are_validated_and_filled_in() {
+    let doc = |body: &str| {
+        format!(
+            r#"{{"id":"v","surface":"banner","recurrence":"once","content":{{"title":"T","body":{}}}}}"#,
+            escape_json_string(body)
+        )
+    };
+    // Counts as the edge computes them: the event's length, times 10 for a quarter.
+    let count = |m: &MetricRef| {
+        let n = m.event.len() as u64;
+        if m.period == rules::RecapPeriod::Quarter {
+            n * 10
+        } else {
+            n
+        }
+    };
+    for (body, expect) in [
+        (
+            "Filed **{{account.metrics.create_expense.quarter}}** expenses",
+            "ok Filed **140** expenses",
+        ),
+        (
+            "{{account.metrics.ab.week}}, {{ account.metrics.ab.week | 0 }}, {{account.metrics.b.all_time}}",
+            "ok 2, 2, 1",
+        ),
+        // Other variables stay for the SDK; text that is no variable stays as written.
+        (
+            "{{account.plan}} {{user.first_name}} {{ x",
+            "ok {{account.plan}} {{user.first_name}} {{ x",
+        ),
+        (
+            "{{account.metrics.a.fortnight}}",
+            "invalid_value content.body",
+        ),
+        ("{{account.metrics.quarter}}", "invalid_value content.body"),
+        (
+            "{{account.metrics.bad name.week}}",
+            "invalid_value content.body",
+        ),
+    ] {
+        let checked = parse_campaign(&doc(body)).and_then(|(doc, c)| {
+            check_metrics(&doc.content).map_err(|p| p.within("content"))?;
+            Ok((doc, c))
+        });
+        let got = match checked {
+            Ok((doc, _)) => {
+                let mut content = doc.content_for(None).localized(None).0;
+                fill_metrics(&mut content, count);
+                format!("ok {}", content.body)
+            }
+            Err(Problem { code, field, .. }) => format!("{code} {field}"),
+        };
+        assert_eq!(got, expect, "{body}");
     }
 }

@@ -18,6 +18,7 @@ mod experiment;
 mod facts;
 mod history;
 mod model;
+mod recap;
 mod time;
 mod trigger;
 mod verdict;
@@ -46,6 +47,7 @@ pub use history::{DELIVERY_LEASE_MS, History, MessageRecord, Outcome};
 pub use model::{
     AccountCap, Campaign, CampaignId, Catalog, DEFAULT_SNOOZE_MS, Goal, Recurrence, Surface,
 };
+pub use recap::{RecapPeriod, account_metric};
 pub use time::{Day, Timestamp};
 pub use trigger::{RoutePattern, Trigger, route_matches};
 pub use verdict::Verdict;

@@ -168,6 +168,12 @@ fn decide_for<S: AccountStore + RollupStore>(
         _ => subject.locale.as_deref(),
     };
     let mut dto = decision_dto(&d, docs, req.debug, locale);
+    // Value recaps: the account's own counts, for the variables the messages use.
+    for m in &mut dto.messages {
+        protocol::v1::fill_metrics(&mut m.content, |r| {
+            rules::account_metric(&facts, &r.event, r.period, now)
+        });
+    }
     if req.debug {
         dto.dropped = Some(store.dropped()?);
     }

@@ -14,6 +14,7 @@ pub mod control;
 mod decide;
 mod event;
 mod ids;
+mod recap;
 mod settings;
 mod targeting;
 
@@ -61,6 +62,7 @@ pub use event::{
     event_properties, validate_event,
 };
 pub use ids::{check_id, normalize_uuid};
+pub use recap::{METRICS_PREFIX, MetricRef, check_metrics, fill_metrics};
 pub use settings::{
     BudgetDto, CollabDto, ComponentDto, DEFAULT_LIFECYCLE, HealthDto, StageDto, TiersDto,
     WorkspaceSettings, parse_settings,

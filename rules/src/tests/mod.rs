@@ -721,4 +721,5 @@ fn survey_answers_feed_the_score_and_the_nps() {
 }
 
 mod advocacy;
+mod recap;
 mod scheduling;

@@ -246,6 +246,8 @@ pub struct CheckedDocument {
 
 fn check_document(doc: &RawValue) -> Result<CheckedDocument, Problem> {
     let (parsed, _) = crate::v1::parse_campaign(doc.get()).map_err(|p| p.within("document"))?;
+    crate::v1::check_metrics(&parsed.content)
+        .map_err(|p| p.within("content").within("document"))?;
     let value: Value = serde_json::from_str(doc.get())
         .map_err(|e| Problem::new(ErrorCode::MalformedJson, "document", e.to_string()))?;
     let field = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_owned);
