@@ -26,12 +26,24 @@ async function tableCells(table) {
 test('the Accounts tab: the pyramid, every account riskiest first, the renewal review, filters and CSV', { timeout: 180_000 }, async () => {
   const soon = fresh('cs-soon');
   const later = fresh('cs-later');
+  const gone = fresh('cs-gone');
   const day = 86_400_000;
   const date = (days) => new Date(Date.now() + days * day).toISOString().slice(0, 10);
   const traits = {
     [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365) },
     [later]: { arr: 4000, seats: 40, renewal_date: date(300), csm: 'lee' },
+    [gone]: { arr: 9000, industry: 'Retail', customer_since: date(-400), churned_on: date(-10), churn_reason: 'price', churn_note: 'Moved to a spreadsheet' },
   };
+  // A churn mark needs one of the workspace's reasons: free text alone is refused, and nothing
+  // of the request is stored.
+  const refused = await admin('PUT', `/v1/admin/accounts/${gone}/traits`, { churned_on: date(-10), churn_reason: 'they just left', industry: 'Nope' });
+  assert.equal(refused.status, 400);
+  const { error: problem } = await refused.json();
+  assert.equal(problem.field, 'churn_reason', JSON.stringify(problem));
+  assert.match(problem.message, /price, missing features/);
+  const unmarked = await admin('PUT', `/v1/admin/accounts/${gone}/traits`, { churned_on: date(-10) });
+  assert.equal(unmarked.status, 400);
+  assert.equal((await unmarked.json()).error.field, 'churn_reason');
   for (const [account, t] of Object.entries(traits)) {
     const r = await post('/v1/events', batch([event('track', account, { name: 'create_expense' })]));
     assert.equal(r.status, 200, r.text);
@@ -43,7 +55,7 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   for (;;) {
     const p = await (await admin('GET', '/v1/admin/analytics/accounts')).json();
     const ids = p.accounts.map((a) => a.summary.account_id);
-    if (ids.includes(soon) && ids.includes(later)) break;
+    if ([soon, later, gone].every((id) => ids.includes(id))) break;
     if (Date.now() > end) assert.fail('the summaries never arrived');
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -96,6 +108,21 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const text = readFileSync(await download.path(), 'utf8').slice(1);
   const csv = text.trim().split('\r\n').map((line) => line.split(','));
   assert.deepEqual(csv.map((r) => r[0]), filtered.map((r) => r[0].replace(/^'/, '')));
+
+  // Churn and break-even, over every account whatever the filter.
+  const retro = await tableCells(page.getByRole('table', { name: 'Churn retro' }));
+  const goneRow = retro.find((r) => r[0] === gone);
+  assert.deepEqual(goneRow?.slice(0, 5), [gone, 'Churned', date(-10), 'price', 'Moved to a spreadsheet'], JSON.stringify(retro));
+  assert.ok(!retro.some((r) => r[0] === soon), 'an account still here is no churn');
+  const bands = await tableCells(page.getByRole('table', { name: 'Churn by band' }));
+  const retail = bands.find((r) => r[0] === 'Industry' && r[1] === 'Retail');
+  assert.ok(retail && Number(retail[3]) >= 1, JSON.stringify(retail));
+  const cohorts = await tableCells(page.getByRole('table', { name: 'Retention by cohort' }));
+  assert.deepEqual(cohorts[0], ['Cohort', 'Accounts', 'After 3 months', 'After 6 months', 'After 12 months', 'After 24 months']);
+  const even = await tableCells(page.getByRole('table', { name: 'Break-even' }));
+  const soonEven = even.find((r) => r[0] === soon);
+  // 60,000 a year at 80 %: 4,000 a month; a CAC of 20,000 takes 5 months; a customer for 12.
+  assert.deepEqual([soonEven?.[1], soonEven?.[4]], ['5.0', 'yes'], JSON.stringify(even));
 
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
   // (The console asks who is signed in before the sign-in: one 401 is expected.)

@@ -898,3 +898,60 @@ fn value_recap_metrics_are_validated_and_filled_in() {
         assert_eq!(got, expect, "{body}");
     }
 }
+
+#[test]
+fn churn_marks_need_one_of_the_workspace_reasons() {
+    let reasons = WorkspaceSettings::default().churn_reasons();
+    assert_eq!(reasons.len(), DEFAULT_CHURN_REASONS.len());
+    for (body, expect) in [
+        (
+            r#"{"churned_on":"2026-11-20","churn_reason":"price"}"#,
+            "ok",
+        ),
+        (
+            r#"{"contracted_on":"2026-11-20","churn_reason":"budget cuts","churn_note":"two teams left"}"#,
+            "ok",
+        ),
+        (r#"{"churned_on":null,"churn_reason":null}"#, "ok"),
+        (r#"{"arr":5000}"#, "ok"),
+        (
+            r#"{"churned_on":"2026-11-20"}"#,
+            "missing_field churn_reason",
+        ),
+        (
+            r#"{"churned_on":"2026-11-20","churn_reason":"they left"}"#,
+            "invalid_value churn_reason",
+        ),
+        (
+            r#"{"churn_reason":"they left"}"#,
+            "invalid_value churn_reason",
+        ),
+        (
+            r#"{"churned_on":"last week","churn_reason":"price"}"#,
+            "invalid_value churned_on",
+        ),
+        (
+            r#"{"contracted_on":20,"churn_reason":"price"}"#,
+            "invalid_value contracted_on",
+        ),
+    ] {
+        let got = parse_admin_traits(body)
+            .and_then(|(_, traits)| check_churn_traits(&traits, &reasons))
+            .map_or_else(|p| format!("{} {}", p.code, p.field), |()| "ok".to_owned());
+        assert_eq!(got, expect, "{body}");
+    }
+    // A workspace's own list replaces the default one, and is checked.
+    let (s, _, _) =
+        parse_settings(r#"{"churn_reasons":["too expensive","went bankrupt"]}"#).expect("valid");
+    assert_eq!(s.churn_reasons(), ["too expensive", "went bankrupt"]);
+    for bad in [
+        r#"{"churn_reasons":["a","a"]}"#,
+        r#"{"churn_reasons":[""]}"#,
+    ] {
+        assert_eq!(
+            parse_settings(bad).expect_err("refused").field,
+            "churn_reasons",
+            "{bad}"
+        );
+    }
+}

@@ -10,6 +10,7 @@
 mod account;
 mod advocacy;
 mod budget;
+mod churn;
 mod commercial;
 mod condition;
 mod decide;
@@ -32,6 +33,10 @@ pub use advocacy::{
     POWER_USER_WINDOW_DAYS, PROMOTER_MIN_SCORE, advocacy_stage, candidate,
 };
 pub use budget::{Budget, Cap, Category, Period};
+pub use churn::{
+    BandRate, Change, ChurnMark, Cohort, Dimension, RETENTION_MONTHS, churn_mark, churn_rates,
+    retention,
+};
 pub use commercial::{
     BreakEven, DAYS_PER_MONTH, REVIEW_DAYS, account_break_even, break_even, date_trait,
     renewal_call, renewal_in_days,

@@ -90,7 +90,7 @@ pub async fn route(
             let filter =
                 super::portfolio::Filter::from_query(&|name| crate::query_param(&url, name))?;
             let now = worker::Date::now().as_millis() as i64;
-            let p = super::api::portfolio(&workspaces, &workspace, &filter, now).await?;
+            let (_, p) = super::api::portfolio(&workspaces, &workspace, &filter, now).await?;
             Ok(to_json(&p))
         }
         (Method::Get, "stats") => {

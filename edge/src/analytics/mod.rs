@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod churn;
 pub mod object;
 pub mod portfolio;
 pub mod results;

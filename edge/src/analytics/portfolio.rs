@@ -322,38 +322,10 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::v1::{AccountSummary, DroppedTotals, HealthReportDto};
 
     const NOW: i64 = 20_788 * DAY_MS;
 
-    fn account(
-        id: &str,
-        tier: Option<&str>,
-        score: Option<f64>,
-        colour: Option<&str>,
-    ) -> PortfolioAccount {
-        PortfolioAccount {
-            summary: AccountSummary {
-                account_id: id.to_owned(),
-                value_tier: tier.map(str::to_owned),
-                lifecycle_stage: Some("adopting".to_owned()),
-                health: HealthReportDto {
-                    score,
-                    colour: colour.map(str::to_owned),
-                    components: Vec::new(),
-                },
-                traits: Default::default(),
-                dropped: DroppedTotals::default(),
-                renewal_in_days: None,
-                call: "steady".to_owned(),
-                break_even: None,
-            },
-            updated_at: NOW,
-            colour_since: None,
-            previous_colour: None,
-            trend: Vec::new(),
-        }
-    }
+    use crate::analytics::tests::portfolio_account as account;
 
     fn portfolio() -> Portfolio {
         let mut red = account("acme", Some("high"), Some(20.0), Some("red"));

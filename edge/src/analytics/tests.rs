@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures_executor::block_on;
-use protocol::v1::{RollupMessage, batch_body};
+use protocol::v1::{
+    AccountSummary, DroppedTotals, HealthReportDto, PortfolioAccount, RollupMessage, batch_body,
+};
 use rules::Timestamp;
 
 use super::rollup::{UserRollup, rollup};
@@ -209,4 +211,34 @@ fn a_backfill_reproduces_the_same_totals() {
         }
     }
     assert_eq!(workspace_sums(&ws), before);
+}
+
+/// An account of the portfolio as the workspace object lists it (for the pure tables' tests).
+pub(crate) fn portfolio_account(
+    id: &str,
+    tier: Option<&str>,
+    score: Option<f64>,
+    colour: Option<&str>,
+) -> PortfolioAccount {
+    PortfolioAccount {
+        summary: AccountSummary {
+            account_id: id.to_owned(),
+            value_tier: tier.map(str::to_owned),
+            lifecycle_stage: Some("adopting".to_owned()),
+            health: HealthReportDto {
+                score,
+                colour: colour.map(str::to_owned),
+                components: Vec::new(),
+            },
+            traits: Default::default(),
+            dropped: DroppedTotals::default(),
+            renewal_in_days: None,
+            call: "steady".to_owned(),
+            break_even: None,
+        },
+        updated_at: 20_788 * 86_400_000,
+        colour_since: None,
+        previous_colour: None,
+        trend: Vec::new(),
+    }
 }

@@ -244,6 +244,13 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
     check_id("account_id", account_id)?;
     let op = op()?;
     let ws_catalog = catalog.catalog(&workspace_id).await?;
+    // Churn marks need one of the workspace's reasons: refused here, before anything is stored.
+    if let AdminOp::SetTraits { traits, .. } = &op {
+        let reasons = protocol::v1::parse_settings(&ws_catalog.settings)
+            .map(|(s, _, _)| s.churn_reasons())
+            .unwrap_or_else(|_| protocol::v1::WorkspaceSettings::default().churn_reasons());
+        protocol::v1::check_churn_traits(&protocol::v1::admin_traits(traits)?, &reasons)?;
+    }
     let req = IngestRequest {
         admin: Some(op),
         settings: Some(ws_catalog.settings.clone()),

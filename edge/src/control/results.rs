@@ -74,13 +74,14 @@ pub(super) async fn workspace(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<R
 
 /// `GET …/{ws}/accounts[?tier=&stage=&colour=&changed_within_days=&csm=&renewal_within_days=]`:
 /// the portfolio as the console's tables (the value pyramid, the accounts riskiest first, the
-/// renewal review).
+/// renewal review), then churn and break-even over every account.
 pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
     let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
-    let answer = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
-    Ok(Reply::json(to_text(&crate::analytics::portfolio::tables(
-        &answer, cx.now,
-    ))))
+    let (all, answer) = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
+    let mut view = crate::analytics::portfolio::tables(&answer, cx.now);
+    view.tables
+        .extend(crate::analytics::churn::tables(&all, cx.now));
+    Ok(Reply::json(to_text(&view)))
 }
 
 /// `GET …/{ws}/campaigns/{id}/adoption`: an announcement's adoption as the console's tables

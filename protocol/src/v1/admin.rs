@@ -182,6 +182,14 @@ impl AccountSummary {
         self.traits.get(key)?.as_f64()
     }
 
+    /// The scalar traits as `rules` values (for the portfolio's pure analyses).
+    pub fn rules_traits(&self) -> Traits {
+        self.traits
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), crate::json::scalar(v)?)))
+            .collect()
+    }
+
     /// The summary of the account whose facts `ctx` holds, with its clients' dropped totals.
     pub fn of(account_id: &str, ctx: &Ctx<'_>, dropped: DroppedTotals) -> Self {
         let report = health(ctx);

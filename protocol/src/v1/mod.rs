@@ -5,6 +5,7 @@ mod admin;
 mod analytics;
 mod batch;
 mod campaign;
+mod churn;
 mod collab;
 mod collab_admin;
 mod collab_answers;
@@ -23,7 +24,7 @@ pub use account::{
     MAX_EXPORT_PAGE, Subject, to_json,
 };
 pub use admin::{
-    AccountSummary, AdminTraitsEvent, ContributionDto, ForgetAnswer, ForgetRequest,
+    AccountSummary, AdminTraitsEvent, BreakEvenDto, ContributionDto, ForgetAnswer, ForgetRequest,
     HealthReportDto, admin_traits, admin_traits_map, parse_admin_traits,
 };
 pub use analytics::{
@@ -43,6 +44,7 @@ pub use campaign::{
     AccountCapDto, CampaignDoc, CategoryDto, EventTriggerDto, EveryDto, ExperimentDto, GoalDto,
     RecurrenceDto, SurfaceDto, TimesDto, TriggerDto, VariantDto, parse_campaign,
 };
+pub use churn::{DEFAULT_CHURN_REASONS, check_churn_traits};
 pub use collab::{
     AcceptRequest, ApprovalBody, ApprovalFields, ApproverDto, DecideApprovalBody, InviteBody,
     MAX_EMAILS, NoFields, ResourceDto, Signed, Validate, Verdict, email_domain, normalize_email,

@@ -32,6 +32,10 @@ pub struct WorkspaceSettings {
     /// Invitations and approvals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collab: Option<CollabDto>,
+    /// The reasons an account may be marked churned or contracted with (default:
+    /// `DEFAULT_CHURN_REASONS`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub churn_reasons: Vec<String>,
 }
 
 /// `{"accept_url":"https://app.example/join?token={token}","approver_roles":["cfo"],…}`;
@@ -269,6 +273,7 @@ pub fn parse_settings(text: &str) -> Result<(WorkspaceSettings, Budget, AccountM
             "at most 100 event names of 1-200 characters",
         ));
     }
+    super::churn::check_reasons(&s.churn_reasons)?;
     let tiers = match &s.value_tiers {
         None => None,
         Some(t) if t.high <= t.medium => {

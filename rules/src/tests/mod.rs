@@ -721,5 +721,6 @@ fn survey_answers_feed_the_score_and_the_nps() {
 }
 
 mod advocacy;
+mod churn;
 mod recap;
 mod scheduling;
