@@ -31,7 +31,7 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const date = (days) => new Date(Date.now() + days * day).toISOString().slice(0, 10);
   const traits = {
     [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365) },
-    [later]: { arr: 4000, seats: 40, renewal_date: date(300), csm: 'lee' },
+    [later]: { arr: 4000, seats: 40, renewal_date: date(300), csm: 'lee', cs_champions: 'u1' },
     [gone]: { arr: 9000, industry: 'Retail', customer_since: date(-400), churned_on: date(-10), churn_reason: 'price', churn_note: 'Moved to a spreadsheet' },
   };
   // A churn mark needs one of the workspace's reasons: free text alone is refused, and nothing
@@ -44,6 +44,17 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const unmarked = await admin('PUT', `/v1/admin/accounts/${gone}/traits`, { churned_on: date(-10) });
   assert.equal(unmarked.status, 400);
   assert.equal((await unmarked.json()).error.field, 'churn_reason');
+  // Ann, the finance executive of the first account: a user for 70 days, active on 8 of the
+  // last 30 with half the key features: a champion. Bo, a manager in Sales, is not.
+  const ann = (name, daysAgo) => ({ ...event('track', soon, { name }, 'ann'), timestamp: Date.now() - daysAgo * day });
+  const people = [
+    ann('create_expense', 70),
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map((d) => ann(d % 2 ? 'submit_expense' : 'create_expense', d)),
+    event('identify', soon, { traits: { seniority: 'Executive', department: 'Finance' } }, 'ann'),
+    event('identify', soon, { traits: { seniority: 'manager', department: 'Sales' } }, 'bo'),
+    event('track', soon, { name: 'view_reports' }, 'bo'),
+  ];
+  assert.equal((await post('/v1/events', batch(people))).status, 200);
   for (const [account, t] of Object.entries(traits)) {
     const r = await post('/v1/events', batch([event('track', account, { name: 'create_expense' })]));
     assert.equal(r.status, 200, r.text);
@@ -108,6 +119,19 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const text = readFileSync(await download.path(), 'utf8').slice(1);
   const csv = text.trim().split('\r\n').map((line) => line.split(','));
   assert.deepEqual(csv.map((r) => r[0]), filtered.map((r) => r[0].replace(/^'/, '')));
+
+  // Champions and coverage, over every account whatever the filter.
+  const champions = await tableCells(page.getByRole('table', { name: 'Champions and coverage' }));
+  const soonPeople = champions.find((r) => r[0] === soon);
+  // u1 (the helper's user) is active too, without a place in the grid.
+  // The grid: an executive in Finance and a manager in Sales fill 2 of 9 cells.
+  assert.deepEqual(
+    soonPeople?.slice(1, 7),
+    ['ann', 'none', 'no', '2', 'Finance, Sales', 'no individual active; 2 of 3 departments reached; no manager in Finance; no executive in Sales'],
+    JSON.stringify(champions),
+  );
+  // u1 of the later account is confirmed by its CSM.
+  assert.deepEqual(champions.find((r) => r[0] === later)?.slice(1, 3), ['u1', 'u1']);
 
   // Churn and break-even, over every account whatever the filter.
   const retro = await tableCells(page.getByRole('table', { name: 'Churn retro' }));

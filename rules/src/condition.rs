@@ -156,6 +156,9 @@ pub enum Operand {
     /// The user's advocacy stage: `none`, `discover`, `nurture` or `mobilize`
     /// (`crate::advocacy_stage`).
     AdvocacyStage,
+    /// Whether the user is a champion by the rule of `crate::is_champion`, or confirmed by
+    /// the account trait `cs_champions`.
+    IsChampion,
     /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
     SeatUtilisation {
         /// The account trait holding the seat count.
@@ -254,6 +257,7 @@ impl Operand {
             Operand::AdvocacyStage => {
                 Value::Text(crate::advocacy_stage(ctx, &ctx.asks).as_str().into())
             }
+            Operand::IsChampion => Value::Bool(crate::champion::current_is_champion(ctx)),
             Operand::Literal(v) => v.clone(),
             Operand::UserTrait(k) => facts.user_traits.get(k).cloned().unwrap_or(Value::Null),
             Operand::AccountTrait(k) => facts.account_traits.get(k).cloned().unwrap_or(Value::Null),
@@ -424,6 +428,7 @@ impl fmt::Display for Operand {
             Operand::BreakEvenReached => f.write_str("break-even reached"),
             Operand::ChurnRisk => f.write_str("renewal call"),
             Operand::AdvocacyStage => f.write_str("advocacy stage"),
+            Operand::IsChampion => f.write_str("is a champion"),
             Operand::Usage {
                 feature,
                 scope,

@@ -73,6 +73,18 @@ impl Usage {
             })
             .unwrap_or(0)
     }
+
+    /// The features used at least once from `first` to `last`, both inclusive, by name.
+    pub fn features_between(&self, first: Day, last: Day) -> Vec<String> {
+        if first > last {
+            return Vec::new();
+        }
+        self.counts
+            .iter()
+            .filter(|(_, per_day)| per_day.range(first..=last).any(|(_, n)| *n > 0))
+            .map(|(feature, _)| feature.clone())
+            .collect()
+    }
 }
 
 /// One tracked event with its properties, kept for conditions that filter on properties.

@@ -10,6 +10,7 @@
 mod account;
 mod advocacy;
 mod budget;
+mod champion;
 mod churn;
 mod commercial;
 mod condition;
@@ -33,6 +34,10 @@ pub use advocacy::{
     POWER_USER_WINDOW_DAYS, PROMOTER_MIN_SCORE, advocacy_stage, candidate,
 };
 pub use budget::{Budget, Cap, Category, Period};
+pub use champion::{
+    CHAMPION_ACTIVE_DAYS, CHAMPION_TENURE_DAYS, Coverage, LEVELS, Person, WINDOW_DAYS, confirmed,
+    coverage, is_champion, level, sole_champion_quiet,
+};
 pub use churn::{
     BandRate, Change, ChurnMark, Cohort, Dimension, RETENTION_MONTHS, churn_mark, churn_rates,
     retention,

@@ -13,7 +13,7 @@ use crate::error::AppError;
 /// Applies `op` at `now` and returns the account summary under the workspace `settings`, and
 /// for [`AdminOp::ForgetUser`] how many of the user's events were deleted. Set traits are also
 /// kept in the event log (type `admin_traits`), so the export stays complete.
-pub(super) fn admin<S: AccountStore + super::rollup::RollupStore>(
+pub(super) fn admin<S: AccountStore + super::people::PeopleStore + super::rollup::RollupStore>(
     store: &mut S,
     op: &AdminOp,
     settings: Option<&str>,
@@ -55,8 +55,9 @@ pub(super) fn admin<S: AccountStore + super::rollup::RollupStore>(
     Ok((summary(store, account_id, settings, now)?, forgotten))
 }
 
-/// The account's summary (tier, stage, health, traits) under the workspace `settings`, now.
-pub(super) fn summary<S: AccountStore>(
+/// The account's summary (tier, stage, health, traits, champions and coverage) under the
+/// workspace `settings`, now.
+pub(super) fn summary<S: AccountStore + super::people::PeopleStore>(
     store: &S,
     account_id: &str,
     settings: Option<&str>,
@@ -69,9 +70,14 @@ pub(super) fn summary<S: AccountStore>(
     };
     // Account facts only: no user is being decided for.
     let facts = store.facts("", now, &BTreeSet::new())?;
-    Ok(AccountSummary::of(
-        account_id,
-        &Ctx::new(&facts, &model, now),
-        store.dropped()?,
-    ))
+    let mut summary =
+        AccountSummary::of(account_id, &Ctx::new(&facts, &model, now), store.dropped()?);
+    let today = now.day();
+    summary.people = Some(super::people::people_of(
+        &store.people(today)?,
+        &facts.account_traits,
+        &model.key_features,
+        today,
+    ));
+    Ok(summary)
 }

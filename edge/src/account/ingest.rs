@@ -21,7 +21,7 @@ use crate::error::AppError;
 ///
 /// Campaign documents that no longer validate are left out of the decision and returned
 /// as warnings for the caller to log; one bad document never blocks the others.
-pub fn ingest<S: AccountStore + CollabStore + RollupStore>(
+pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::PeopleStore>(
     store: &mut S,
     req: &IngestRequest,
 ) -> Result<(IngestResult, Vec<Problem>), AppError> {

@@ -61,6 +61,7 @@ pub struct MemoryAccountStore {
 }
 
 mod collab;
+mod people;
 mod rollup;
 
 impl AccountStore for MemoryAccountStore {

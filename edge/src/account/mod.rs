@@ -8,6 +8,7 @@ mod admin;
 mod ingest;
 mod memory;
 mod object;
+pub mod people;
 pub mod retention;
 pub mod rollup;
 mod signals;

@@ -240,7 +240,9 @@ fn mark_campaign_users<S: RollupStore>(
 /// The messages of a flush: every changed unit, complete, under one new sequence number
 /// (with `backfill`, every unit, marked as the whole state). The caller sends them, then
 /// calls `clear_dirty(seq)`.
-pub fn flush<S: RollupStore + CollabStore + crate::account::AccountStore>(
+pub fn flush<
+    S: RollupStore + CollabStore + crate::account::AccountStore + crate::account::people::PeopleStore,
+>(
     store: &mut S,
     workspace_id: &str,
     account_id: &str,

@@ -205,6 +205,7 @@ mod tests {
             renewal_in_days: None,
             call: "steady".into(),
             break_even: None,
+            people: None,
         }
     }
 

@@ -17,6 +17,7 @@ use crate::error::AppError;
 
 /// Schema changes in order; `meta.schema` counts how many have been applied.
 mod collab;
+mod people;
 mod rollup;
 
 const MIGRATIONS: [&str; 8] = [V1, V2, V3, V4, V5, V6, V7, V8];

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod churn;
 pub mod object;
+pub mod people;
 pub mod portfolio;
 pub mod results;
 pub mod rollup;

@@ -235,6 +235,7 @@ pub(crate) fn portfolio_account(
             renewal_in_days: None,
             call: "steady".to_owned(),
             break_even: None,
+            people: None,
         },
         updated_at: 20_788 * 86_400_000,
         colour_since: None,

@@ -79,6 +79,7 @@ pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Re
     let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
     let (all, answer) = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
     let mut view = crate::analytics::portfolio::tables(&answer, cx.now);
+    view.tables.push(crate::analytics::people::table(&all));
     view.tables
         .extend(crate::analytics::churn::tables(&all, cx.now));
     Ok(Reply::json(to_text(&view)))

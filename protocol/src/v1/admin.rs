@@ -139,6 +139,30 @@ pub struct AccountSummary {
     /// `cac`, `customer_since`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_even: Option<BreakEvenDto>,
+    /// Champions and the 3×3 coverage (computed by the account when it sends its summary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people: Option<PeopleDto>,
+}
+
+/// An account's champions and relationship coverage (`rules::champion`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PeopleDto {
+    /// Champions: by the rule, or confirmed.
+    pub champions: Vec<String>,
+    /// Champions a CSM confirmed (account trait `cs_champions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirmed: Vec<String>,
+    /// The only champion has been quiet for 30 days.
+    #[serde(default)]
+    pub sole_champion_quiet: bool,
+    /// The three largest departments of the active users.
+    pub departments: Vec<String>,
+    /// Active users by level (executive, manager, individual) and department.
+    pub grid: [[u32; 3]; 3],
+    /// The gaps in words.
+    pub gaps: Vec<String>,
+    /// Empty cells of the grid (0-9).
+    pub gap_count: u32,
 }
 
 /// An account's break-even.
@@ -203,6 +227,7 @@ impl AccountSummary {
                 net: b.net,
                 reached: b.reached,
             }),
+            people: None,
             account_id: account_id.to_owned(),
             value_tier: text(value_tier(ctx)),
             lifecycle_stage: text(lifecycle_stage(ctx)),

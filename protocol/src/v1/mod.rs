@@ -25,7 +25,7 @@ pub use account::{
 };
 pub use admin::{
     AccountSummary, AdminTraitsEvent, BreakEvenDto, ContributionDto, ForgetAnswer, ForgetRequest,
-    HealthReportDto, admin_traits, admin_traits_map, parse_admin_traits,
+    HealthReportDto, PeopleDto, admin_traits, admin_traits_map, parse_admin_traits,
 };
 pub use analytics::{
     ACCOUNT_UNIT, AdoptionResult, AnalyticsStats, ArmResult, COMMENTS_UNIT, CampaignResults,

@@ -191,6 +191,9 @@ pub enum ComputedDto {
     /// The user's advocacy stage: `none`, `discover` (a promoter or power user),
     /// `nurture` (given value first) or `mobilize` (asked).
     AdvocacyStage,
+    /// Whether the user is a champion: active on 8 of the last 30 days, using half the key
+    /// features, a user for 60 days; or listed in the account trait `cs_champions`.
+    IsChampion,
 }
 
 /// A scope and a window of days.
@@ -389,6 +392,7 @@ impl OperandDto {
                 ComputedDto::BreakEvenReached => Operand::BreakEvenReached,
                 ComputedDto::ChurnRisk => Operand::ChurnRisk,
                 ComputedDto::AdvocacyStage => Operand::AdvocacyStage,
+                ComputedDto::IsChampion => Operand::IsChampion,
             },
             OperandDto::ActiveDays(a) => Operand::ActiveDays {
                 scope: scope(a.scope),

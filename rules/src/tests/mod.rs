@@ -721,6 +721,7 @@ fn survey_answers_feed_the_score_and_the_nps() {
 }
 
 mod advocacy;
+mod champion;
 mod churn;
 mod recap;
 mod scheduling;
