@@ -253,6 +253,32 @@ test('back-dated raw events leave after 90 days, while daily usage keeps 400-day
   assert.equal(whyNot.json.decision.verdicts[0].verdict, 'audience_mismatch', whyNot.text);
 });
 
+test('coverage gaps in targeting: a thinly covered account sees the multi-threading banner, a covered one does not', async () => {
+  const place = (account, user, seniority, department) => [
+    event('identify', account, { traits: { seniority, department } }, user),
+    event('track', account, { name: 'open_app' }, user),
+  ];
+  const why = async (account) => {
+    const r = await admin('GET', `/v1/debug/why?user=u0&account=${account}&campaign=threads&page=/threads`);
+    assert.equal(r.status, 200, r.text);
+    return r.json.decision.verdicts[0];
+  };
+  // One executive in Finance: 1 of 9 cells, 8 gaps.
+  const thin = fresh('lab-thin');
+  assert.equal((await send(place(thin, 'u0', 'executive', 'Finance'))).status, 200);
+  assert.equal((await why(thin)).verdict, 'chosen');
+  // Every level in Finance and Sales and a manager in Ops: 7 cells, 2 gaps.
+  const wide = fresh('lab-wide');
+  const team = [
+    ['u0', 'executive', 'Finance'], ['u1', 'manager', 'Finance'], ['u2', 'individual', 'Finance'],
+    ['u3', 'executive', 'Sales'], ['u4', 'manager', 'Sales'], ['u5', 'individual', 'Sales'], ['u6', 'manager', 'Ops'],
+  ];
+  assert.equal((await send(team.flatMap(([u, s, d]) => place(wide, u, s, d)))).status, 200);
+  const verdict = await why(wide);
+  assert.equal(verdict.verdict, 'audience_mismatch');
+  assert.match(verdict.detail, /coverage gaps \(2\) ≥ 7/);
+});
+
 test('bad requests get a clear error and change nothing', async () => {
   const cases = [
     [await admin('POST', '/v1/admin/accounts/x/analytics', { op: 'sometime' }), 400, 'op'],

@@ -827,6 +827,11 @@ fn advocacy_asks_and_the_stage_operand_are_validated_with_their_field() {
         (r#","ask":"case_study""#.to_owned(), "ok case_study"),
         (String::new(), "ok -"),
         (format!(r#","ask":"speaking"{stage}"#), "ok speaking"),
+        (
+            r#","audience":{"all":[{"eq":[{"computed":"is_champion"},{"value":true}]},{"gte":[{"computed":"coverage_gaps"},{"value":3}]}]}"#
+                .to_owned(),
+            "ok -",
+        ),
         (r#","ask":"billboard""#.to_owned(), "invalid_value ask"),
         (r#","ask":3"#.to_owned(), "invalid_type ask"),
         (

@@ -159,6 +159,9 @@ pub enum Operand {
     /// Whether the user is a champion by the rule of `crate::is_champion`, or confirmed by
     /// the account trait `cs_champions`.
     IsChampion,
+    /// Empty cells of the account's 3×3 coverage grid (`crate::coverage`), 0-9; null unless
+    /// the account's people were loaded (`crate::Catalog::needs_people`).
+    CoverageGaps,
     /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
     SeatUtilisation {
         /// The account trait holding the seat count.
@@ -258,6 +261,9 @@ impl Operand {
                 Value::Text(crate::advocacy_stage(ctx, &ctx.asks).as_str().into())
             }
             Operand::IsChampion => Value::Bool(crate::champion::current_is_champion(ctx)),
+            Operand::CoverageGaps => facts.people.as_ref().map_or(Value::Null, |people| {
+                Value::Number(f64::from(crate::coverage(people, now.day()).gap_count()))
+            }),
             Operand::Literal(v) => v.clone(),
             Operand::UserTrait(k) => facts.user_traits.get(k).cloned().unwrap_or(Value::Null),
             Operand::AccountTrait(k) => facts.account_traits.get(k).cloned().unwrap_or(Value::Null),
@@ -429,6 +435,7 @@ impl fmt::Display for Operand {
             Operand::ChurnRisk => f.write_str("renewal call"),
             Operand::AdvocacyStage => f.write_str("advocacy stage"),
             Operand::IsChampion => f.write_str("is a champion"),
+            Operand::CoverageGaps => f.write_str("coverage gaps"),
             Operand::Usage {
                 feature,
                 scope,
@@ -589,6 +596,16 @@ impl Condition {
     }
 
     /// Adds the event names this condition filters by property to `out`.
+    /// Whether any operand of the condition satisfies `f`.
+    pub fn any_operand(&self, f: &dyn Fn(&Operand) -> bool) -> bool {
+        match self {
+            Condition::All(c) | Condition::Any(c) => c.iter().any(|c| c.any_operand(f)),
+            Condition::Not(c) => c.any_operand(f),
+            Condition::Page(_) => false,
+            Condition::Compare { left, right, .. } => f(left) || f(right),
+        }
+    }
+
     pub fn filtered_events(&self, out: &mut BTreeSet<String>) {
         match self {
             Condition::All(c) | Condition::Any(c) => {

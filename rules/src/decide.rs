@@ -289,6 +289,29 @@ fn triggered(
 }
 
 impl Catalog {
+    /// Whether a campaign or the account model reads the account's people (coverage), which
+    /// the caller then loads into [`Facts::people`].
+    pub fn needs_people(&self) -> bool {
+        let people = |o: &crate::Operand| matches!(o, crate::Operand::CoverageGaps);
+        let conditions = self.campaigns.iter().flat_map(|c| {
+            let trigger = match &c.trigger {
+                Trigger::Fact(cond) => Some(cond),
+                _ => None,
+            };
+            std::iter::once(&c.audience).chain(trigger)
+        });
+        conditions
+            .chain(self.model.lifecycle.iter().map(|s| &s.when))
+            .any(|c| c.any_operand(&people))
+            || self.model.tiers.as_ref().is_some_and(|t| people(&t.value))
+            || self
+                .model
+                .health
+                .iter()
+                .flat_map(|h| &h.components)
+                .any(|c| people(&c.value))
+    }
+
     /// Event names whose properties some condition filters on: the caller loads recent
     /// events of these names into [`Facts::events`].
     pub fn property_filtered_events(&self) -> BTreeSet<String> {

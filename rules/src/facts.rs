@@ -162,6 +162,8 @@ pub struct Facts {
     pub events: Vec<EventFact>,
     /// Each user's latest answer per survey campaign.
     pub surveys: Vec<SurveyFact>,
+    /// The account's people (for coverage), when a condition needs them.
+    pub people: Option<Vec<crate::Person>>,
 }
 
 impl Facts {

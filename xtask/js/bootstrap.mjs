@@ -67,7 +67,7 @@ function plan(base, { fixtures, extra }) {
       name: 'lab',
       origins: local,
       secret_key: 'lab',
-      campaigns: ['trial', 'pulse', 'veteran', 'setup', 'launch'].map((c) => readJson(`tests/fixtures/${c}.json`)),
+      campaigns: ['trial', 'pulse', 'veteran', 'setup', 'launch', 'threads'].map((c) => readJson(`tests/fixtures/${c}.json`)),
     };
   }
   for (const [key, spec] of Object.entries(extra)) workspaces[key] = { origins: local, ...spec };

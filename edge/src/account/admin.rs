@@ -69,12 +69,14 @@ pub(super) fn summary<S: AccountStore + super::people::PeopleStore>(
         None => AccountModel::default(),
     };
     // Account facts only: no user is being decided for.
-    let facts = store.facts("", now, &BTreeSet::new())?;
+    let mut facts = store.facts("", now, &BTreeSet::new())?;
+    let today = now.day();
+    let people = store.people(today)?;
+    facts.people = Some(people.clone());
     let mut summary =
         AccountSummary::of(account_id, &Ctx::new(&facts, &model, now), store.dropped()?);
-    let today = now.day();
     summary.people = Some(super::people::people_of(
-        &store.people(today)?,
+        &people,
         &facts.account_traits,
         &model.key_features,
         today,

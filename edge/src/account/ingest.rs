@@ -145,7 +145,7 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
 
 /// The decision for `subject` under the request's campaigns and settings; records what it
 /// changes unless the request is a dry run.
-fn decide_for<S: AccountStore + RollupStore>(
+fn decide_for<S: AccountStore + RollupStore + super::people::PeopleStore>(
     store: &mut S,
     req: &IngestRequest,
     subject: &Subject,
@@ -157,6 +157,9 @@ fn decide_for<S: AccountStore + RollupStore>(
     let now = Timestamp(req.now);
     let mut facts = store.facts(&subject.user_id, now, &catalog.property_filtered_events())?;
     facts.page = subject.page.clone();
+    if catalog.needs_people() {
+        facts.people = Some(store.people(now.day())?);
+    }
     let history = store.history(&subject.user_id, now)?;
     let d = decide(catalog, &facts, &history, now);
     if !req.dry_run {

@@ -194,6 +194,8 @@ pub enum ComputedDto {
     /// Whether the user is a champion: active on 8 of the last 30 days, using half the key
     /// features, a user for 60 days; or listed in the account trait `cs_champions`.
     IsChampion,
+    /// Empty cells of the account's 3×3 coverage grid (seniority by department), 0-9.
+    CoverageGaps,
 }
 
 /// A scope and a window of days.
@@ -393,6 +395,7 @@ impl OperandDto {
                 ComputedDto::ChurnRisk => Operand::ChurnRisk,
                 ComputedDto::AdvocacyStage => Operand::AdvocacyStage,
                 ComputedDto::IsChampion => Operand::IsChampion,
+                ComputedDto::CoverageGaps => Operand::CoverageGaps,
             },
             OperandDto::ActiveDays(a) => Operand::ActiveDays {
                 scope: scope(a.scope),

@@ -140,3 +140,31 @@ fn champions_by_rule_or_confirmed_and_the_quiet_one() {
     assert!(!sole_champion_quiet(&[&quiet, &busy], today));
     assert!(!sole_champion_quiet(&[], today));
 }
+
+#[test]
+fn coverage_gaps_as_an_operand_and_when_they_are_loaded() {
+    let audience = Condition::Compare {
+        left: Operand::CoverageGaps,
+        op: CmpOp::Gte,
+        right: Operand::Literal(Value::Number(7.0)),
+    };
+    let campaign = Campaign::new(
+        CampaignId::new("threads").expect("id"),
+        Surface::Banner,
+        audience.clone(),
+    );
+    let with = Catalog {
+        campaigns: vec![campaign],
+        ..Catalog::default()
+    };
+    assert!(with.needs_people());
+    assert!(!Catalog::default().needs_people());
+    let model = AccountModel::default();
+    let mut f = Facts::default();
+    // Not loaded: null, which no comparison satisfies.
+    assert!(audience.check(&Ctx::new(&f, &model, NOW)).is_err());
+    f.people = Some(vec![placed("ceo", "executive", "Finance", 0)]);
+    let ctx = Ctx::new(&f, &model, NOW);
+    assert_eq!(Operand::CoverageGaps.resolve(&ctx), Value::Number(8.0));
+    assert!(audience.check(&ctx).is_ok());
+}
