@@ -30,7 +30,7 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const day = 86_400_000;
   const date = (days) => new Date(Date.now() + days * day).toISOString().slice(0, 10);
   const traits = {
-    [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365) },
+    [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365), cs_call: 'risk', cs_call_reason: 'budget freeze announced', owner: 'pat', next_step: 'QBR with the CFO' },
     [later]: { arr: 4000, seats: 40, renewal_date: date(300), csm: 'lee', cs_champions: 'u1' },
     [gone]: { arr: 9000, industry: 'Retail', customer_since: date(-400), churned_on: date(-10), churn_reason: 'price', churn_note: 'Moved to a spreadsheet' },
   };
@@ -41,6 +41,10 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const { error: problem } = await refused.json();
   assert.equal(problem.field, 'churn_reason', JSON.stringify(problem));
   assert.match(problem.message, /price, missing features/);
+  // Overriding the computed call needs a reason too.
+  const unexplained = await admin('PUT', `/v1/admin/accounts/${soon}/traits`, { cs_call: 'upside' });
+  assert.equal(unexplained.status, 400);
+  assert.equal((await unexplained.json()).error.field, 'cs_call_reason');
   const unmarked = await admin('PUT', `/v1/admin/accounts/${gone}/traits`, { churned_on: date(-10) });
   assert.equal(unmarked.status, 400);
   assert.equal((await unmarked.json()).error.field, 'churn_reason');
@@ -98,6 +102,14 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   assert.equal(soonRow[1], date(40));
   assert.equal(soonRow[7], 'dana');
   assert.match(soonRow[8], /^(reached|in \d+ months)/, 'break-even');
+  // The CSM's call, with the reason, the owner and the next step.
+  assert.deepEqual([soonRow[6], soonRow[9], soonRow[10]], ['Risk (set by CSM: budget freeze announced)', 'pat', 'QBR with the CFO']);
+  // Printing shows the tables without the controls.
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.getByRole('table', { name: 'Renewal review' }).isVisible());
+  assert.ok(await page.getByRole('navigation', { name: 'Workspace' }).isHidden());
+  assert.ok(await page.getByRole('button', { name: 'Export CSV of Accounts', exact: true }).isHidden());
+  await page.emulateMedia({ media: 'screen' });
 
   // A filter: renewing within 6 months keeps the first account only.
   await page.getByLabel('Renewing').selectOption('183');

@@ -105,6 +105,28 @@ pub fn renewal_call(colour: Option<Colour>, renewal_in_days: Option<f64>) -> &'s
     }
 }
 
+/// The calls a CSM may set in place of the computed one.
+pub const CALLS: [&str; 3] = ["risk", "upside", "steady"];
+
+/// The renewal review's call on the account of `ctx`, and the CSM's reason when they
+/// overrode it: the account traits `cs_call` (one of [`CALLS`]) with `cs_call_reason` win
+/// over [`renewal_call`].
+pub fn review_call(ctx: &Ctx<'_>) -> (&'static str, Option<String>) {
+    let t = &ctx.facts.account_traits;
+    let computed = renewal_call(crate::health(ctx).colour, renewal_in_days(ctx));
+    let text = |k: &str| match t.get(k) {
+        Some(Value::Text(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    };
+    match (text("cs_call"), text("cs_call_reason")) {
+        (Some(call), Some(reason)) => match CALLS.iter().find(|c| **c == call) {
+            Some(c) => (c, Some(reason)),
+            None => (computed, None),
+        },
+        _ => (computed, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -138,6 +160,34 @@ mod tests {
                     "{arr} {margin} {cac} {tenure}"
                 ),
             }
+        }
+    }
+
+    #[test]
+    fn a_csm_overrides_the_call_with_a_reason() {
+        use crate::{AccountModel, Facts};
+        let model = AccountModel::default();
+        let now = Timestamp(20_788 * 86_400_000);
+        // No health model: the computed call is steady.
+        for (call, reason, expected) in [
+            (None, None, ("steady", None)),
+            (
+                Some("risk"),
+                Some("champion resigned"),
+                ("risk", Some("champion resigned")),
+            ),
+            (Some("risk"), None, ("steady", None)),
+            (Some("doom"), Some("why not"), ("steady", None)),
+            (Some("upside"), Some("  "), ("steady", None)),
+        ] {
+            let mut f = Facts::default();
+            for (k, v) in [("cs_call", call), ("cs_call_reason", reason)] {
+                if let Some(v) = v {
+                    f.account_traits.insert(k.into(), Value::Text(v.into()));
+                }
+            }
+            let got = review_call(&Ctx::new(&f, &model, now));
+            assert_eq!((got.0, got.1.as_deref()), expected, "{call:?} {reason:?}");
         }
     }
 

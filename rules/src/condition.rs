@@ -151,7 +151,8 @@ pub enum Operand {
     /// Whether the account's gross-margin contribution since `customer_since` repaid its
     /// acquisition cost (traits `arr`, `gross_margin`, `cac`); null without them.
     BreakEvenReached,
-    /// The renewal review's call: `risk`, `upside` or `steady` (`crate::renewal_call`).
+    /// The renewal review's call: `risk`, `upside` or `steady` (`crate::review_call`: the
+    /// computed one, unless a CSM overrode it with a reason).
     ChurnRisk,
     /// The user's advocacy stage: `none`, `discover`, `nurture` or `mobilize`
     /// (`crate::advocacy_stage`).
@@ -254,9 +255,7 @@ impl Operand {
             Operand::BreakEvenReached => {
                 crate::account_break_even(ctx).map_or(Value::Null, |b| Value::Bool(b.reached))
             }
-            Operand::ChurnRisk => Value::Text(
-                crate::renewal_call(health(ctx).colour, crate::renewal_in_days(ctx)).into(),
-            ),
+            Operand::ChurnRisk => Value::Text(crate::review_call(ctx).0.into()),
             Operand::AdvocacyStage => {
                 Value::Text(crate::advocacy_stage(ctx, &ctx.asks).as_str().into())
             }

@@ -43,8 +43,8 @@ pub use churn::{
     retention,
 };
 pub use commercial::{
-    BreakEven, DAYS_PER_MONTH, REVIEW_DAYS, account_break_even, break_even, date_trait,
-    renewal_call, renewal_in_days,
+    BreakEven, CALLS, DAYS_PER_MONTH, REVIEW_DAYS, account_break_even, break_even, date_trait,
+    renewal_call, renewal_in_days, review_call,
 };
 pub use condition::{
     CmpOp, Condition, Operand, PropertyFilter, Scope, TREND_BASELINE_DAYS, Window,

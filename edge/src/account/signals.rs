@@ -204,6 +204,7 @@ mod tests {
             dropped: DroppedTotals::default(),
             renewal_in_days: None,
             call: "steady".into(),
+            call_reason: None,
             break_even: None,
             people: None,
         }

@@ -265,7 +265,9 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
     let review = TableDto {
         name: "Renewal review".into(),
         note: "Accounts renewing in the next six months (trait renewal_date), soonest first. \
-               The call: risk when Red, or Yellow and renewing; upside when Green and renewing."
+               The call: risk when Red, or Yellow and renewing; upside when Green and renewing; \
+               a CSM overrides it with the traits cs_call and cs_call_reason. Owner and next \
+               step: the traits owner (else csm) and next_step."
             .into(),
         columns: [
             "Account",
@@ -277,6 +279,8 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
             "Call",
             "CSM",
             "Break-even",
+            "Owner",
+            "Next step",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -294,7 +298,10 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
                     colour(a),
                     score(s.health.score),
                     trend(a),
-                    capital(&s.call),
+                    match &s.call_reason {
+                        Some(why) => format!("{} (set by CSM: {why})", capital(&s.call)),
+                        None => capital(&s.call),
+                    },
                     s.trait_text("csm").unwrap_or("—").to_owned(),
                     s.break_even.map_or_else(
                         || "—".into(),
@@ -309,6 +316,11 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
                             }
                         },
                     ),
+                    s.trait_text("owner")
+                        .or(s.trait_text("csm"))
+                        .unwrap_or("—")
+                        .to_owned(),
+                    s.trait_text("next_step").unwrap_or("—").to_owned(),
                 ]
             })
             .collect(),

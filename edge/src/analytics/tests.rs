@@ -234,6 +234,7 @@ pub(crate) fn portfolio_account(
             dropped: DroppedTotals::default(),
             renewal_in_days: None,
             call: "steady".to_owned(),
+            call_reason: None,
             break_even: None,
             people: None,
         },

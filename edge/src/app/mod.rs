@@ -244,12 +244,15 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
     check_id("account_id", account_id)?;
     let op = op()?;
     let ws_catalog = catalog.catalog(&workspace_id).await?;
-    // Churn marks need one of the workspace's reasons: refused here, before anything is stored.
+    // Churn marks need one of the workspace's reasons, and an overridden call a reason:
+    // refused here, before anything is stored.
     if let AdminOp::SetTraits { traits, .. } = &op {
         let reasons = protocol::v1::parse_settings(&ws_catalog.settings)
             .map(|(s, _, _)| s.churn_reasons())
             .unwrap_or_else(|_| protocol::v1::WorkspaceSettings::default().churn_reasons());
-        protocol::v1::check_churn_traits(&protocol::v1::admin_traits(traits)?, &reasons)?;
+        let values = protocol::v1::admin_traits(traits)?;
+        protocol::v1::check_churn_traits(&values, &reasons)?;
+        protocol::v1::check_call_override(&values)?;
     }
     let req = IngestRequest {
         admin: Some(op),

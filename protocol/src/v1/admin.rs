@@ -59,6 +59,29 @@ pub fn admin_traits(map: &JsonMap) -> Result<Traits, Problem> {
     })
 }
 
+/// Checks a CSM's override of the renewal review's call among admin `traits`: `cs_call` is
+/// one of `risk`, `upside`, `steady` (or null to go back to the computed call), and needs a
+/// `cs_call_reason`.
+pub fn check_call_override(traits: &Traits) -> Result<(), Problem> {
+    match traits.get("cs_call") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::Text(c)) if rules::CALLS.contains(&c.as_str()) => {
+            match traits.get("cs_call_reason") {
+                Some(Value::Text(r)) if !r.trim().is_empty() => Ok(()),
+                _ => Err(Problem::new(
+                    crate::ErrorCode::MissingField,
+                    "cs_call_reason",
+                    "overriding the call needs a reason",
+                )),
+            }
+        }
+        Some(_) => Err(crate::v1::campaign::invalid(
+            "cs_call",
+            "risk, upside or steady (null: the computed call)",
+        )),
+    }
+}
+
 /// The event-log record of traits set through the admin API (type `admin_traits`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminTraitsEvent {
@@ -135,6 +158,9 @@ pub struct AccountSummary {
     /// The renewal review's call: `risk`, `upside` or `steady`.
     #[serde(default)]
     pub call: String,
+    /// Why the CSM set the call (traits `cs_call`, `cs_call_reason`); absent when computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_reason: Option<String>,
     /// Break-even of lifetime value against acquisition cost (traits `arr`, `gross_margin`,
     /// `cac`, `customer_since`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,9 +244,11 @@ impl AccountSummary {
     pub fn of(account_id: &str, ctx: &Ctx<'_>, dropped: DroppedTotals) -> Self {
         let report = health(ctx);
         let renewal_in_days = rules::renewal_in_days(ctx);
+        let (call, call_reason) = rules::review_call(ctx);
         Self {
             renewal_in_days,
-            call: rules::renewal_call(report.colour, renewal_in_days).to_owned(),
+            call: call.to_owned(),
+            call_reason,
             break_even: rules::account_break_even(ctx).map(|b| BreakEvenDto {
                 months: b.months,
                 tenure_months: b.tenure_months,

@@ -25,7 +25,8 @@ pub use account::{
 };
 pub use admin::{
     AccountSummary, AdminTraitsEvent, BreakEvenDto, ContributionDto, ForgetAnswer, ForgetRequest,
-    HealthReportDto, PeopleDto, admin_traits, admin_traits_map, parse_admin_traits,
+    HealthReportDto, PeopleDto, admin_traits, admin_traits_map, check_call_override,
+    parse_admin_traits,
 };
 pub use analytics::{
     ACCOUNT_UNIT, AdoptionResult, AnalyticsStats, ArmResult, COMMENTS_UNIT, CampaignResults,
