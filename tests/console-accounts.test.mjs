@@ -30,7 +30,7 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const day = 86_400_000;
   const date = (days) => new Date(Date.now() + days * day).toISOString().slice(0, 10);
   const traits = {
-    [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365), cs_call: 'risk', cs_call_reason: 'budget freeze announced', owner: 'pat', next_step: 'QBR with the CFO' },
+    [soon]: { arr: 60000, seats: 3, renewals: 2, cs_executive_relationship: 10, cs_champion_strength: 10, renewal_date: date(40), csm: 'dana', gross_margin: 0.8, cac: 20000, customer_since: date(-365), cs_call: 'risk', cs_call_reason: 'budget freeze announced', owner: 'pat', next_step: 'QBR with the CFO', last_touch_on: date(-45) },
     [later]: { arr: 4000, seats: 40, renewal_date: date(300), csm: 'lee', cs_champions: 'u1' },
     [gone]: { arr: 9000, industry: 'Retail', customer_since: date(-400), churned_on: date(-10), churn_reason: 'price', churn_note: 'Moved to a spreadsheet' },
   };
@@ -131,6 +131,11 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const text = readFileSync(await download.path(), 'utf8').slice(1);
   const csv = text.trim().split('\r\n').map((line) => line.split(','));
   assert.deepEqual(csv.map((r) => r[0]), filtered.map((r) => r[0].replace(/^'/, '')));
+
+  // The touch plan: the high-value account, last touched 45 days ago, is 15 days overdue for
+  // its monthly check-in.
+  const touch = await tableCells(page.getByRole('table', { name: 'Touch plan' }));
+  assert.deepEqual(touch.find((r) => r[0] === soon)?.slice(1), ['high', 'High touch: check-in every 30 days, QBRs', date(-45), date(-15), '15 days'], JSON.stringify(touch));
 
   // Champions and coverage, over every account whatever the filter.
   const champions = await tableCells(page.getByRole('table', { name: 'Champions and coverage' }));

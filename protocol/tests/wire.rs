@@ -960,3 +960,47 @@ fn churn_marks_need_one_of_the_workspace_reasons() {
         );
     }
 }
+
+#[test]
+fn touch_plans_are_validated_at_their_field() {
+    let plan = |json: &str| {
+        parse_settings(&format!(r#"{{"touch_plans":{json}}}"#)).and_then(|(s, b, m)| {
+            check_touch_plans(&s.touch_plans)?;
+            Ok((s, b, m))
+        })
+    };
+    let (s, _, _) =
+        plan(r#"[{"tier":"medium","plan":"high_touch","every_days":14}]"#).expect("valid");
+    assert_eq!(s.touch_plan("medium").every_days, Some(14));
+    // Tiers without a plan keep the default.
+    assert_eq!(s.touch_plan("high").every_days, Some(30));
+    assert_eq!(s.touch_plan("none").kind.as_str(), "self_service");
+    for (json, field) in [
+        (
+            r#"[{"tier":"gold","plan":"high_touch","every_days":30}]"#,
+            "touch_plans[0].tier",
+        ),
+        (
+            r#"[{"tier":"high","plan":"self_service"},{"tier":"high","plan":"self_service"}]"#,
+            "touch_plans[1].tier",
+        ),
+        (
+            r#"[{"tier":"high","plan":"high_touch"}]"#,
+            "touch_plans[0].every_days",
+        ),
+        (
+            r#"[{"tier":"low","plan":"self_service","every_days":7}]"#,
+            "touch_plans[0].every_days",
+        ),
+        (
+            r#"[{"tier":"low","plan":"low_touch","every_days":400}]"#,
+            "touch_plans[0].every_days",
+        ),
+        (
+            r#"[{"tier":"low","plan":"sometimes"}]"#,
+            "touch_plans[0].plan",
+        ),
+    ] {
+        assert_eq!(plan(json).expect_err("refused").field, field, "{json}");
+    }
+}

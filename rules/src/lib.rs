@@ -22,6 +22,7 @@ mod history;
 mod model;
 mod recap;
 mod time;
+mod touch;
 mod trigger;
 mod verdict;
 
@@ -59,6 +60,7 @@ pub use model::{
 };
 pub use recap::{RecapPeriod, account_metric};
 pub use time::{Day, Timestamp};
+pub use touch::{TouchKind, TouchPlan, default_touch_plan, touch_due};
 pub use trigger::{RoutePattern, Trigger, route_matches};
 pub use verdict::Verdict;
 

@@ -11,6 +11,7 @@ pub mod portfolio;
 pub mod results;
 pub mod rollup;
 mod sql;
+pub mod touch;
 pub mod workspace;
 
 #[cfg(test)]

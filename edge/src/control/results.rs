@@ -79,6 +79,11 @@ pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Re
     let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
     let (all, answer) = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
     let mut view = crate::analytics::portfolio::tables(&answer, cx.now);
+    let settings = protocol::v1::parse_settings(&w.ws.settings)
+        .map(|(s, _, _)| s)
+        .unwrap_or_default();
+    view.tables
+        .push(crate::analytics::touch::table(&all, &settings, cx.now));
     view.tables.push(crate::analytics::people::table(&all));
     view.tables
         .extend(crate::analytics::churn::tables(&all, cx.now));

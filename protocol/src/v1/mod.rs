@@ -18,6 +18,7 @@ mod ids;
 mod recap;
 mod settings;
 mod targeting;
+pub(crate) mod touch;
 
 pub use account::{
     AccountEventDto, AdminOp, EventExport, ExportPage, ExposureEvent, IngestRequest, IngestResult,
@@ -74,6 +75,7 @@ pub use targeting::{
     ActivityDto, ComputedDto, ConditionDto, DaysDto, EventCountDto, EventRefDto, LimitDto, NpsDto,
     OpDto, OperandDto, PropertyFilterDto, ScopeDto, SeatsDto, SurveyRefDto, UsageDto, WindowDto,
 };
+pub use touch::{TouchKindDto, TouchPlanDto, check_touch_plans};
 
 /// The protocol version this module speaks.
 pub const VERSION: u32 = 1;

@@ -36,6 +36,9 @@ pub struct WorkspaceSettings {
     /// `DEFAULT_CHURN_REASONS`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub churn_reasons: Vec<String>,
+    /// How each value tier is served (default: `rules::default_touch_plan`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub touch_plans: Vec<super::touch::TouchPlanDto>,
 }
 
 /// `{"accept_url":"https://app.example/join?token={token}","approver_roles":["cfo"],…}`;

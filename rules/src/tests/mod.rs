@@ -725,3 +725,4 @@ mod champion;
 mod churn;
 mod recap;
 mod scheduling;
+mod touch;

@@ -291,7 +291,10 @@ pub struct SettingsBody {
 
 impl Checked for SettingsBody {
     fn check(self) -> Result<Self, Problem> {
-        crate::v1::parse_settings(self.document.get()).map_err(|p| p.within("document"))?;
+        let (settings, _, _) =
+            crate::v1::parse_settings(self.document.get()).map_err(|p| p.within("document"))?;
+        crate::v1::touch::check_touch_plans(&settings.touch_plans)
+            .map_err(|p| p.within("document"))?;
         Ok(self)
     }
 }
