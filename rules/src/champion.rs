@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::commercial::text;
 use crate::facts::{Facts, Value};
 use crate::time::Day;
 
@@ -46,13 +47,6 @@ pub struct Person {
     pub seniority: Option<String>,
     /// Their department.
     pub department: Option<String>,
-}
-
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
-        _ => None,
-    }
 }
 
 /// A `seniority` trait as one of [`LEVELS`] (any case).

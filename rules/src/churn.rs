@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::commercial::{DAYS_PER_MONTH, date_trait};
-use crate::facts::{Traits, Value};
+use crate::facts::Traits;
 use crate::time::Day;
 
 /// What happened to an account.
@@ -35,18 +35,12 @@ fn day(t: &Traits, key: &str) -> Option<Day> {
 }
 
 fn number(t: &Traits, key: &str) -> Option<f64> {
-    match t.get(key)? {
-        Value::Number(n) if n.is_finite() => Some(*n),
-        _ => None,
-    }
+    crate::commercial::number(t.get(key))
 }
 
+/// A text trait, or a number one written out (a product code, say).
 fn text(t: &Traits, key: &str) -> Option<String> {
-    match t.get(key)? {
-        Value::Text(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) if n.is_finite() => Some(format!("{n}")),
-        _ => None,
-    }
+    crate::commercial::text(t.get(key)).or_else(|| number(t, key).map(|n| format!("{n}")))
 }
 
 /// The account's mark: churning wins over a contraction.

@@ -33,7 +33,16 @@ pub fn date_trait(v: Option<&Value>) -> Option<Timestamp> {
     }
 }
 
-fn number(v: Option<&Value>) -> Option<f64> {
+/// A text trait, trimmed; `None` when missing, blank or not text.
+pub(crate) fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Text(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// A finite number trait.
+pub(crate) fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) if n.is_finite() => Some(*n),
         _ => None,
@@ -114,11 +123,7 @@ pub const CALLS: [&str; 3] = ["risk", "upside", "steady"];
 pub fn review_call(ctx: &Ctx<'_>) -> (&'static str, Option<String>) {
     let t = &ctx.facts.account_traits;
     let computed = renewal_call(crate::health(ctx).colour, renewal_in_days(ctx));
-    let text = |k: &str| match t.get(k) {
-        Some(Value::Text(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        _ => None,
-    };
-    match (text("cs_call"), text("cs_call_reason")) {
+    match (text(t.get("cs_call")), text(t.get("cs_call_reason"))) {
         (Some(call), Some(reason)) => match CALLS.iter().find(|c| **c == call) {
             Some(c) => (c, Some(reason)),
             None => (computed, None),

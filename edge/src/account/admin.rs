@@ -71,12 +71,11 @@ pub(super) fn summary<S: AccountStore + super::people::PeopleStore>(
     // Account facts only: no user is being decided for.
     let mut facts = store.facts("", now, &BTreeSet::new())?;
     let today = now.day();
-    let people = store.people(today)?;
-    facts.people = Some(people.clone());
+    facts.people = Some(store.people(today)?);
     let mut summary =
         AccountSummary::of(account_id, &Ctx::new(&facts, &model, now), store.dropped()?);
     summary.people = Some(super::people::people_of(
-        &people,
+        facts.people.as_deref().unwrap_or_default(),
         &facts.account_traits,
         &model.key_features,
         today,

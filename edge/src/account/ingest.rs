@@ -385,14 +385,14 @@ fn apply<S: AccountStore + CollabStore + RollupStore>(
             comment,
         } => {
             store.add_survey(&event.user_id, campaign, *score, comment.as_deref(), at.0)?;
-            let answer = protocol::v1::SurveyAnswerDto {
-                user_id: event.user_id.clone(),
-                campaign: campaign.as_str().to_owned(),
-                score: *score,
-                comment: comment.clone().filter(|c| !c.is_empty()),
-                answered_at: at.0,
-            };
             if super::signals::is_detractor(&event.kind) {
+                let answer = protocol::v1::SurveyAnswerDto {
+                    user_id: event.user_id.clone(),
+                    campaign: campaign.as_str().to_owned(),
+                    score: *score,
+                    comment: comment.clone().filter(|c| !c.is_empty()),
+                    answered_at: at.0,
+                };
                 super::signals::survey_answered(store, &event.account_id, &event.id, answer)?;
             }
             let week = crate::analytics::rollup::week_of_day(at.day().0.into());

@@ -90,7 +90,8 @@ pub async fn route(
             let filter =
                 super::portfolio::Filter::from_query(&|name| crate::query_param(&url, name))?;
             let now = worker::Date::now().as_millis() as i64;
-            let (_, p) = super::api::portfolio(&workspaces, &workspace, &filter, now).await?;
+            let all = super::api::portfolio(&workspaces, &workspace, now).await?;
+            let p = super::portfolio::apply(all, &filter, now);
             Ok(to_json(&p))
         }
         (Method::Get, "stats") => {

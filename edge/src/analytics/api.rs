@@ -65,19 +65,15 @@ pub async fn campaign_results(
     Ok(results(campaign, doc, range, &all_time, from, to))
 }
 
-/// The portfolio of `workspace_id` at `now` (ms): every account (for the analyses over all of
-/// them), and every account's health with its 90-day trend, riskiest first, after `filter`,
-/// with the value pyramid of all accounts.
+/// The portfolio of `workspace_id` at `now` (ms): every account's health with its 90-day
+/// trend, riskiest first, before any filter (`portfolio::apply` filters).
 pub async fn portfolio(
     workspaces: &DurableWorkspaces,
     workspace_id: &str,
-    filter: &super::portfolio::Filter,
     now: i64,
-) -> Result<(Vec<protocol::v1::PortfolioAccount>, protocol::v1::Portfolio), AppError> {
+) -> Result<protocol::v1::Portfolio, AppError> {
     let today = now.div_euclid(86_400_000);
-    let all = workspaces.portfolio(workspace_id, today - 89).await?;
-    let every = all.accounts.clone();
-    Ok((every, super::portfolio::apply(all, filter, now)))
+    workspaces.portfolio(workspace_id, today - 89).await
 }
 
 /// One campaign of the overview: (id, status, whether it has a goal).

@@ -20,15 +20,14 @@ fn percent(part: u32, whole: u32) -> String {
     }
 }
 
-/// The tables, at `now` (ms).
-pub fn tables(accounts: &[PortfolioAccount], now: i64) -> Vec<TableDto> {
+/// The tables, at `now` (ms); `traits` are the accounts' traits, in the same order.
+pub fn tables(accounts: &[PortfolioAccount], traits: &[Traits], now: i64) -> Vec<TableDto> {
     let today = Day(i32::try_from(now.div_euclid(DAY_MS)).unwrap_or(i32::MAX));
-    let traits: Vec<Traits> = accounts.iter().map(|a| a.summary.rules_traits()).collect();
     let refs: Vec<&Traits> = traits.iter().collect();
     vec![
         by_band(&refs, today),
         cohorts(&refs, today),
-        retro(accounts, &traits),
+        retro(accounts, traits),
         break_even(accounts),
     ]
 }
@@ -235,7 +234,9 @@ mod tests {
             net: -600.0,
             reached: false,
         });
-        let all = tables(&[early, late, paid, young], NOW);
+        let accounts = [early, late, paid, young];
+        let traits: Vec<Traits> = accounts.iter().map(|a| a.summary.rules_traits()).collect();
+        let all = tables(&accounts, &traits, NOW);
         let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(
             names,

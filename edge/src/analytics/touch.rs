@@ -3,7 +3,7 @@
 //! and the accounts overdue first. Pure.
 
 use protocol::v1::{PortfolioAccount, TableDto, WorkspaceSettings, format_day};
-use rules::{Day, TouchKind, touch_due};
+use rules::{Day, TouchKind, Traits, touch_due};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -17,14 +17,21 @@ fn plan_words(kind: TouchKind, every: Option<u32>) -> String {
 
 /// The table at `now` (ms) under the workspace `settings`, overdue accounts first (most
 /// overdue first), then by the next due day.
-pub fn table(accounts: &[PortfolioAccount], settings: &WorkspaceSettings, now: i64) -> TableDto {
+/// `traits` are the accounts' traits, in the same order.
+pub fn table(
+    accounts: &[PortfolioAccount],
+    traits: &[Traits],
+    settings: &WorkspaceSettings,
+    now: i64,
+) -> TableDto {
     let today = Day(i32::try_from(now.div_euclid(DAY_MS)).unwrap_or(i32::MAX));
     let mut rows: Vec<(i32, i32, Vec<String>)> = accounts
         .iter()
-        .map(|a| {
+        .zip(traits)
+        .map(|(a, t)| {
             let tier = a.summary.value_tier.as_deref().unwrap_or("none");
             let plan = settings.touch_plan(tier);
-            let due = touch_due(plan, &a.summary.rules_traits(), today);
+            let due = touch_due(plan, t, today);
             let (overdue, due_day) = due.map_or((-1, i32::MAX), |(d, o)| (o, d.0));
             (
                 overdue,
@@ -94,7 +101,8 @@ mod tests {
             account("small", Some("low"), &[("last_touch_on", "2025-01-01")]),
             account("unknown", Some("high"), &[]),
         ];
-        let t = table(&accounts, &WorkspaceSettings::default(), NOW);
+        let traits: Vec<Traits> = accounts.iter().map(|a| a.summary.rules_traits()).collect();
+        let t = table(&accounts, &traits, &WorkspaceSettings::default(), NOW);
         let rows: Vec<(&str, &str, &str)> = t
             .rows
             .iter()

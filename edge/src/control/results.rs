@@ -12,7 +12,7 @@ use super::lifecycle;
 use super::{Cx, WsCx};
 use crate::analytics::api::{Listed, campaign_results, day_range, overview, portfolio};
 use crate::analytics::object::DurableWorkspaces;
-use crate::analytics::portfolio::Filter;
+use crate::analytics::portfolio::{Filter, apply};
 use crate::error::AppError;
 
 fn workspaces(cx: &Cx<'_>) -> Result<DurableWorkspaces, AppError> {
@@ -77,16 +77,30 @@ pub(super) async fn workspace(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<R
 /// renewal review), then churn and break-even over every account.
 pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
     let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
-    let (all, answer) = portfolio(&workspaces(cx)?, &w.ws.id, &filter, cx.now).await?;
-    let mut view = crate::analytics::portfolio::tables(&answer, cx.now);
+    let all = portfolio(&workspaces(cx)?, &w.ws.id, cx.now).await?;
     let settings = protocol::v1::parse_settings(&w.ws.settings)
         .map(|(s, _, _)| s)
         .unwrap_or_default();
-    view.tables
-        .push(crate::analytics::touch::table(&all, &settings, cx.now));
-    view.tables.push(crate::analytics::people::table(&all));
-    view.tables
-        .extend(crate::analytics::churn::tables(&all, cx.now));
+    // The tables over every account, then the filtered ones (which take the portfolio).
+    let traits: Vec<rules::Traits> = all
+        .accounts
+        .iter()
+        .map(|a| a.summary.rules_traits())
+        .collect();
+    let mut every = vec![crate::analytics::touch::table(
+        &all.accounts,
+        &traits,
+        &settings,
+        cx.now,
+    )];
+    every.push(crate::analytics::people::table(&all.accounts));
+    every.extend(crate::analytics::churn::tables(
+        &all.accounts,
+        &traits,
+        cx.now,
+    ));
+    let mut view = crate::analytics::portfolio::tables(&apply(all, &filter, cx.now), cx.now);
+    view.tables.extend(every);
     Ok(Reply::json(to_text(&view)))
 }
 
