@@ -1,7 +1,7 @@
 // The customer-success portfolio in the console, in headless Debian Chromium against the worker
 // in workerd: accounts of the demo workspace get commercial traits and activity, their
 // summaries go through the Queue to the workspace's analytics object, and the Accounts tab
-// shows the value pyramid, every account riskiest first and the renewal review; a filter keeps
+// shows the value pyramid, every account riskiest first, the renewal review and adoption; a filter keeps
 // what it names, the CSV export equals the table, and axe-core finds no violation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,12 +98,20 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const review = await tableCells(page.getByRole('table', { name: 'Renewal review' }));
   const reviewIds = review.slice(1).map((r) => r[0]);
   assert.ok(reviewIds.includes(soon) && !reviewIds.includes(later), reviewIds.join(', '));
-  const soonRow = review.find((r) => r[0] === soon);
-  assert.equal(soonRow[1], date(40));
-  assert.equal(soonRow[7], 'dana');
-  assert.match(soonRow[8], /^(reached|in \d+ months)/, 'break-even');
+  const row = review.find((r) => r[0] === soon);
+  const soonRow = Object.fromEntries(review[0].map((name, i) => [name, row[i]]));
+  assert.equal(soonRow['Renews on'], date(40));
+  assert.equal(soonRow.CSM, 'dana');
+  assert.match(soonRow['Break-even'], /^(reached|in \d+ months)/, 'break-even');
   // The CSM's call, with the reason, the owner and the next step.
-  assert.deepEqual([soonRow[6], soonRow[9], soonRow[10]], ['Risk (set by CSM: budget freeze announced)', 'pat', 'QBR with the CFO']);
+  assert.deepEqual([soonRow.Call, soonRow.Owner, soonRow['Next step']], ['Risk (set by CSM: budget freeze announced)', 'pat', 'QBR with the CFO']);
+  // Ann, Bo and u1 are active on 3 seats; 3 of the 4 key features were used; Ann is the
+  // champion, and 2 of 9 coverage cells are filled.
+  assert.deepEqual(
+    [soonRow.Utilisation, soonRow.Breadth, soonRow.NPS, soonRow.Champions, soonRow['Coverage (of 9)']],
+    ['100%', '75%', '—', 'ann', '2'],
+    JSON.stringify(soonRow),
+  );
   // Printing shows the tables without the controls.
   await page.emulateMedia({ media: 'print' });
   assert.ok(await page.getByRole('table', { name: 'Renewal review' }).isVisible());
@@ -149,6 +157,18 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   );
   // u1 of the later account is confirmed by its CSM.
   assert.deepEqual(champions.find((r) => r[0] === later)?.slice(1, 3), ['u1', 'u1']);
+
+  // Adoption: the KPIs over every account, each key feature across accounts, and the first
+  // account's row (the workspace's other accounts come from other tests, so counts are bounds).
+  const kpis = await tableCells(page.getByRole('table', { name: 'Adoption KPIs' }));
+  assert.deepEqual(kpis.map((r) => r[0]), ['KPI', 'Licence utilisation', 'Accounts using at least half of the key features']);
+  assert.match(kpis[1][1], /^\d+%$/);
+  const features = await tableCells(page.getByRole('table', { name: 'Feature adoption' }));
+  assert.deepEqual(features.slice(1).map((r) => r[0]), ['create_expense', 'submit_expense', 'view_reports', 'invite_teammate']);
+  assert.ok(Number(features[1][1]) >= 3, 'create_expense: at least the three accounts here');
+  const adoption = await tableCells(page.getByRole('table', { name: 'Adoption by account' }));
+  assert.deepEqual(adoption.find((r) => r[0] === soon)?.slice(1), ['3', '3', '100%', '3 of 4', '75%', 'invite_teammate'], JSON.stringify(adoption));
+  assert.deepEqual(adoption.find((r) => r[0] === later)?.slice(1), ['1', '40', '2%', '1 of 4', '25%', 'submit_expense, view_reports, invite_teammate']);
 
   // Churn and break-even, over every account whatever the filter.
   const retro = await tableCells(page.getByRole('table', { name: 'Churn retro' }));

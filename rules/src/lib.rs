@@ -8,6 +8,7 @@
 //! [`Verdict`] for every campaign in the [`Catalog`], chosen or not.
 
 mod account;
+mod adoption;
 mod advocacy;
 mod budget;
 mod champion;
@@ -29,6 +30,9 @@ mod verdict;
 pub use account::{
     AccountModel, Colour, Component, Contribution, Ctx, Health, HealthReport, Stage, Tiers, health,
     lifecycle_stage, value_tier,
+};
+pub use adoption::{
+    ADOPTION_DAYS, Adoption, NPS_DAYS, PortfolioAdoption, account_adoption, nps, portfolio_adoption,
 };
 pub use advocacy::{
     AdvocacyStage, Ask, AskHistory, Candidate, NURTURE_TOUCHES, POWER_USER_ACTIVE_DAYS,

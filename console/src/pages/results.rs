@@ -250,12 +250,16 @@ fn table(
     (start, end): (usize, usize),
     special: &dyn Fn(&Element, usize, &str) -> bool,
 ) {
-    let t = add_class(
-        &add_class(parent, "div", "figures", ""),
-        "table",
-        "list figures",
-        "",
-    );
+    // The wrapper scrolls a wide table, so keyboards reach it: a named, focusable region.
+    let wrap = add_class(parent, "div", "figures", "");
+    for (k, v) in [
+        ("tabindex", "0"),
+        ("role", "region"),
+        ("aria-label", &g.name),
+    ] {
+        set(&wrap, k, v);
+    }
+    let t = add_class(&wrap, "table", "list figures", "");
     add_class(&t, "caption", "sr-only", &g.name);
     let head = add(&add(&t, "thead", ""), "tr", "");
     for c in &g.columns {

@@ -207,6 +207,7 @@ mod tests {
             call_reason: None,
             break_even: None,
             people: None,
+            adoption: Default::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! the console's results.
 
 pub mod admin;
+pub mod adoption;
 pub mod api;
 pub mod churn;
 pub mod object;

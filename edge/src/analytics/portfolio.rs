@@ -267,7 +267,8 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
         note: "Accounts renewing in the next six months (trait renewal_date), soonest first. \
                The call: risk when Red, or Yellow and renewing; upside when Green and renewing; \
                a CSM overrides it with the traits cs_call and cs_call_reason. Owner and next \
-               step: the traits owner (else csm) and next_step."
+               step: the traits owner (else csm) and next_step. Utilisation, breadth and coverage as \
+               in the adoption and coverage tables; NPS over the last year."
             .into(),
         columns: [
             "Account",
@@ -276,6 +277,11 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
             "Health",
             "Score",
             "Trend (90 days)",
+            "Utilisation",
+            "Breadth",
+            "NPS",
+            "Champions",
+            "Coverage (of 9)",
             "Call",
             "CSM",
             "Break-even",
@@ -288,6 +294,7 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
             .iter()
             .map(|a| {
                 let s = &a.summary;
+                let adoption = s.adoption.rules();
                 vec![
                     s.account_id.clone(),
                     renewal_at(a)
@@ -298,6 +305,22 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
                     colour(a),
                     score(s.health.score),
                     trend(a),
+                    super::adoption::percent(adoption.utilisation()),
+                    super::adoption::percent(adoption.breadth()),
+                    s.adoption
+                        .nps
+                        .map_or_else(|| "—".into(), |n| format!("{n:.0}")),
+                    s.people.as_ref().map_or_else(
+                        || "—".into(),
+                        |p| match (p.champions.len(), p.sole_champion_quiet) {
+                            (0, _) => "none".to_owned(),
+                            (_, true) => format!("{} (quiet)", p.champions.join(", ")),
+                            _ => p.champions.join(", "),
+                        },
+                    ),
+                    s.people
+                        .as_ref()
+                        .map_or_else(|| "—".into(), |p| (9 - p.gap_count).to_string()),
                     match &s.call_reason {
                         Some(why) => format!("{} (set by CSM: {why})", capital(&s.call)),
                         None => capital(&s.call),
@@ -449,7 +472,16 @@ mod tests {
         let review = &view.tables[2].rows;
         assert_eq!(review.len(), 1);
         assert_eq!(&review[0][..2], ["acme", "2027-02-01"]);
-        assert_eq!(review[0][7], "dana");
+        let column = |name: &str| {
+            view.tables[2]
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .expect(name)
+        };
+        assert_eq!(review[0][column("CSM")], "dana");
+        assert_eq!(review[0][column("Utilisation")], "—", "no seats known");
+        assert_eq!(review[0][column("Champions")], "—", "people not computed");
     }
 
     #[test]

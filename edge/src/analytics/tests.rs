@@ -237,6 +237,7 @@ pub(crate) fn portfolio_account(
             call_reason: None,
             break_even: None,
             people: None,
+            adoption: Default::default(),
         },
         updated_at: 20_788 * 86_400_000,
         colour_since: None,

@@ -74,7 +74,8 @@ pub(super) async fn workspace(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<R
 
 /// `GET …/{ws}/accounts[?tier=&stage=&colour=&changed_within_days=&csm=&renewal_within_days=]`:
 /// the portfolio as the console's tables (the value pyramid, the accounts riskiest first, the
-/// renewal review), then churn and break-even over every account.
+/// renewal review), then touch plans, champions, adoption, churn and break-even over every
+/// account.
 pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Reply, AppError> {
     let filter = Filter::from_query(&|name| req.param(name).map(str::to_owned))?;
     let all = portfolio(&workspaces(cx)?, &w.ws.id, cx.now).await?;
@@ -94,6 +95,10 @@ pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Re
         cx.now,
     )];
     every.push(crate::analytics::people::table(&all.accounts));
+    every.extend(crate::analytics::adoption::tables(
+        &all.accounts,
+        &settings.key_features,
+    ));
     every.extend(crate::analytics::churn::tables(
         &all.accounts,
         &traits,

@@ -168,6 +168,39 @@ pub struct AccountSummary {
     /// Champions and the 3×3 coverage (computed by the account when it sends its summary).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<PeopleDto>,
+    /// Licence utilisation, breadth and NPS (`rules::account_adoption`).
+    #[serde(default)]
+    pub adoption: AdoptionDto,
+}
+
+/// An account's adoption over the last 28 days, and its NPS over a year.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AdoptionDto {
+    /// Users active in the last 28 days.
+    pub active_users: u32,
+    /// Licensed seats (account trait `seats`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<f64>,
+    /// The key features used in the last 28 days.
+    pub features_used: Vec<String>,
+    /// How many key features the workspace names.
+    pub key_features: u32,
+    /// The account's Net Promoter Score over a year (-100..100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nps: Option<f64>,
+}
+
+impl AdoptionDto {
+    /// As `rules` sees it.
+    pub fn rules(&self) -> rules::Adoption {
+        rules::Adoption {
+            active_users: self.active_users,
+            seats: self.seats,
+            features_used: self.features_used.clone(),
+            key_features: self.key_features,
+            nps: self.nps,
+        }
+    }
 }
 
 /// An account's champions and relationship coverage (`rules::champion`).
@@ -256,6 +289,16 @@ impl AccountSummary {
                 reached: b.reached,
             }),
             people: None,
+            adoption: {
+                let a = rules::account_adoption(ctx);
+                AdoptionDto {
+                    active_users: a.active_users,
+                    seats: a.seats,
+                    features_used: a.features_used,
+                    key_features: a.key_features,
+                    nps: a.nps,
+                }
+            },
             account_id: account_id.to_owned(),
             value_tier: text(value_tier(ctx)),
             lifecycle_stage: text(lifecycle_stage(ctx)),

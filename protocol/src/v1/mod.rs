@@ -25,8 +25,8 @@ pub use account::{
     MAX_EXPORT_PAGE, Subject, to_json,
 };
 pub use admin::{
-    AccountSummary, AdminTraitsEvent, BreakEvenDto, ContributionDto, ForgetAnswer, ForgetRequest,
-    HealthReportDto, PeopleDto, admin_traits, admin_traits_map, check_call_override,
+    AccountSummary, AdminTraitsEvent, AdoptionDto, BreakEvenDto, ContributionDto, ForgetAnswer,
+    ForgetRequest, HealthReportDto, PeopleDto, admin_traits, admin_traits_map, check_call_override,
     parse_admin_traits,
 };
 pub use analytics::{

@@ -720,6 +720,7 @@ fn survey_answers_feed_the_score_and_the_nps() {
     assert_eq!(resolve(&f, mine), "9");
 }
 
+mod adoption;
 mod advocacy;
 mod champion;
 mod churn;
