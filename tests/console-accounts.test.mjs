@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SECRET_KEY, URL_BASE, batch, event, fresh, launchChromium, post } from './helpers.mjs';
+import { OWNER, SECRET_KEY, URL_BASE, batch, event, fresh, launchChromium, post } from './helpers.mjs';
 import { axe, signIn, watched } from './console-pages.mjs';
 
 let browser;
@@ -243,5 +243,62 @@ test("an announcement's results page shows the adoption of its feature against u
   assert.deepEqual(cells[2].slice(0, 3), ['Not shown (same accounts)', String(adoption.unexposed), String(adoption.unexposed_adopted)]);
   assert.match(cells[1][3], /^\d+\.\d% \(\d+\.\d–\d+\.\d%\)$/);
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
+  await context.close();
+});
+
+test('account data: a CSV import stores the good rows and names the bad ones; a subjective input is set with a note and audited', { timeout: 180_000 }, async () => {
+  const [a, b, c, d, e] = ['imp-a', 'imp-b', 'imp-c', 'imp-d', 'imp-e'].map(fresh);
+  const csv = [
+    'account_id,arr,renewal_date,industry,churned_on,churn_reason,cs_champion_strength,note',
+    `${a},60000,2027-03-01,Retail,,,,`,
+    `${b},lots,2027-03-01,Retail,,,,`,
+    `${c},9000,,Retail,2026-11-01,they just left,,`,
+    `${d},"1,200",,"Retail, online",,,,`,
+    `${e},5000,,,,,7,`,
+    `"${a}",,,,,,,`,
+  ].join('\r\n');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const { page, problems } = await watched(context);
+  await signIn(page);
+  await page.getByRole('link', { name: /Expensely \(demo\)/ }).click();
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Accounts', exact: true }).click();
+  await page.getByRole('heading', { level: 2, name: 'Account data' }).waitFor();
+  await page.getByLabel(/CSV of traits/).setInputFiles({ name: 'accounts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const refused = await tableCells(page.getByRole('table', { name: 'Rows refused' }));
+  assert.deepEqual(refused.slice(1).map((r) => r.slice(0, 4)), [
+    ['3', b, 'arr', 'invalid_value'],
+    ['4', c, 'churn_reason', 'invalid_value'],
+    ['5', d, 'arr', 'invalid_value'],
+    ['6', e, 'note', 'missing_field'],
+    ['7', a, 'csv', 'missing_field'],
+  ], JSON.stringify(refused));
+  const stored = await tableCells(page.getByRole('table', { name: 'Rows stored' }));
+  assert.deepEqual(stored.slice(1), [['2', a, 'arr, industry, renewal_date']]);
+  // The good row is in its account; nothing of a bad row is.
+  const summary = async (id) => (await (await admin('GET', `/v1/admin/accounts/${id}/summary`)).json()).traits;
+  assert.deepEqual(await summary(a), { arr: 60000, industry: 'Retail', renewal_date: '2027-03-01' });
+  for (const id of [b, c, e]) assert.deepEqual(await summary(id), {}, id);
+
+  // A subjective input, with the CSM's note: stored as the account's trait, and audited.
+  await page.getByLabel('Account', { exact: true }).fill(a);
+  await page.getByLabel('Subjective input', { exact: true }).selectOption('cs_champion_strength');
+  await page.getByLabel('Score (0-10)').fill('8');
+  await page.getByLabel('Note', { exact: true }).fill('Met the CFO, "very" keen');
+  await page.getByRole('button', { name: 'Set', exact: true }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('table')].some((t) => t.textContent.includes('cs_champion_strength')));
+  assert.equal((await summary(a)).cs_champion_strength, 8);
+  // The Accounts tab, loaded again, says who set it, when and why.
+  await page.reload();
+  const inputs = await tableCells(page.getByRole('table', { name: 'Subjective inputs' }));
+  const today = new Date().toISOString().slice(0, 10);
+  assert.deepEqual(inputs.find((r) => r[0] === a), [a, 'cs_champion_strength', '8', 'Met the CFO, "very" keen', OWNER.email, today], JSON.stringify(inputs));
+  // The import's rows are in the audit log too.
+  const ws = new URL(page.url()).hash.split('/')[2];
+  const audit = await page.evaluate(async (ws) => (await fetch(`/console/api/workspaces/${ws}/audit?action=account.traits`)).json(), ws);
+  assert.ok(audit.entries.some((x) => x.target === `account:${a}` && x.detail['trait.arr'] === '60000'), JSON.stringify(audit));
+
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 401')), [], 'no page error');
   await context.close();
 });

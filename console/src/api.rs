@@ -85,23 +85,24 @@ pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Refusal> {
     protocol::v1::control::from_answer(text).map_err(|e| unexpected(&e))
 }
 
-/// A call whose answer decodes as `T`.
-pub(crate) async fn call<T: DeserializeOwned>(
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> Result<T, Refusal> {
-    decode(&text(method, path, body).await?)
-}
-
 /// A call whose answer is not needed (204, or reloaded afterwards).
 pub(crate) async fn act(method: &str, path: &str, body: Option<&str>) -> Result<(), Refusal> {
     text(method, path, body).await.map(drop)
 }
 
+/// What to do with an answer's text.
+pub(crate) type Then = Box<dyn FnOnce(Result<String, Refusal>)>;
+
 /// `GET path`, then `then` with the answer's text (the page may be gone by then).
-pub(crate) fn get_then(path: String, then: Box<dyn FnOnce(Result<String, Refusal>)>) {
-    wasm_bindgen_futures::spawn_local(async move { then(text("GET", &path, None).await) });
+pub(crate) fn get_then(path: String, then: Then) {
+    send_then("GET", path, None, then);
+}
+
+/// `method path` with `body`, then `then` with the answer's text.
+pub(crate) fn send_then(method: &'static str, path: String, body: Option<String>, then: Then) {
+    wasm_bindgen_futures::spawn_local(async move {
+        then(text(method, &path, body.as_deref()).await);
+    });
 }
 
 /// A workspace's path under the API.

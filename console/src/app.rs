@@ -40,7 +40,10 @@ pub(crate) fn app() -> impl IntoView {
     }
     follow.forget(); // the app lives as long as the page
     spawn_local(async move {
-        match api::call::<MeDto>("GET", "/me", None).await {
+        match api::text("GET", "/me", None)
+            .await
+            .and_then(|t| api::decode::<MeDto>(&t))
+        {
             Ok(me) => {
                 cx.me.set(Some(me));
                 cx.page.set(match addressed() {

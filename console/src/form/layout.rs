@@ -90,7 +90,15 @@ fn write(v: &Value, depth: usize, out: &mut String) {
         }
         Value::Object(o) if !o.is_empty() => {
             let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+            // An insertion sort: objects are small, and `slice::sort` would cost the console's
+            // wasm another instance of the standard sort (about 4 KB).
+            for i in 1..keys.len() {
+                let mut j = i;
+                while j > 0 && (rank(keys[j - 1]), keys[j - 1]) > (rank(keys[j]), keys[j]) {
+                    keys.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
                 pad(depth + 1, out);

@@ -30,7 +30,10 @@ pub(crate) fn origins(ws: &str, manager: bool) -> impl IntoView + use<> {
             busy.set(true);
             let body = admin::origins_body(&text.get_untracked());
             spawn_local(async move {
-                match api::call::<OriginsBody>("PUT", &path.get_value(), Some(&body)).await {
+                match api::text("PUT", &path.get_value(), Some(&body))
+                    .await
+                    .and_then(|t| api::decode::<OriginsBody>(&t))
+                {
                     Ok(now) => {
                         let _ = text.try_set(admin::origins_text(&now.origins));
                         let n = now.origins.len();
@@ -115,9 +118,9 @@ pub(crate) fn identity(ws: &str) -> impl IntoView + use<> {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let r =
-                api::call::<IdentityDto>("PUT", &path.get_value(), Some(&admin::enforce_body(on)))
-                    .await;
+            let r = api::text("PUT", &path.get_value(), Some(&admin::enforce_body(on)))
+                .await
+                .and_then(|t| api::decode::<IdentityDto>(&t));
             reload_list(path.get_value(), state, "identity-heading");
             let _ = outcome.try_set(Some(r.map(|d| {
                 if d.enforce {
@@ -140,7 +143,10 @@ pub(crate) fn identity(ws: &str) -> impl IntoView + use<> {
         secret.set(None);
         spawn_local(async move {
             let url = format!("{}/rotate", path.get_value());
-            match api::call::<IdentityDto>("POST", &url, Some("{}")).await {
+            match api::text("POST", &url, Some("{}"))
+                .await
+                .and_then(|t| api::decode::<IdentityDto>(&t))
+            {
                 Ok(d) => {
                     let _ = secret.try_set(d.secret);
                     let _ = outcome.try_set(Some(Ok("Identity secret rotated.".into())));
@@ -209,7 +215,10 @@ pub(crate) fn webhook(ws: &str) -> impl IntoView + use<> {
             busy.set(true);
             let body = admin::webhook_body(&url.get_untracked());
             spawn_local(async move {
-                match api::call::<WebhookDto>("PUT", &path.get_value(), Some(&body)).await {
+                match api::text("PUT", &path.get_value(), Some(&body))
+                    .await
+                    .and_then(|t| api::decode::<WebhookDto>(&t))
+                {
                     Ok(d) => {
                         let _ = secret.try_set(d.secret);
                         let _ = saved.try_set("Webhook endpoint saved.".into());

@@ -134,7 +134,10 @@ fn load(
     }
     let path = api::ws_path(ws, &format!("/audit?{q}"));
     spawn_local(async move {
-        match api::call::<AuditPage>("GET", &path, None).await {
+        match api::text("GET", &path, None)
+            .await
+            .and_then(|t| api::decode::<AuditPage>(&t))
+        {
             Ok(page) => {
                 let _ = into.try_update(|v| {
                     if cursor.is_none() {

@@ -33,7 +33,9 @@ pub(crate) fn page(cx: Ctx, ws: String, id: String) -> impl IntoView {
         &format!("/campaigns/{}", api::encode(&id)),
     ));
     let reload = move || async move {
-        let r = api::call::<CampaignDetail>("GET", &path.get_value(), None).await;
+        let r = api::text("GET", &path.get_value(), None)
+            .await
+            .and_then(|t| api::decode::<CampaignDetail>(&t));
         if let Ok(d) = &r {
             let raw = d.working_document.as_ref().or(d.live_document.as_ref());
             let _ = text.try_set(raw.map(|raw| doc::pretty(raw)).unwrap_or_default());

@@ -47,7 +47,10 @@ fn manage(ws: &str, owner: bool) -> impl IntoView + use<> {
         busy.set(true);
         let body = admin::invite_body(&email.get_untracked(), &roles.get_untracked());
         spawn_local(async move {
-            match api::call::<InvitationCreated>("POST", &path.get_value(), Some(&body)).await {
+            match api::text("POST", &path.get_value(), Some(&body))
+                .await
+                .and_then(|t| api::decode::<InvitationCreated>(&t))
+            {
                 Ok(created) => {
                     let _ = email.try_set(String::new());
                     let _ = sent.try_set(Some(created));

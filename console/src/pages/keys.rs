@@ -273,7 +273,10 @@ fn secret_keys(ws: &str) -> impl IntoView + use<> {
         busy.set(true);
         let body = admin::secret_key_body(&label.get_untracked());
         spawn_local(async move {
-            match api::call::<SecretKeyCreated>("POST", &path.get_value(), Some(&body)).await {
+            match api::text("POST", &path.get_value(), Some(&body))
+                .await
+                .and_then(|t| api::decode::<SecretKeyCreated>(&t))
+            {
                 Ok(created) => {
                     let _ = label.try_set(String::new());
                     let _ = secret.try_set(Some(created.secret));

@@ -1,6 +1,7 @@
 //! The console's pages, one module each.
 
 pub(crate) mod access;
+pub(crate) mod account_data;
 pub(crate) mod audit;
 pub(crate) mod campaign;
 pub(crate) mod campaign_facts;

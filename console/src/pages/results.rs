@@ -42,14 +42,15 @@ fn now() -> i64 {
 
 /// Where the figures are from: their workspace, campaign (empty: the overview) and range.
 #[derive(Debug, Clone)]
-struct Here {
-    ws: String,
-    campaign: String,
-    range: (i64, i64),
+pub(super) struct Here {
+    pub(super) ws: String,
+    /// The campaign, or the page's name (its tables' ids start with it).
+    pub(super) campaign: String,
+    pub(super) range: (i64, i64),
 }
 
 /// Appends a `tag` element holding `text` (as text) to `parent`.
-fn add(parent: &Element, tag: &str, text: &str) -> Element {
+pub(super) fn add(parent: &Element, tag: &str, text: &str) -> Element {
     let e = document().create_element(tag).unwrap_throw();
     if !text.is_empty() {
         e.set_text_content(Some(text));
@@ -58,19 +59,19 @@ fn add(parent: &Element, tag: &str, text: &str) -> Element {
     e
 }
 
-fn set(e: &Element, name: &str, value: &str) {
+pub(super) fn set(e: &Element, name: &str, value: &str) {
     let _ = e.set_attribute(name, value);
 }
 
 /// Appends a `tag` element of `class` holding `text`.
-fn add_class(parent: &Element, tag: &str, class: &str, text: &str) -> Element {
+pub(super) fn add_class(parent: &Element, tag: &str, class: &str, text: &str) -> Element {
     let e = add(parent, tag, text);
     set(&e, "class", class);
     e
 }
 
 /// Appends a section headed `title` (an `h2` of id `id`).
-fn section(parent: &Element, id: &str, title: &str) -> Element {
+pub(super) fn section(parent: &Element, id: &str, title: &str) -> Element {
     let s = add(parent, "section", "");
     set(&s, "aria-labelledby", id);
     set(&add(&s, "h2", title), "id", id);
@@ -570,14 +571,14 @@ pub(crate) fn overview(_cx: Ctx, ws: String) -> impl IntoView {
 
 /// Tables the edge computes (the portfolio's value pyramid, accounts and renewal review; an
 /// announcement's adoption), each with its note and its Export CSV; nothing when there are none.
-fn draw_tables(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
+pub(super) fn draw_tables(el: &Element, text: &str, here: &Here) -> Result<(), Refusal> {
     let v = TablesView::from_json(text).map_err(|p| api::unexpected(&p.message))?;
     if v.tables.is_empty() {
         return Ok(());
     }
     add_class(el, "p", "muted", &r::ago(now(), v.updated_at));
     for (i, t) in v.tables.into_iter().enumerate() {
-        let s = section(el, &format!("table-{i}"), &t.name);
+        let s = section(el, &format!("{}-{i}", here.campaign), &t.name);
         add_class(&s, "p", "muted", &t.note);
         let g = Grid {
             name: t.name,
@@ -685,11 +686,16 @@ pub(crate) fn accounts(_cx: Ctx, ws: String) -> impl IntoView {
         campaign: "accounts".to_owned(),
         range: range.get_untracked(),
     };
+    let data = NodeRef::<Div>::new();
+    data.on_load(|el| super::account_data::draw(&el.into()));
+    let ws = here.ws.clone();
+    let submitted = move |ev| super::account_data::submitted(&ev, ws.clone());
     follow(path, here, range, extra, slot, draw_tables);
     view! {
         <h1 tabindex="-1">"Accounts"</h1>
         <div class="filters" role="group" aria-label="Filters" on:change=changed node_ref=filters></div>
         <div class="slot" node_ref=slot on:click=move |ev| clicked(&ev)></div>
+        <div node_ref=data on:submit=submitted on:click=move |ev| clicked(&ev)></div>
     }
 }
 

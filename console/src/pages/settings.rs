@@ -42,7 +42,9 @@ impl State {
     /// Reads the settings (and their versions) again; the edits are replaced.
     fn load(self) {
         spawn_local(async move {
-            let r = api::call::<SettingsDto>("GET", &self.path.get_value(), None).await;
+            let r = api::text("GET", &self.path.get_value(), None)
+                .await
+                .and_then(|t| api::decode::<SettingsDto>(&t));
             if let Ok(s) = &r {
                 let _ = self.text.try_set(sd::pretty(s.document.get()));
                 let _ = self.base.try_set(s.version);
@@ -72,7 +74,10 @@ impl State {
         };
         self.busy.set(true);
         spawn_local(async move {
-            match api::call::<SettingsDto>("PUT", &self.path.get_value(), Some(&body)).await {
+            match api::text("PUT", &self.path.get_value(), Some(&body))
+                .await
+                .and_then(|t| api::decode::<SettingsDto>(&t))
+            {
                 Ok(s) => {
                     let _ = self.text.try_set(sd::pretty(s.document.get()));
                     let _ = self.base.try_set(s.version);

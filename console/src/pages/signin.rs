@@ -24,7 +24,10 @@ pub(crate) fn page(cx: Ctx) -> impl IntoView {
             password: password.get_untracked(),
         });
         spawn_local(async move {
-            match api::call::<MeDto>("POST", "/session", Some(&body)).await {
+            match api::text("POST", "/session", Some(&body))
+                .await
+                .and_then(|t| api::decode::<MeDto>(&t))
+            {
                 Ok(me) => {
                     cx.me.set(Some(me));
                     let asked = web_sys::window()

@@ -42,7 +42,10 @@ pub(crate) fn page(_cx: Ctx, ws: String) -> impl IntoView {
         }
         let url = api::ws_path(&ws.get_value(), &q);
         spawn_local(async move {
-            match api::call::<DecideResponse>("GET", &url, None).await {
+            match api::text("GET", &url, None)
+                .await
+                .and_then(|t| api::decode::<DecideResponse>(&t))
+            {
                 Ok(a) => {
                     let _ = answer.try_set(Some(a));
                 }

@@ -26,7 +26,9 @@ fn create(cx: Ctx) -> impl IntoView {
         spawn_local(async move {
             let made = api::act("POST", "/workspaces", Some(&body)).await;
             let me = match made {
-                Ok(()) => api::call::<MeDto>("GET", "/me", None).await,
+                Ok(()) => api::text("GET", "/me", None)
+                    .await
+                    .and_then(|t| api::decode::<MeDto>(&t)),
                 Err(e) => Err(e),
             };
             match me {

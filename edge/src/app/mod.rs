@@ -243,9 +243,25 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
     let workspace_id = authorize_secret(catalog, authorization).await?;
     check_id("account_id", account_id)?;
     let op = op()?;
-    let ws_catalog = catalog.catalog(&workspace_id).await?;
-    // Churn marks need one of the workspace's reasons, and an overridden call a reason:
-    // refused here, before anything is stored.
+    let result = admin_op(catalog, accounts, &workspace_id, account_id, op, now).await?;
+    let summary = result
+        .summary
+        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))?;
+    Ok((summary, result.forgotten))
+}
+
+/// Runs an admin `op` in the account object of `workspace_id` (the caller authorised it).
+/// Churn marks need one of the workspace's reasons, and an overridden call a reason: refused
+/// here, before anything is stored.
+pub async fn admin_op<C: CatalogStore, A: Accounts>(
+    catalog: &C,
+    accounts: &A,
+    workspace_id: &str,
+    account_id: &str,
+    op: AdminOp,
+    now: Timestamp,
+) -> Result<protocol::v1::IngestResult, AppError> {
+    let ws_catalog = catalog.catalog(workspace_id).await?;
     if let AdminOp::SetTraits { traits, .. } = &op {
         let reasons = protocol::v1::parse_settings(&ws_catalog.settings)
             .map(|(s, _, _)| s.churn_reasons())
@@ -260,11 +276,7 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
         webhook: ws_catalog.webhook.clone(),
         ..ingest_request(Vec::new(), None, false, &ws_catalog, now)
     };
-    let result = accounts.ingest(&workspace_id, account_id, &req).await?;
-    let summary = result
-        .summary
-        .ok_or_else(|| AppError::Internal("account object returned no summary".into()))?;
-    Ok((summary, result.forgotten))
+    accounts.ingest(workspace_id, account_id, &req).await
 }
 
 /// `GET /v1/admin/accounts/{id}/summary`: value tier, lifecycle stage, health with its

@@ -11,6 +11,7 @@ pub mod auth;
 mod campaigns;
 mod commit;
 mod http;
+mod import;
 mod keys;
 pub mod lifecycle;
 pub mod pages;
@@ -297,6 +298,9 @@ async fn route(cx: &Cx<'_>, req: &Incoming, rest: &str) -> Result<Reply, AppErro
                 }
                 Some("accounts") if m == "GET" && tail.len() == 1 => {
                     results::accounts(cx, &w, req).await?
+                }
+                Some("accounts") if m == "POST" && tail == ["accounts", "import"] => {
+                    import::import(cx, &w, req).await?
                 }
                 Some("why") if m == "GET" => campaigns::why(cx, &w, req).await?,
                 Some(_) => return Err(not_found()),

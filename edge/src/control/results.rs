@@ -104,6 +104,7 @@ pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Re
         &traits,
         cx.now,
     ));
+    every.push(super::import::inputs_table(cx, w).await?);
     let mut view = crate::analytics::portfolio::tables(&apply(all, &filter, cx.now), cx.now);
     view.tables.extend(every);
     Ok(Reply::json(to_text(&view)))

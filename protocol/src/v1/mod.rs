@@ -15,6 +15,7 @@ pub mod control;
 mod decide;
 mod event;
 mod ids;
+mod import;
 mod recap;
 mod settings;
 mod targeting;
@@ -66,6 +67,10 @@ pub use event::{
     event_properties, validate_event,
 };
 pub use ids::{check_id, normalize_uuid};
+pub use import::{
+    ImportBody, ImportRow, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, RowProblem, SUBJECTIVE, parse_import,
+    parse_import_body,
+};
 pub use recap::{METRICS_PREFIX, MetricRef, check_metrics, fill_metrics};
 pub use settings::{
     BudgetDto, CollabDto, ComponentDto, DEFAULT_LIFECYCLE, HealthDto, StageDto, TiersDto,
