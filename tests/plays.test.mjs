@@ -1,0 +1,98 @@
+// Customer-success plays end to end in headless Debian Chromium: the demo app with the SDK
+// from pkg/, the edge in workerd, history sent through the public API. A Red account's admin
+// is offered the in-product check-in; a promoter, given value first, is asked for a review,
+// the smallest ask, and only after accepting it for a reference.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, stored, track } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launchChromium(); });
+after(async () => { await browser?.close(); });
+
+const day = 86_400_000;
+
+async function send(events) {
+  const res = await post('/v1/events', { write_key: WRITE_KEY, events });
+  assert.equal(res.status, 200, res.text);
+}
+
+/** The demo app as `user` of `account`, with the page's errors collected. */
+async function open(user, account, extra = '') {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=300${extra}`);
+  return { page, problems };
+}
+
+/** Until `account` has stored an event matching `f`. */
+async function until(account, f, what) {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const { json } = await stored(account);
+    if (json.events.some((x) => f(x.event))) return;
+    if (Date.now() > end) assert.fail(`${what} was never stored: ${JSON.stringify(json.events.map((x) => x.event).filter((e) => e.type === 'message'))}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+test("a Red account's admin sees the check-in offer in the product; a member does not", { timeout: 90_000 }, async () => {
+  const account = fresh('red-play');
+  // Two months of use that stopped four weeks ago, ten licensed seats: a Red account. Both
+  // users saw the welcome modal back when they started.
+  await send([
+    ...Array.from({ length: 30 }, (_, i) => ({ ...track(account, 'create_expense', i % 2 ? 'boss' : 'pat'), timestamp: Date.now() - (30 + i * 2) * day })),
+    ...['boss', 'pat'].map((user) => ({ ...event('message', account, { campaign: 'welcome', action: 'dismissed' }, user), timestamp: Date.now() - 88 * day })),
+    event('group', account, { traits: { seats: 10, arr: 60000 } }, 'boss'),
+  ]);
+
+  const { page, problems } = await open('boss', account, '&role=admin');
+  const offer = page.locator('[data-cairn-message="health-red"]');
+  await offer.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await offer.getAttribute('data-cairn-surface'), 'modal');
+  assert.match(await offer.innerText(), /Can we help your team get more from Expensely\?/);
+  await offer.getByText('Book a session').click();
+  await until(account, (e) => e.type === 'message' && e.campaign === 'health-red' && e.action === 'clicked' && e.user_id === 'boss', "the admin's click");
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A member of the same account: the SDK decides, and the check-in is not among its messages.
+  const member = await open('pat', account, '&role=member&debug');
+  await member.page.waitForFunction(() => window.cairn, null, { timeout: 15_000 });
+  const verdicts = await member.page.evaluate(async () => (await window.cairn.debug()).decision.verdicts);
+  const red = verdicts.find((v) => v.campaign === 'health-red');
+  assert.equal(red?.verdict, 'audience_mismatch', JSON.stringify(red));
+  assert.equal(await member.page.locator('[data-cairn-message="health-red"]').count(), 0);
+  await member.page.close();
+});
+
+test('a promoter, given value first, is asked for a review in the product, and for a reference only after accepting it', { timeout: 90_000 }, async () => {
+  const account = fresh('promoter-play');
+  // Ada answered the NPS survey 10 and was shown two messages that asked nothing.
+  await send([
+    ...[0, 1, 2].map((i) => ({ ...track(account, 'create_expense', 'ada'), timestamp: Date.now() - (3 - i) * day })),
+    event('survey', account, { campaign: 'nps', score: 10 }, 'ada'),
+    ...['welcome', 'getting-started'].map((campaign) => event('message', account, { campaign, action: 'shown' }, 'ada')),
+    event('message', account, { campaign: 'welcome', action: 'dismissed' }, 'ada'),
+  ]);
+  const { page, problems } = await open('ada', account, '&name=Ada&debug');
+  const ask = page.locator('[data-cairn-message="review-ask"]');
+  await ask.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await ask.getAttribute('data-cairn-surface'), 'slideout');
+  assert.match(await ask.innerText(), /Glad Expensely helps, Ada/);
+  // The bigger ask waits for the smaller one.
+  const before = await page.evaluate(async () => (await window.cairn.debug()).decision.verdicts);
+  assert.equal(before.find((v) => v.campaign === 'reference-ask')?.verdict, 'ask_too_big', JSON.stringify(before));
+  await ask.getByText('Write a review').click();
+  await until(account, (e) => e.type === 'message' && e.campaign === 'review-ask' && e.action === 'clicked', 'the accepted review ask');
+  await page.close();
+
+  // Accepted: the reference ask is now offered.
+  const again = await open('ada', account, '&name=Ada&debug');
+  const reference = again.page.locator('[data-cairn-message="reference-ask"]');
+  await reference.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.deepEqual([...problems, ...again.problems], []);
+  await again.page.close();
+});
