@@ -101,6 +101,28 @@ pub(crate) struct Extra<'a> {
     pub(crate) workspaces_file: Option<&'a Path>,
 }
 
+/// The demo's customer-success portfolio (Node), run from the repository root.
+const PORTFOLIO: &str = "xtask/js/portfolio.mjs";
+
+/// Seeds the demo workspace's portfolio of 200 accounts through the public and admin APIs
+/// (`xtask/js/portfolio.mjs`); its progress goes to stderr.
+fn seed_portfolio(port: u16, demo: &Fixtures) -> Result {
+    let mut c = cmd("node", &[PORTFOLIO, "200"]);
+    c.env("CAIRN_URL", format!("http://127.0.0.1:{port}"))
+        .env("CAIRN_WRITE_KEY", demo.workspace("demo", "write_key")?)
+        .env("CAIRN_SECRET_KEY", demo.workspace("demo", "secret_key")?)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    let status = c
+        .status()
+        .map_err(|e| format!("could not start node {PORTFOLIO}: {e}"))?;
+    if !status.success() {
+        return Err(format!("node {PORTFOLIO} failed ({status})"));
+    }
+    Ok(())
+}
+
 /// Runs the bootstrap against the worker on `port`; its progress goes to stderr.
 fn bootstrap(port: u16, control_key: &str, extra: Extra<'_>) -> Result<Fixtures> {
     let mut c = cmd("node", &[BOOTSTRAP]);
@@ -357,6 +379,11 @@ pub(crate) fn dev(build: bool) -> Result {
                 record.display()
             )
         })?;
+        step(
+            start,
+            "seed the demo's portfolio of 200 accounts through the API (first run)",
+        );
+        seed_portfolio(DEV_PORT, &demo)?;
         std::fs::write(&record, format!("{}\n", demo.json))
             .map_err(|e| format!("{}: {e}", record.display()))?;
         demo
@@ -375,6 +402,7 @@ pub(crate) fn dev(build: bool) -> Result {
          \n             demo approver  {approver}  password {approver_password}\
          \n             a new owner:   {link}\
          \n             (single use; a new link on every `cargo xtask dev`)\
+         \n  Accounts   the console's Accounts tab: a seeded portfolio of 200 accounts (co-001 …)\
          \n  Try        the welcome modal (Esc closes it) and the checklist; create expenses (a tooltip\
          \n             on the 2nd, an NPS survey on the 4th, the upgrade banner on the 6th: the\
          \n             Starter plan allows 5 a month); submit one of $1,000+; open Reports;\

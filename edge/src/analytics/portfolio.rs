@@ -72,8 +72,13 @@ impl Filter {
     }
 }
 
-/// An account's renewal date (trait `renewal_date`: `YYYY-MM-DD`, or ms since the epoch) as ms.
+/// An account's renewal date (trait `renewal_date`: `YYYY-MM-DD`, or ms since the epoch) as ms;
+/// none once it churned.
 pub fn renewal_at(a: &PortfolioAccount) -> Option<i64> {
+    // A churned account renews nothing (trait churned_on).
+    if a.summary.trait_text("churned_on").is_some() {
+        return None;
+    }
     if let Some(ms) = a.summary.trait_number("renewal_date") {
         return Some(ms as i64);
     }
@@ -264,7 +269,8 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
     renewing.sort_by_key(|a| renewal_at(a));
     let review = TableDto {
         name: "Renewal review".into(),
-        note: "Accounts renewing in the next six months (trait renewal_date), soonest first. \
+        note: "Accounts renewing in the next six months (trait renewal_date; not churned), soonest \
+               first. \
                The call: risk when Red, or Yellow and renewing; upside when Green and renewing; \
                a CSM overrides it with the traits cs_call and cs_call_reason. Owner and next \
                step: the traits owner (else csm) and next_step. Utilisation, breadth and coverage as \
@@ -370,14 +376,15 @@ mod tests {
         let mut yellow = account("globex", Some("medium"), Some(55.0), Some("yellow"));
         yellow.colour_since = Some(NOW - 30 * DAY_MS);
         yellow.summary.traits = protocol::v1::admin_traits_map(&[("renewal_date", "2027-09-01")]);
+        // Gone: its renewal date is no renewal.
+        let mut gone = account("initech", Some("high"), Some(80.0), Some("green"));
+        gone.summary.traits = protocol::v1::admin_traits_map(&[
+            ("renewal_date", "2027-01-15"),
+            ("churned_on", "2026-10-01"),
+        ]);
         Portfolio {
             updated_at: Some(NOW),
-            accounts: vec![
-                red,
-                yellow,
-                account("initech", Some("high"), Some(80.0), Some("green")),
-                account("hooli", None, None, None),
-            ],
+            accounts: vec![red, yellow, gone, account("hooli", None, None, None)],
             tiers: Vec::new(),
         }
     }
@@ -468,7 +475,7 @@ mod tests {
         let acme = &view.tables[1].rows[0];
         assert_eq!(&acme[..3], ["acme", "Red", "20"]);
         assert_eq!(acme[7], "—", "no previous colour recorded");
-        // Only acme renews within six months.
+        // Only acme renews within six months (initech churned).
         let review = &view.tables[2].rows;
         assert_eq!(review.len(), 1);
         assert_eq!(&review[0][..2], ["acme", "2027-02-01"]);
