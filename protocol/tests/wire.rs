@@ -1008,11 +1008,11 @@ fn touch_plans_are_validated_at_their_field() {
 #[test]
 fn import_and_adoption_wire_shapes() {
     // The console's import body, and an account summary's adoption.
-    let body = protocol::v1::ImportBody {
+    let body = ImportBody {
         csv: "account_id,arr\n\"a\",1\n".into(),
     };
     assert_eq!(to_json(&body), r#"{"csv":"account_id,arr\n\"a\",1\n"}"#);
-    let adoption = protocol::v1::AdoptionDto {
+    let adoption = AdoptionDto {
         active_users: 3,
         seats: Some(4.0),
         features_used: vec!["submit".into()],
@@ -1024,7 +1024,7 @@ fn import_and_adoption_wire_shapes() {
         r#"{"active_users":3,"seats":4.0,"features_used":["submit"],"key_features":2}"#
     );
     assert_eq!(
-        protocol::v1::parse_import_body(r#"{"csv":"account_id,arr\na,1\n","x":1}"#, &[])
+        parse_import_body(r#"{"csv":"account_id,arr\na,1\n","x":1}"#, &[])
             .expect_err("unknown field")
             .field,
         "x"
