@@ -1,14 +1,39 @@
 // Customer-success plays end to end in headless Debian Chromium: the demo app with the SDK
 // from pkg/, the edge in workerd, history sent through the public API. A Red account's admin
 // is offered the in-product check-in; a promoter, given value first, is asked for a review,
-// the smallest ask, and only after accepting it for a reference.
+// the smallest ask, and only after accepting it for a reference; a detractor's survey answer
+// reaches the CSM's tools as a webhook.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, stored, track } from './helpers.mjs';
+import { createServer } from 'node:http';
+import { SECRET_KEY, WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, stored, track } from './helpers.mjs';
 
 let browser;
-before(async () => { browser = await launchChromium(); });
-after(async () => { await browser?.close(); });
+// The CSM's tools: a receiver of the workspace's webhooks.
+let receiver;
+const hooks = [];
+before(async () => {
+  browser = await launchChromium();
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      hooks.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const res = await fetch(`${URL_BASE}/v1/admin/webhook`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${receiver.address().port}/hooks` }),
+  });
+  assert.equal(res.status, 200);
+});
+after(async () => {
+  await browser?.close();
+  receiver?.close();
+});
 
 const day = 86_400_000;
 
@@ -95,4 +120,38 @@ test('a promoter, given value first, is asked for a review in the product, and f
   await reference.waitFor({ state: 'visible', timeout: 15_000 });
   assert.deepEqual([...problems, ...again.problems], []);
   await again.page.close();
+});
+
+test("a detractor's answer to the in-product NPS survey reaches the CSM's tools as nps.detractor", { timeout: 90_000 }, async () => {
+  const account = fresh('detractor-play');
+  const { page, problems } = await open('dee', account);
+  // The welcome modal first; then four expenses bring the survey (the receipt tip goes first).
+  const welcome = page.locator('[data-cairn-message="welcome"]');
+  await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  const expense = async (n) => {
+    await page.fill('input[name="description"]', `Taxi ${n}`);
+    await page.fill('input[name="amount"]', String(20 + n));
+    await page.click('button[data-cairn-feature="create_expense"]');
+    await page.waitForSelector(`#expenses li:nth-child(${n})`);
+  };
+  for (let n = 1; n <= 2; n++) await expense(n);
+  const tip = page.locator('[data-cairn-message="receipt-tip"]');
+  await tip.waitFor({ state: 'visible', timeout: 15_000 });
+  await tip.locator('[data-cairn-action="dismiss"]').click();
+  for (let n = 3; n <= 4; n++) await expense(n);
+  const nps = page.locator('[data-cairn-message="nps"]');
+  await nps.waitFor({ state: 'visible', timeout: 15_000 });
+  await nps.locator('[data-cairn-score="3"]').click();
+  await nps.locator('[data-cairn-comment]').fill('Approvals take days');
+  await nps.locator('[data-cairn-action="send"]').click();
+  const end = Date.now() + 20_000;
+  let hook;
+  while (!(hook = hooks.find((h) => h.type === 'nps.detractor' && h.data.account_id === account))) {
+    if (Date.now() > end) assert.fail(`no nps.detractor for ${account}: ${JSON.stringify(hooks.map((h) => h.type))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual([hook.data.answer.user_id, hook.data.answer.score, hook.data.answer.comment], ['dee', 3, 'Approvals take days']);
+  assert.deepEqual(problems, []);
+  await page.close();
 });
