@@ -140,6 +140,21 @@ test('the Accounts tab: the pyramid, every account riskiest first, the renewal r
   const csv = text.trim().split('\r\n').map((line) => line.split(','));
   assert.deepEqual(csv.map((r) => r[0]), filtered.map((r) => r[0].replace(/^'/, '')));
 
+  // The CSM, as typed: another CSM's accounts leave the list, hers come back.
+  const accountsTable = () => page.getByRole('table', { name: 'Accounts' });
+  const listed = async () => (await tableCells(accountsTable())).slice(1).map((r) => r[0]);
+  await page.getByLabel('CSM').fill('Lee');
+  await page.getByLabel('CSM').press('Enter');
+  await page.waitForFunction((soon) => {
+    const t = [...document.querySelectorAll('table')].find((x) => x.querySelector('caption')?.textContent === 'Accounts');
+    return !t || ![...t.querySelectorAll('tbody th')].some((c) => c.textContent === soon);
+  }, soon);
+  await page.getByLabel('CSM').fill(' DANA ');
+  await page.getByLabel('CSM').press('Enter');
+  await accountsTable().waitFor();
+  await page.waitForFunction((soon) => [...document.querySelectorAll('tbody th')].some((c) => c.textContent === soon), soon);
+  assert.ok((await listed()).includes(soon));
+
   // The touch plan: the high-value account, last touched 45 days ago, is 15 days overdue for
   // its monthly check-in.
   const touch = await tableCells(page.getByRole('table', { name: 'Touch plan' }));

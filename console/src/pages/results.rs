@@ -598,7 +598,8 @@ type Filter = (
     &'static [(&'static str, &'static str)],
 );
 
-const FILTERS: [Filter; 4] = [
+/// (A filter without options is a text input: the stage and the CSM are the workspace's own.)
+const FILTERS: [Filter; 6] = [
     (
         "tier",
         "Tier",
@@ -635,6 +636,8 @@ const FILTERS: [Filter; 4] = [
             ("365", "In a year"),
         ],
     ),
+    ("stage", "Stage", &[]),
+    ("csm", "CSM", &[]),
 ];
 
 /// The customer-success portfolio: every account's health, riskiest first, filtered.
@@ -649,17 +652,20 @@ pub(crate) fn accounts(_cx: Ctx, ws: String) -> impl IntoView {
             return;
         };
         let mut q = String::new();
-        if let Ok(selects) = group.query_selector_all("select") {
-            for i in 0..selects.length() {
-                if let Some(sel) = selects
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                    && !sel.value().is_empty()
-                {
+        if let Ok(controls) = group.query_selector_all("select, input") {
+            for i in 0..controls.length() {
+                let Some(el) = controls.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                let value = js_sys::Reflect::get(&el, &JsValue::from_str("value"))
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                if !value.trim().is_empty() {
                     q.push('&');
-                    q.push_str(&sel.id());
+                    q.push_str(&el.id());
                     q.push('=');
-                    q.push_str(&sel.value());
+                    q.push_str(&api::encode(value.trim()));
                 }
             }
         }
@@ -672,10 +678,18 @@ pub(crate) fn accounts(_cx: Ctx, ws: String) -> impl IntoView {
         for (id, label, options) in FILTERS {
             let div = add(&el, "div", "");
             set(&add(&div, "label", label), "for", id);
-            let select = add(&div, "select", "");
-            set(&select, "id", id);
+            let control = add(
+                &div,
+                if options.is_empty() {
+                    "input"
+                } else {
+                    "select"
+                },
+                "",
+            );
+            set(&control, "id", id);
             for (value, text) in options {
-                set(&add(&select, "option", text), "value", value);
+                set(&add(&control, "option", text), "value", value);
             }
         }
     });

@@ -90,9 +90,11 @@ fn keeps(f: &Filter, a: &PortfolioAccount, now: i64) -> bool {
     let s = &a.summary;
     let tier = s.value_tier.as_deref().unwrap_or("none");
     f.tier.as_deref().is_none_or(|t| t == tier)
-        && f.stage
-            .as_deref()
-            .is_none_or(|st| s.lifecycle_stage.as_deref() == Some(st))
+        && f.stage.as_deref().is_none_or(|st| {
+            s.lifecycle_stage
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case(st.trim()))
+        })
         && f.colour
             .as_deref()
             .is_none_or(|c| s.health.colour.as_deref() == Some(c))
@@ -100,9 +102,10 @@ fn keeps(f: &Filter, a: &PortfolioAccount, now: i64) -> bool {
             a.colour_since
                 .is_some_and(|at| now - at <= i64::from(d) * DAY_MS)
         })
-        && f.csm
-            .as_deref()
-            .is_none_or(|c| s.trait_text("csm") == Some(c))
+        && f.csm.as_deref().is_none_or(|c| {
+            s.trait_text("csm")
+                .is_some_and(|x| x.trim().eq_ignore_ascii_case(c.trim()))
+        })
         && f.renewal_within_days.is_none_or(|d| {
             renewal_at(a).is_some_and(|at| at >= now && at - now <= i64::from(d) * DAY_MS)
         })
@@ -398,7 +401,7 @@ mod tests {
 
     #[test]
     fn filters_keep_what_they_name_and_the_pyramid_counts_everyone() {
-        let cases: [(Filter, &[&str]); 7] = [
+        let cases: [(Filter, &[&str]); 9] = [
             (Filter::default(), &["acme", "globex", "initech", "hooli"]),
             (
                 Filter {
@@ -429,12 +432,27 @@ mod tests {
                 },
                 &["acme"],
             ),
+            // The CSM and the stage as typed: any case, spaces around.
             (
                 Filter {
-                    csm: Some("dana".into()),
+                    csm: Some(" Dana".into()),
                     ..Filter::default()
                 },
                 &["acme"],
+            ),
+            (
+                Filter {
+                    stage: Some("ADOPTING".into()),
+                    ..Filter::default()
+                },
+                &["acme", "globex", "initech", "hooli"],
+            ),
+            (
+                Filter {
+                    stage: Some("expanding".into()),
+                    ..Filter::default()
+                },
+                &[],
             ),
             // Renewing within 6 months of 2026-12-01: acme (2027-02-01), not globex (2027-09-01).
             (
