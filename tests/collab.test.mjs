@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { fresh, IDENTITY, KEYS, post, SECRET_KEY, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY, launchChromium } from './helpers.mjs';
+import { fresh, IDENTITY, KEYS, post, SECRET_KEY, setWebhook, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY, launchChromium } from './helpers.mjs';
 
 // The demo workspace's secrets: its identity secret (rotated by the bootstrap, which printed
 // it), and its link-token key (derived from the control key, which the suites are given).
@@ -42,14 +42,9 @@ before(async () => {
       res.writeHead(fail ? 500 : 204).end();
     });
   });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  const res = await fetch(`${URL_BASE}/v1/admin/webhook`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `http://127.0.0.1:${receiver.address().port}/hooks` }),
-  });
-  assert.equal(res.status, 200);
-  webhookSecret = (await res.json()).secret;
+  const set = await setWebhook(receiver);
+  assert.equal(set.status, 200);
+  webhookSecret = set.secret;
   assert.match(webhookSecret, /^whsec_[A-Za-z0-9+/]+=*$/);
 });
 

@@ -89,3 +89,15 @@ export async function launchChromium() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Points the demo workspace's webhooks at `server` (listening on 127.0.0.1); resolves with
+ *  the answer: status and signing secret. */
+export async function setWebhook(server) {
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const res = await fetch(`${URL_BASE}/v1/admin/webhook`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/hooks` }),
+  });
+  return { status: res.status, secret: (await res.json()).secret };
+}

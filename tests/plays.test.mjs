@@ -1,12 +1,12 @@
 // Customer-success plays end to end in headless Debian Chromium: the demo app with the SDK
 // from pkg/, the edge in workerd, history sent through the public API. A Red account's admin
 // is offered the in-product check-in; a promoter, given value first, is asked for a review,
-// the smallest ask, and only after accepting it for a reference; a detractor's survey answer
-// reaches the CSM's tools as a webhook.
+// the smallest ask, thanked once they accept it, and only then asked for a reference; a
+// detractor's survey answer reaches the CSM's tools as a webhook.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { SECRET_KEY, WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, stored, track } from './helpers.mjs';
+import { WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, setWebhook, stored, track } from './helpers.mjs';
 
 let browser;
 // The CSM's tools: a receiver of the workspace's webhooks.
@@ -22,13 +22,7 @@ before(async () => {
       res.writeHead(204).end();
     });
   });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  const res = await fetch(`${URL_BASE}/v1/admin/webhook`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `http://127.0.0.1:${receiver.address().port}/hooks` }),
-  });
-  assert.equal(res.status, 200);
+  assert.equal((await setWebhook(receiver)).status, 200);
 });
 after(async () => {
   await browser?.close();
@@ -114,8 +108,11 @@ test('a promoter, given value first, is asked for a review in the product, and f
   await until(account, (e) => e.type === 'message' && e.campaign === 'review-ask' && e.action === 'clicked', 'the accepted review ask');
   await page.close();
 
-  // Accepted: the reference ask is now offered.
+  // Accepted: the thank-you step, and the reference ask is now offered.
   const again = await open('ada', account, '&name=Ada&debug');
+  const thanks = again.page.locator('[data-cairn-message="review-thanks"]');
+  await thanks.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await thanks.innerText(), /Thank you for your review, Ada/);
   const reference = again.page.locator('[data-cairn-message="reference-ask"]');
   await reference.waitFor({ state: 'visible', timeout: 15_000 });
   assert.deepEqual([...problems, ...again.problems], []);

@@ -76,6 +76,13 @@ test('the seeded portfolio: the renewal review holds exactly the accounts renewi
   const adoption = (await cells(page.getByRole('table', { name: 'Adoption by account' }))).filter((r) => ids.has(r[0]));
   assert.equal(adoption.length, 60);
 
+  // Advocacy: Discover lists the seeded promoters with their answers; Mobilize lists the
+  // demo's asks, smallest first, each after the one below it.
+  const advocates = (await cells(page.getByRole('table', { name: 'Advocates' }))).filter((r) => ids.has(r[0]));
+  assert.ok(advocates.some((r) => /-u\d+ \((9|10)\)/.test(r[1])), JSON.stringify(advocates.slice(0, 3)));
+  const asks = await cells(page.getByRole('table', { name: 'Advocacy asks' }));
+  assert.deepEqual(asks.slice(1).map((r) => [r[0], r[1], r[7]]), [['review-ask', 'review', '—'], ['reference-ask', 'reference', 'an accepted review']]);
+
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
   assert.deepEqual(problems.filter((p) => !p.includes('status of 401')), [], 'no page error');
   await context.close();

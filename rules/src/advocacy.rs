@@ -182,3 +182,49 @@ pub fn advocacy_stage(ctx: &Ctx<'_>, asks: &AskHistory) -> AdvocacyStage {
         AdvocacyStage::Discover
     }
 }
+
+/// Answers at most this on a 0-10 survey: a detractor.
+pub const DETRACTOR_MAX_SCORE: u32 = 6;
+
+/// An account's people for Discover: its promoters and power users, and the detractors to
+/// win back, each sorted by user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Advocates {
+    /// Users whose latest survey answer is 9-10, with it.
+    pub promoters: Vec<(String, u32)>,
+    /// Users active on at least [`POWER_USER_ACTIVE_DAYS`] of the last
+    /// [`POWER_USER_WINDOW_DAYS`] days, with their active days.
+    pub power_users: Vec<(String, u32)>,
+    /// Users whose latest survey answer is 0-6, with it.
+    pub detractors: Vec<(String, u32)>,
+}
+
+/// The advocates among the account's `surveys` (each user's latest answer counts) and
+/// `people` (their active days in the last 30 days).
+pub fn advocates(surveys: &[crate::SurveyFact], people: &[crate::Person]) -> Advocates {
+    let mut latest: std::collections::BTreeMap<&str, &crate::SurveyFact> = Default::default();
+    for s in surveys {
+        let slot = latest.entry(s.user_id.as_str()).or_insert(s);
+        if s.at > slot.at {
+            *slot = s;
+        }
+    }
+    let answered = |keep: fn(u32) -> bool| -> Vec<(String, u32)> {
+        latest
+            .iter()
+            .filter(|(_, s)| keep(s.score))
+            .map(|(u, s)| ((*u).to_owned(), s.score))
+            .collect()
+    };
+    let mut power_users: Vec<(String, u32)> = people
+        .iter()
+        .filter(|p| p.active_days as usize >= POWER_USER_ACTIVE_DAYS)
+        .map(|p| (p.user_id.clone(), p.active_days))
+        .collect();
+    power_users.sort();
+    Advocates {
+        promoters: answered(|s| s >= PROMOTER_MIN_SCORE),
+        power_users,
+        detractors: answered(|s| s <= DETRACTOR_MAX_SCORE),
+    }
+}

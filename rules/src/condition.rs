@@ -163,6 +163,8 @@ pub enum Operand {
     /// Empty cells of the account's 3×3 coverage grid (`crate::coverage`), 0-9; null unless
     /// the account's people were loaded (`crate::Catalog::needs_people`).
     CoverageGaps,
+    /// The biggest ask the user accepted, or null (`crate::AskHistory::accepted`).
+    AcceptedAsk,
     /// Active users in the last `days` days as a percentage of licensed seats (an account trait).
     SeatUtilisation {
         /// The account trait holding the seat count.
@@ -260,6 +262,10 @@ impl Operand {
                 Value::Text(crate::advocacy_stage(ctx, &ctx.asks).as_str().into())
             }
             Operand::IsChampion => Value::Bool(crate::champion::current_is_champion(ctx)),
+            Operand::AcceptedAsk => ctx
+                .asks
+                .accepted
+                .map_or(Value::Null, |a| Value::Text(a.as_str().into())),
             Operand::CoverageGaps => facts.people.as_ref().map_or(Value::Null, |people| {
                 Value::Number(f64::from(crate::coverage(people, now.day()).gap_count()))
             }),
@@ -435,6 +441,7 @@ impl fmt::Display for Operand {
             Operand::AdvocacyStage => f.write_str("advocacy stage"),
             Operand::IsChampion => f.write_str("is a champion"),
             Operand::CoverageGaps => f.write_str("coverage gaps"),
+            Operand::AcceptedAsk => f.write_str("accepted ask"),
             Operand::Usage {
                 feature,
                 scope,

@@ -103,6 +103,8 @@ pub struct EventFact {
 /// A user's latest answer to a survey campaign.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SurveyFact {
+    /// The user who answered.
+    pub user_id: String,
     /// The campaign that asked.
     pub campaign: String,
     /// Whether the user being decided for answered.

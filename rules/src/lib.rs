@@ -35,8 +35,9 @@ pub use adoption::{
     ADOPTION_DAYS, Adoption, NPS_DAYS, PortfolioAdoption, account_adoption, nps, portfolio_adoption,
 };
 pub use advocacy::{
-    AdvocacyStage, Ask, AskHistory, Candidate, NURTURE_TOUCHES, POWER_USER_ACTIVE_DAYS,
-    POWER_USER_WINDOW_DAYS, PROMOTER_MIN_SCORE, advocacy_stage, candidate,
+    AdvocacyStage, Advocates, Ask, AskHistory, Candidate, DETRACTOR_MAX_SCORE, NURTURE_TOUCHES,
+    POWER_USER_ACTIVE_DAYS, POWER_USER_WINDOW_DAYS, PROMOTER_MIN_SCORE, advocacy_stage, advocates,
+    candidate,
 };
 pub use budget::{Budget, Cap, Category, Period};
 pub use champion::{

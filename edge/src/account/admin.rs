@@ -74,6 +74,8 @@ pub(super) fn summary<S: AccountStore + super::people::PeopleStore>(
     facts.people = Some(store.people(today)?);
     let mut summary =
         AccountSummary::of(account_id, &Ctx::new(&facts, &model, now), store.dropped()?);
+    summary.advocates =
+        rules::advocates(&facts.surveys, facts.people.as_deref().unwrap_or_default()).into();
     summary.people = Some(super::people::people_of(
         facts.people.as_deref().unwrap_or_default(),
         &facts.account_traits,

@@ -283,6 +283,7 @@ impl AccountStore for MemoryAccountStore {
             .surveys
             .iter()
             .map(|((user, campaign), (score, at))| SurveyFact {
+                user_id: user.clone(),
                 campaign: campaign.clone(),
                 by_current_user: user == user_id,
                 score: *score,

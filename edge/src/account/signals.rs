@@ -208,6 +208,7 @@ mod tests {
             break_even: None,
             people: None,
             adoption: Default::default(),
+            advocates: Default::default(),
         }
     }
 

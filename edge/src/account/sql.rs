@@ -564,6 +564,7 @@ impl AccountStore for SqlStore<'_> {
             facts.surveys.push(SurveyFact {
                 campaign,
                 by_current_user: user == user_id,
+                user_id: user,
                 score: u32::try_from(score).unwrap_or(0),
                 at: Timestamp(at),
             });

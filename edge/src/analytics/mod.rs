@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod adoption;
+pub mod advocacy;
 pub mod api;
 pub mod churn;
 pub mod object;

@@ -238,6 +238,7 @@ pub(crate) fn portfolio_account(
             break_even: None,
             people: None,
             adoption: Default::default(),
+            advocates: Default::default(),
         },
         updated_at: 20_788 * 86_400_000,
         colour_since: None,

@@ -104,10 +104,53 @@ pub(super) async fn accounts(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Re
         &traits,
         cx.now,
     ));
+    every.push(crate::analytics::advocacy::discover_table(&all.accounts));
+    every.push(asks(cx, w).await?);
     every.push(super::import::inputs_table(cx, w).await?);
     let mut view = crate::analytics::portfolio::tables(&apply(all, &filter, cx.now), cx.now);
     view.tables.extend(every);
     Ok(Reply::json(to_text(&view)))
+}
+
+/// Days of results behind the advocacy asks' table.
+const ASK_DAYS: i64 = 400;
+
+/// The advocacy asks' table: every campaign that makes an ask, with its results over the last
+/// [`ASK_DAYS`] days.
+async fn asks(cx: &Cx<'_>, w: &WsCx) -> Result<protocol::v1::TableDto, AppError> {
+    let mut listed: Vec<Listed> = Vec::new();
+    let mut rungs = Vec::new();
+    for record in cx.store.campaigns(&w.ws.id).await? {
+        let Some(doc) = document(cx, &w.ws.id, &record).await? else {
+            continue;
+        };
+        if let Some(ask) = doc.ask {
+            listed.push((
+                record.id.clone(),
+                lifecycle::status(&record, false),
+                doc.goal.is_some(),
+            ));
+            rungs.push((record.id.clone(), ask.to_ask()));
+        }
+    }
+    let today = cx.now.div_euclid(86_400_000);
+    let results = if listed.is_empty() {
+        Vec::new()
+    } else {
+        overview(
+            &workspaces(cx)?,
+            &w.ws.id,
+            &listed,
+            (today - ASK_DAYS + 1, today),
+        )
+        .await?
+        .campaigns
+    };
+    let rows: Vec<(rules::Ask, &protocol::v1::OverviewRow)> = results
+        .iter()
+        .filter_map(|r| Some((rungs.iter().find(|(id, _)| *id == r.campaign)?.1, r)))
+        .collect();
+    Ok(crate::analytics::advocacy::asks_table(&rows, ASK_DAYS))
 }
 
 /// `GET …/{ws}/campaigns/{id}/adoption`: an announcement's adoption as the console's tables

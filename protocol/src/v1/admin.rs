@@ -171,6 +171,40 @@ pub struct AccountSummary {
     /// Licence utilisation, breadth and NPS (`rules::account_adoption`).
     #[serde(default)]
     pub adoption: AdoptionDto,
+    /// Promoters, power users and detractors (`rules::advocates`), each `[user, figure]`.
+    #[serde(default, skip_serializing_if = "AdvocatesDto::is_empty")]
+    pub advocates: AdvocatesDto,
+}
+
+/// An account's people for advocacy's Discover step.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AdvocatesDto {
+    /// `[user, latest answer]` for answers of 9-10.
+    #[serde(default)]
+    pub promoters: Vec<(String, u32)>,
+    /// `[user, active days of the last 30]` for at least 10.
+    #[serde(default)]
+    pub power_users: Vec<(String, u32)>,
+    /// `[user, latest answer]` for answers of 0-6.
+    #[serde(default)]
+    pub detractors: Vec<(String, u32)>,
+}
+
+impl AdvocatesDto {
+    /// No one in any list.
+    pub fn is_empty(&self) -> bool {
+        self.promoters.is_empty() && self.power_users.is_empty() && self.detractors.is_empty()
+    }
+}
+
+impl From<rules::Advocates> for AdvocatesDto {
+    fn from(a: rules::Advocates) -> Self {
+        Self {
+            promoters: a.promoters,
+            power_users: a.power_users,
+            detractors: a.detractors,
+        }
+    }
 }
 
 /// An account's adoption over the last 28 days, and its NPS over a year.
@@ -289,6 +323,7 @@ impl AccountSummary {
                 reached: b.reached,
             }),
             people: None,
+            advocates: AdvocatesDto::default(),
             adoption: {
                 let a = rules::account_adoption(ctx);
                 AdoptionDto {

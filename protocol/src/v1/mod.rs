@@ -26,9 +26,9 @@ pub use account::{
     MAX_EXPORT_PAGE, Subject, to_json,
 };
 pub use admin::{
-    AccountSummary, AdminTraitsEvent, AdoptionDto, BreakEvenDto, ContributionDto, ForgetAnswer,
-    ForgetRequest, HealthReportDto, PeopleDto, admin_traits, admin_traits_map, check_call_override,
-    parse_admin_traits,
+    AccountSummary, AdminTraitsEvent, AdoptionDto, AdvocatesDto, BreakEvenDto, ContributionDto,
+    ForgetAnswer, ForgetRequest, HealthReportDto, PeopleDto, admin_traits, admin_traits_map,
+    check_call_override, parse_admin_traits,
 };
 pub use analytics::{
     ACCOUNT_UNIT, AdoptionResult, AnalyticsStats, ArmResult, COMMENTS_UNIT, CampaignResults,

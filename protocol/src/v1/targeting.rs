@@ -196,6 +196,9 @@ pub enum ComputedDto {
     IsChampion,
     /// Empty cells of the account's 3×3 coverage grid (seniority by department), 0-9.
     CoverageGaps,
+    /// The biggest ask the user accepted (`review`, `reference`, `case_study`, `speaking`),
+    /// or null: for the thank-you step.
+    AcceptedAsk,
 }
 
 /// A scope and a window of days.
@@ -396,6 +399,7 @@ impl OperandDto {
                 ComputedDto::AdvocacyStage => Operand::AdvocacyStage,
                 ComputedDto::IsChampion => Operand::IsChampion,
                 ComputedDto::CoverageGaps => Operand::CoverageGaps,
+                ComputedDto::AcceptedAsk => Operand::AcceptedAsk,
             },
             OperandDto::ActiveDays(a) => Operand::ActiveDays {
                 scope: scope(a.scope),

@@ -14,6 +14,7 @@ fn keys() -> Vec<String> {
 
 fn survey(score: u32, days_ago: i64) -> SurveyFact {
     SurveyFact {
+        user_id: "u".into(),
         campaign: "nps".into(),
         by_current_user: false,
         score,

@@ -23,6 +23,7 @@ fn tip(name: &str) -> Campaign {
 
 fn answered(score: u32, days_ago: i64) -> SurveyFact {
     SurveyFact {
+        user_id: "u".into(),
         campaign: "nps".into(),
         by_current_user: true,
         score,
@@ -179,4 +180,59 @@ fn asks_go_from_small_to_big() {
             "review: lower_priority"
         ]
     );
+}
+
+#[test]
+fn discover_lists_promoters_power_users_and_detractors() {
+    let said = |user: &str, score: u32, days_ago: i64| SurveyFact {
+        user_id: user.into(),
+        ..answered(score, days_ago)
+    };
+    let person = |user: &str, active_days: u32| Person {
+        user_id: user.into(),
+        active_days,
+        ..Person::default()
+    };
+    // Ann's latest answer is 10 (an older 3 does not count); Bo went from 9 to 5; Cy is a
+    // passive; Di answered 6.
+    let surveys = [
+        said("ann", 3, 40),
+        said("ann", 10, 2),
+        said("bo", 9, 30),
+        said("bo", 5, 1),
+        said("cy", 8, 5),
+        said("di", 6, 5),
+    ];
+    // Active on 10 of the last 30 days is a power user; 9 is not.
+    let people = [person("zed", 10), person("ann", 12), person("yu", 9)];
+    let a = advocates(&surveys, &people);
+    assert_eq!(a.promoters, [("ann".to_owned(), 10)]);
+    assert_eq!(
+        a.power_users,
+        [("ann".to_owned(), 12), ("zed".to_owned(), 10)]
+    );
+    assert_eq!(a.detractors, [("bo".to_owned(), 5), ("di".to_owned(), 6)]);
+}
+
+#[test]
+fn the_accepted_ask_is_the_thank_you_steps_operand() {
+    let f = Facts::default();
+    let model = AccountModel::default();
+    // (asks so far, value)
+    let cases = [
+        (AskHistory::default(), Value::Null),
+        (
+            AskHistory {
+                asked: Some(Ask::Reference),
+                accepted: Some(Ask::Review),
+                touches: 0,
+            },
+            Value::Text("review".into()),
+        ),
+    ];
+    for (asks, expected) in cases {
+        let mut ctx = Ctx::new(&f, &model, NOW);
+        ctx.asks = asks;
+        assert_eq!(Operand::AcceptedAsk.resolve(&ctx), expected, "{asks:?}");
+    }
 }

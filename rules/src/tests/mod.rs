@@ -692,6 +692,11 @@ fn cyclic_definitions_resolve_to_null_instead_of_looping() {
 #[test]
 fn survey_answers_feed_the_score_and_the_nps() {
     let answer = |user_is_me: bool, score: u32, days_ago: i64| SurveyFact {
+        user_id: if user_is_me {
+            "me".into()
+        } else {
+            "other".into()
+        },
         campaign: "nps".into(),
         by_current_user: user_is_me,
         score,
