@@ -172,6 +172,25 @@ fn trend(a: &PortfolioAccount) -> String {
     }
 }
 
+/// Every component: its name, score and weight (`usage trend 40 ×3`), unknown ones too.
+fn components(a: &PortfolioAccount) -> String {
+    let parts: Vec<String> = a
+        .summary
+        .health
+        .components
+        .iter()
+        .map(|c| match c.score {
+            Some(s) => format!("{} {s:.0} ×{}", c.name, c.weight),
+            None => format!("{} unknown", c.name),
+        })
+        .collect();
+    if parts.is_empty() {
+        "—".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
 /// The weakest component: its name and score.
 fn weakest(a: &PortfolioAccount) -> String {
     a.summary
@@ -225,7 +244,8 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
     let accounts = TableDto {
         name: "Accounts".into(),
         note: "Riskiest first: the lowest health score; the score is the weighted mean of the \
-               scorecard's components (workspace settings), the weakest named."
+               scorecard's components (workspace settings), the weakest named, then each with its \
+               score and weight (unknown ones are left out of the score)."
             .into(),
         columns: [
             "Account",
@@ -233,6 +253,7 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
             "Score",
             "Trend (90 days)",
             "Weakest component",
+            "Components (score ×weight)",
             "Tier",
             "Stage",
             "Colour since",
@@ -250,6 +271,7 @@ pub fn tables(p: &Portfolio, now: i64) -> TablesView {
                     score(a.summary.health.score),
                     trend(a),
                     weakest(a),
+                    components(a),
                     a.summary
                         .value_tier
                         .as_deref()
@@ -374,6 +396,20 @@ mod tests {
     fn portfolio() -> Portfolio {
         let mut red = account("acme", Some("high"), Some(20.0), Some("red"));
         red.colour_since = Some(NOW - 3 * DAY_MS);
+        red.summary.health.components = vec![
+            protocol::v1::ContributionDto {
+                name: "usage trend".into(),
+                value: Default::default(),
+                score: Some(10.0),
+                weight: 3.0,
+            },
+            protocol::v1::ContributionDto {
+                name: "NPS".into(),
+                value: Default::default(),
+                score: None,
+                weight: 1.0,
+            },
+        ];
         red.summary.traits =
             protocol::v1::admin_traits_map(&[("renewal_date", "2027-02-01"), ("csm", "dana")]);
         let mut yellow = account("globex", Some("medium"), Some(55.0), Some("yellow"));
@@ -492,7 +528,8 @@ mod tests {
         assert_eq!(view.tables[0].rows[0], ["High", "2", "1", "0", "1"]);
         let acme = &view.tables[1].rows[0];
         assert_eq!(&acme[..3], ["acme", "Red", "20"]);
-        assert_eq!(acme[7], "—", "no previous colour recorded");
+        assert_eq!(acme[8], "—", "no previous colour recorded");
+        assert_eq!(acme[5], "usage trend 10 ×3; NPS unknown");
         // Only acme renews within six months (initech churned).
         let review = &view.tables[2].rows;
         assert_eq!(review.len(), 1);
