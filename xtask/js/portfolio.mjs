@@ -129,11 +129,11 @@ async function main() {
   const accounts = Array.from({ length: COUNT }, (_, i) => account(i));
   // Four at a time: the local worker runs on a laptop-sized machine.
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < accounts.length) {
-      const a = accounts[next++];
-      await seed(a);
-      if (next % 50 === 0) console.error(`portfolio: ${next} of ${accounts.length} accounts`);
+      await seed(accounts[next++]);
+      if (++done % 50 === 0) console.error(`portfolio: ${done} of ${accounts.length} accounts`);
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
