@@ -251,8 +251,6 @@ async fn run_admin<C: CatalogStore, A: Accounts>(
 }
 
 /// Runs an admin `op` in the account object of `workspace_id` (the caller authorised it).
-/// Churn marks need one of the workspace's reasons, and an overridden call a reason: refused
-/// here, before anything is stored.
 pub async fn admin_op<C: CatalogStore, A: Accounts>(
     catalog: &C,
     accounts: &A,
@@ -262,6 +260,20 @@ pub async fn admin_op<C: CatalogStore, A: Accounts>(
     now: Timestamp,
 ) -> Result<protocol::v1::IngestResult, AppError> {
     let ws_catalog = catalog.catalog(workspace_id).await?;
+    admin_op_in(&ws_catalog, accounts, workspace_id, account_id, op, now).await
+}
+
+/// Runs an admin `op` under the workspace's catalog, read once by the caller (an import runs
+/// one per row). Churn marks need one of the workspace's reasons, and an overridden call a
+/// reason: refused here, before anything is stored.
+pub async fn admin_op_in<A: Accounts>(
+    ws_catalog: &WorkspaceCatalog,
+    accounts: &A,
+    workspace_id: &str,
+    account_id: &str,
+    op: AdminOp,
+    now: Timestamp,
+) -> Result<protocol::v1::IngestResult, AppError> {
     if let AdminOp::SetTraits { traits, .. } = &op {
         let reasons = protocol::v1::parse_settings(&ws_catalog.settings)
             .map(|(s, _, _)| s.churn_reasons())
@@ -274,7 +286,7 @@ pub async fn admin_op<C: CatalogStore, A: Accounts>(
         admin: Some(op),
         settings: Some(ws_catalog.settings.clone()),
         webhook: ws_catalog.webhook.clone(),
-        ..ingest_request(Vec::new(), None, false, &ws_catalog, now)
+        ..ingest_request(Vec::new(), None, false, ws_catalog, now)
     };
     accounts.ingest(workspace_id, account_id, &req).await
 }

@@ -47,6 +47,7 @@ pub(super) async fn import(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Repl
         .map(|(s, _, _)| s.churn_reasons())
         .unwrap_or_else(|_| protocol::v1::WorkspaceSettings::default().churn_reasons());
     let (good, mut bad) = parse_import_body(&req.body, &reasons)?;
+    let ws_catalog = crate::catalog::CatalogStore::catalog(cx.catalog, &w.ws.id).await?;
     let mut stored = Vec::new();
     let mut refused: Vec<Vec<String>> = Vec::new();
     for row in good {
@@ -55,7 +56,9 @@ pub(super) async fn import(cx: &Cx<'_>, w: &WsCx, req: &Incoming) -> Result<Repl
             traits: row.traits.clone(),
         };
         let now = rules::Timestamp(cx.now);
-        match crate::app::admin_op(cx.catalog, accounts, &w.ws.id, &row.account_id, op, now).await {
+        match crate::app::admin_op_in(&ws_catalog, accounts, &w.ws.id, &row.account_id, op, now)
+            .await
+        {
             Ok(_) => stored.push(row),
             Err(AppError::Rejected(problem)) => bad.push(protocol::v1::RowProblem {
                 line: row.line,

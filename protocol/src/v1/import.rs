@@ -10,8 +10,9 @@ use crate::v1::event::JsonMap;
 
 /// At most this many bytes of CSV.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
-/// At most this many rows (the header aside).
-pub const MAX_IMPORT_ROWS: usize = 1000;
+/// At most this many rows (the header aside): each is one call to its account's object
+/// within the request, so a file stays well within a Worker's subrequests.
+pub const MAX_IMPORT_ROWS: usize = 500;
 
 /// Number columns.
 const NUMBERS: [&str; 8] = [
