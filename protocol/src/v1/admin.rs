@@ -224,6 +224,18 @@ pub struct AdoptionDto {
     pub nps: Option<f64>,
 }
 
+impl From<rules::Adoption> for AdoptionDto {
+    fn from(a: rules::Adoption) -> Self {
+        Self {
+            active_users: a.active_users,
+            seats: a.seats,
+            features_used: a.features_used,
+            key_features: a.key_features,
+            nps: a.nps,
+        }
+    }
+}
+
 impl AdoptionDto {
     /// As `rules` sees it.
     pub fn rules(&self) -> rules::Adoption {
@@ -324,16 +336,7 @@ impl AccountSummary {
             }),
             people: None,
             advocates: AdvocatesDto::default(),
-            adoption: {
-                let a = rules::account_adoption(ctx);
-                AdoptionDto {
-                    active_users: a.active_users,
-                    seats: a.seats,
-                    features_used: a.features_used,
-                    key_features: a.key_features,
-                    nps: a.nps,
-                }
-            },
+            adoption: rules::account_adoption(ctx).into(),
             account_id: account_id.to_owned(),
             value_tier: text(value_tier(ctx)),
             lifecycle_stage: text(lifecycle_stage(ctx)),
