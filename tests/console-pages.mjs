@@ -23,7 +23,19 @@ export async function watched(context) {
 
 /** Signs `user` in through the console's form; resolves on the workspace picker. */
 export async function signIn(page, user = OWNER) {
-  await page.goto(`${URL_BASE}/console/`);
+  // The form is what matters, not the window's `load`: wait for the document, then the field.
+  // One navigation in a CI run once waited 30 s for `load` after every request had been
+  // answered; a second attempt is logged, so a slow console still shows in the output.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(`${URL_BASE}/console/`, { waitUntil: 'domcontentloaded' });
+      await page.getByLabel('Email').waitFor({ timeout: 20_000 });
+      break;
+    } catch (e) {
+      if (attempt === 2) throw e;
+      console.log(`# signIn: the console's sign-in form did not appear (${e.message.split('\n')[0]}); loading it again`);
+    }
+  }
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.keyboard.press('Enter');
