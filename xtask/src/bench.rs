@@ -160,6 +160,21 @@ fn time(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<(f64, f64)> {
 /// The benchmark: native first, then workerd.
 pub(crate) fn run() -> Result {
     check(cmd("cargo", &["bench", "-p", "rules", "--bench", "decide"]))?;
+    let server = decide_in_workerd()?;
+    ingest_on(server.port, server.fixtures.workspace("demo", "write_key")?)?;
+    control_on(server.port, &server.control_key)?;
+    drop(server);
+    track()
+}
+
+/// `bench decide`: only the decision in workerd.
+pub(crate) fn decide() -> Result {
+    decide_in_workerd().map(drop)
+}
+
+/// Builds the edge, starts it with the synthetic catalog and history, and prints the
+/// decision's figures; the worker keeps running for the parts that follow.
+fn decide_in_workerd() -> Result<edge::Fresh> {
     crate::setup::ensure(false)?;
     crate::build::edge()?;
     let file = root().join("target/cairn-bench-workspaces.json");
@@ -235,10 +250,7 @@ pub(crate) fn run() -> Result {
         p50 - health_p50,
         seed::campaigns()?.len()
     );
-    ingest_on(port, demo_key)?;
-    control_on(port, &server.control_key)?;
-    drop(server);
-    track()
+    Ok(server)
 }
 
 /// Runs `xtask/js/<script>` against the worker on `port`, with one more variable.

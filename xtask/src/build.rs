@@ -173,7 +173,8 @@ pub(crate) fn edge() -> Result {
             "ESBUILD_BIN",
             root.join("node_modules/@esbuild/linux-x64/bin/esbuild"),
         )
-        .env("WASM_OPT_BIN", root.join("node_modules/.bin/wasm-opt"));
+        .env("WASM_OPT_BIN", root.join("node_modules/.bin/wasm-opt"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3");
     check(c)?;
     // worker-build keeps the names section (function names, ~170 KB raw); drop it.
     let wasm = "edge/build/index_bg.wasm";

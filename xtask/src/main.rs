@@ -30,7 +30,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   size    report gzipped sizes of the SDK, the edge worker and the console
   bench   benchmark decide: `rules::decide` natively, then /v1/decide in workerd
           (200 campaigns, 90 days of history), then track() against posthog-js in Chromium;
-          `bench track` runs only the last part; `bench control` only the control plane and the
+          `bench decide` runs only the workerd decision; `bench track` only the last part; `bench control` only the control plane and the
           console (sign-in, publish to visible, the campaign list's time to interactive);
           `bench ingest` only ingest throughput (concurrent clients, batches of 50);
           `bench analytics` only workspace analytics (rows and bytes per event, the Queue's
@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Some("size") => size::report().map(|_| ()),
         Some("bench") => match args.get(1).map(String::as_str) {
             None => bench::run(),
+            Some("decide") => bench::decide(),
             Some("track") => bench::track(),
             Some("control") => bench::control(),
             Some("ingest") => bench::ingest(),

@@ -13,6 +13,7 @@ pub mod retention;
 pub mod rollup;
 mod signals;
 mod sql;
+mod warm;
 
 pub use ingest::ingest;
 pub use memory::{MemoryAccountStore, MemoryAccounts};

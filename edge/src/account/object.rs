@@ -15,6 +15,7 @@ use worker::{
 use super::retention::{self, DEFAULT_MAX_BYTES, Retention};
 use super::rollup::RollupStore;
 use super::sql::{SqlStore, migrate};
+use super::warm::Warm;
 use super::{AccountStore, Accounts, ingest, object_name};
 use crate::collab::{self, CollabStore};
 use crate::error::AppError;
@@ -43,6 +44,8 @@ pub struct AccountObject {
     /// Events stored, and SQLite rows written by their ingests, since the object started.
     events_written: Cell<u64>,
     rows_written: Cell<u64>,
+    /// What decisions read, in memory (loaded once, kept by every write).
+    warm: Warm,
 }
 
 impl std::fmt::Debug for AccountObject {
@@ -65,6 +68,7 @@ impl DurableObject for AccountObject {
             ident: RefCell::new(None),
             events_written: Cell::new(0),
             rows_written: Cell::new(0),
+            warm: Warm::default(),
         }
     }
 
@@ -79,7 +83,7 @@ impl DurableObject for AccountObject {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/ingest") => {
                 let body = req.text().await?;
-                let mut store = SqlStore::new(&self.sql);
+                let mut store = SqlStore::new(&self.sql, &self.warm);
                 let result = IngestRequest::from_json(&body)
                     .map_err(AppError::from)
                     .and_then(|r| ingest(&mut store, &r))
@@ -122,14 +126,14 @@ impl DurableObject for AccountObject {
                 let param = |name: &str| crate::query_param(&url, name);
                 ExportPage::from_query(param("after").as_deref(), param("limit").as_deref())
                     .map_err(AppError::from)
-                    .and_then(|page| SqlStore::new(&self.sql).events(page))
+                    .and_then(|page| SqlStore::new(&self.sql, &self.warm).events(page))
                     .map(|export| to_json(&export))
             }
             (Method::Post, "/collab") => {
                 let body = req.text().await?;
                 let result = CollabRequest::from_json(&body)
                     .map_err(AppError::from)
-                    .and_then(|r| collab::run(&mut SqlStore::new(&self.sql), &r));
+                    .and_then(|r| collab::run(&mut SqlStore::new(&self.sql, &self.warm), &r));
                 // Webhooks just queued go out on the alarm, at once.
                 self.arm().await;
                 result.map(|r| to_json(&r))
@@ -150,7 +154,7 @@ impl DurableObject for AccountObject {
             worker::console_error!("account alarm: {e}");
         }
         let now = Date::now().as_millis() as i64;
-        if SqlStore::new(&self.sql)
+        if SqlStore::new(&self.sql, &self.warm)
             .rollup_due()
             .is_ok_and(|due| due.is_some_and(|d| d <= now))
             && let Err(e) = self.flush_rollup(false).await
@@ -169,7 +173,7 @@ impl AccountObject {
     /// The (workspace, account) this object serves, once a request has said.
     fn ident(&self) -> Option<(String, String)> {
         if self.ident.borrow().is_none() {
-            let store = SqlStore::new(&self.sql);
+            let store = SqlStore::new(&self.sql, &self.warm);
             let known = (
                 store.doc("rollup", "workspace").ok().flatten(),
                 store.doc("rollup", "account").ok().flatten(),
@@ -192,7 +196,7 @@ impl AccountObject {
         ) else {
             return Ok(());
         };
-        let mut store = SqlStore::new(&self.sql);
+        let mut store = SqlStore::new(&self.sql, &self.warm);
         store.put_doc("rollup", "workspace", &w)?;
         store.put_doc("rollup", "account", &a)?;
         *self.ident.borrow_mut() = Some((w, a));
@@ -220,7 +224,7 @@ impl AccountObject {
 
     /// What the object holds and has written.
     fn storage(&self) -> Result<StorageReport, AppError> {
-        let (events_retained, oldest_event) = SqlStore::new(&self.sql).event_stats()?;
+        let (events_retained, oldest_event) = SqlStore::new(&self.sql, &self.warm).event_stats()?;
         let limits = self.retention();
         Ok(StorageReport {
             account_id: self.ident().map(|(_, a)| a).unwrap_or_default(),
@@ -238,7 +242,7 @@ impl AccountObject {
     fn prune(&self) -> Result<PruneReport, AppError> {
         let now = Date::now().as_millis() as i64;
         let size = self.sql.database_size() as u64;
-        let mut store = SqlStore::new(&self.sql);
+        let mut store = SqlStore::new(&self.sql, &self.warm);
         let (events_deleted, usage_rows_deleted) =
             retention::prune(&mut store, self.retention(), Timestamp(now), size)?;
         store.set_pruned_at(now)?;
@@ -251,11 +255,13 @@ impl AccountObject {
 
     /// A retention pass when the last one is a day old (run by the alarm).
     fn prune_daily(&self, now: i64) -> Result<(), AppError> {
-        let last = SqlStore::new(&self.sql).pruned_at()?.unwrap_or(0);
+        let last = SqlStore::new(&self.sql, &self.warm)
+            .pruned_at()?
+            .unwrap_or(0);
         if now - last >= 86_400_000 {
             self.prune()?;
             // Health moves with time too: the account's summary is sent daily.
-            let mut store = SqlStore::new(&self.sql);
+            let mut store = SqlStore::new(&self.sql, &self.warm);
             store.mark_dirty("", protocol::v1::ACCOUNT_UNIT)?;
             if store.rollup_due()?.is_none() {
                 store.set_rollup_due(Some(now))?;
@@ -277,7 +283,7 @@ impl AccountObject {
 
     /// After a change: when units wait and no flush is due yet, one is due after the delay.
     async fn schedule_rollup(&self) {
-        let mut store = SqlStore::new(&self.sql);
+        let mut store = SqlStore::new(&self.sql, &self.warm);
         // The first ingest starts the daily retention pass.
         if store.pruned_at().ok().flatten().is_none() {
             let now = Date::now().as_millis() as i64;
@@ -307,25 +313,25 @@ impl AccountObject {
         };
         let now = Date::now().as_millis() as i64;
         let flushed = super::rollup::flush(
-            &mut SqlStore::new(&self.sql),
+            &mut SqlStore::new(&self.sql, &self.warm),
             &workspace,
             &account,
             backfill,
             now,
         )?;
         let Some((seq, messages)) = flushed else {
-            SqlStore::new(&self.sql).set_rollup_due(None)?;
+            SqlStore::new(&self.sql, &self.warm).set_rollup_due(None)?;
             return Ok(0);
         };
         let queue = self.env.queue("ROLLUPS")?;
         for m in &messages {
             if let Err(e) = queue.send(to_json(m)).await {
                 // Marks stay; the flush is tried again soon.
-                SqlStore::new(&self.sql).set_rollup_due(Some(now + RETRY_FLUSH_MS))?;
+                SqlStore::new(&self.sql, &self.warm).set_rollup_due(Some(now + RETRY_FLUSH_MS))?;
                 return Err(AppError::Internal(format!("sending rollups: {e}")));
             }
         }
-        let mut store = SqlStore::new(&self.sql);
+        let mut store = SqlStore::new(&self.sql, &self.warm);
         store.clear_dirty(seq)?;
         // Changes made while the messages were being sent wait for the next flush.
         let left = !store.dirty()?.is_empty();
@@ -336,7 +342,7 @@ impl AccountObject {
     /// Sets the alarm for the next due delivery, reminder, expiry, rollup flush or retention
     /// pass.
     async fn arm(&self) {
-        let store = SqlStore::new(&self.sql);
+        let store = SqlStore::new(&self.sql, &self.warm);
         let prune = store.pruned_at().ok().flatten().map(|at| at + 86_400_000);
         let rollup = match (store.rollup_due().ok().flatten(), prune) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -361,7 +367,7 @@ impl AccountObject {
     /// The alarm's work: reminders and expiry, then every due webhook delivery.
     async fn wake(&self) -> Result<(), AppError> {
         let now = Date::now().as_millis() as i64;
-        let mut store = SqlStore::new(&self.sql);
+        let mut store = SqlStore::new(&self.sql, &self.warm);
         if let Some(mut req) = collab::last_config(&store)? {
             req.now = now;
             req.seed = crate::random::hex16()?;
@@ -371,7 +377,7 @@ impl AccountObject {
         for d in collab::due_deliveries(&store, now)? {
             let status = deliver(&d).await;
             let at = Date::now().as_millis() as i64;
-            collab::attempted(&mut SqlStore::new(&self.sql), &d.id, status, at)?;
+            collab::attempted(&mut SqlStore::new(&self.sql, &self.warm), &d.id, status, at)?;
         }
         Ok(())
     }

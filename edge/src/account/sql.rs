@@ -5,20 +5,18 @@ use std::collections::BTreeSet;
 use protocol::v1::{
     AccountEventDto, Dropped, DroppedTotals, EventExport, ExportPage, event_properties,
 };
-use rules::{
-    CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
-};
+use rules::{CampaignId, Day, EventFact, Facts, History, MessageRecord, Timestamp, Value};
 use worker::{SqlStorage, SqlStorageValue as V};
 
-use super::{
-    AccountStore, MAX_PROPERTY_EVENTS, NewEvent, TraitOwner, current_session, next_session,
-};
+use super::warm::Warm;
+use super::{AccountStore, MAX_PROPERTY_EVENTS, NewEvent, TraitOwner, next_session};
 use crate::error::AppError;
 
 /// Schema changes in order; `meta.schema` counts how many have been applied.
 mod collab;
 mod people;
 mod rollup;
+mod warm;
 
 const MIGRATIONS: [&str; 8] = [V1, V2, V3, V4, V5, V6, V7, V8];
 
@@ -147,14 +145,17 @@ const V8: &str = "CREATE TABLE users_v8 (
 #[derive(Debug)]
 pub(super) struct SqlStore<'a> {
     sql: &'a SqlStorage,
+    /// The object's in-memory facts, kept by every write here.
+    warm: &'a Warm,
     /// Rows written through this store (table and index rows, as billed).
     written: std::cell::Cell<u64>,
 }
 
 impl<'a> SqlStore<'a> {
-    pub(super) fn new(sql: &'a SqlStorage) -> Self {
+    pub(super) fn new(sql: &'a SqlStorage, warm: &'a Warm) -> Self {
         Self {
             sql,
+            warm,
             written: std::cell::Cell::new(0),
         }
     }
@@ -297,6 +298,7 @@ impl AccountStore for SqlStore<'_> {
             "DELETE FROM traits WHERE owner = ?",
             vec![owner_key(TraitOwner::User(user_id)).into()],
         )?;
+        self.warm.drop_all();
         Ok(u64::try_from(events).unwrap_or(0))
     }
 
@@ -311,6 +313,9 @@ impl AccountStore for SqlStore<'_> {
             "DELETE FROM usage WHERE day < ? RETURNING 1",
             vec![V::Integer(usage_before.0.into())],
         )?;
+        if !usage.is_empty() {
+            self.warm.drop_all();
+        }
         Ok((events.len() as u64, usage.len() as u64))
     }
 
@@ -376,6 +381,7 @@ impl AccountStore for SqlStore<'_> {
                 V::Integer(start),
             ],
         )?;
+        self.warm.keep(|m| m.touch(user_id, times));
         Ok(())
     }
 
@@ -397,6 +403,8 @@ impl AccountStore for SqlStore<'_> {
                 V::Integer(at),
             ],
         )?;
+        self.warm
+            .keep(|m| m.add_survey(user_id, campaign.as_str(), score, at));
         Ok(())
     }
 
@@ -422,6 +430,7 @@ impl AccountStore for SqlStore<'_> {
                 V::Integer(last),
             ],
         )?;
+        self.warm.keep(|m| m.add_seen(user_id, name, first, last));
         Ok(())
     }
 
@@ -452,6 +461,7 @@ impl AccountStore for SqlStore<'_> {
                 V::Integer(at),
             ],
         )?;
+        self.warm.keep(|m| m.set_trait(owner, key, value, at));
         Ok(())
     }
 
@@ -472,6 +482,7 @@ impl AccountStore for SqlStore<'_> {
                 V::Integer(i64::from(n)),
             ],
         )?;
+        self.warm.keep(|m| m.add_usage(user_id, feature, day, n));
         Ok(())
     }
 
@@ -527,48 +538,8 @@ impl AccountStore for SqlStore<'_> {
         now: Timestamp,
         with_properties: &BTreeSet<String>,
     ) -> Result<Facts, AppError> {
-        let session = self.session(user_id)?;
-        let mut facts = Facts {
-            user_id: user_id.to_owned(),
-            session_start: current_session(session, now),
-            ..Facts::default()
-        };
-        for r in self.rows("SELECT user_id, name, first, last FROM seen", Vec::new())? {
-            let (Some(user), Some(name), Some(first), Some(last)) = (
-                text(r.first()),
-                text(r.get(1)),
-                int(r.get(2)),
-                int(r.get(3)),
-            ) else {
-                continue;
-            };
-            let span = Seen {
-                first: Timestamp(first),
-                last: Timestamp(last),
-            };
-            facts.add_seen(user == user_id, &name, span);
-        }
-        // SQLite returns the other columns of the row holding max(at).
-        for r in self.rows(
-            "SELECT user_id, campaign, score, max(at) FROM surveys GROUP BY user_id, campaign",
-            Vec::new(),
-        )? {
-            let (Some(user), Some(campaign), Some(score), Some(at)) = (
-                text(r.first()),
-                text(r.get(1)),
-                int(r.get(2)),
-                int(r.get(3)),
-            ) else {
-                continue;
-            };
-            facts.surveys.push(SurveyFact {
-                campaign,
-                by_current_user: user == user_id,
-                user_id: user,
-                score: u32::try_from(score).unwrap_or(0),
-                at: Timestamp(at),
-            });
-        }
+        // Everything but property-filtered events comes from the object's memory.
+        let mut facts = self.warm.facts(user_id, now, || self.load_mirror(now))?;
         for name in with_properties {
             for r in self.rows(
                 "SELECT user_id, timestamp, body FROM events WHERE type = 'track' AND name = ?
@@ -589,43 +560,6 @@ impl AccountStore for SqlStore<'_> {
                     by_current_user: user == user_id,
                     properties: event_properties(&body),
                 });
-            }
-        }
-        let user_owner = owner_key(TraitOwner::User(user_id));
-        for r in self.rows(
-            "SELECT owner, key, kind, num, text FROM traits WHERE owner = ? OR owner = '@'",
-            vec![user_owner.as_str().into()],
-        )? {
-            let (Some(owner), Some(key)) = (text(r.first()), text(r.get(1))) else {
-                continue;
-            };
-            let value = decode_value(int(r.get(2)), r.get(3), r.get(4));
-            if owner == "@" {
-                facts.account_traits.insert(key, value);
-            } else {
-                facts.user_traits.insert(key, value);
-            }
-        }
-        // Windows reach back at most 366 days, trends 90 + 90: older rows never matter.
-        let oldest = i64::from(now.day().0) - 400;
-        // One row per (user, feature) with its days packed as "day:count,…": crossing from
-        // JavaScript into Rust costs per value, so thousands of daily rows become a hundred.
-        for r in self.rows(
-            "SELECT user_id, feature, group_concat(day || ':' || count) FROM usage
-             WHERE day >= ? GROUP BY user_id, feature",
-            vec![V::Integer(oldest)],
-        )? {
-            let (Some(user), Some(feature), Some(days)) =
-                (text(r.first()), text(r.get(1)), text(r.get(2)))
-            else {
-                continue;
-            };
-            let current = user == user_id;
-            for (day, n) in days.split(',').filter_map(|pair| pair.split_once(':')) {
-                let (Ok(day), Ok(n)) = (day.parse::<i32>(), n.parse::<u32>()) else {
-                    continue;
-                };
-                facts.add_usage(&user, current, &feature, Day(day), n);
             }
         }
         Ok(facts)
