@@ -156,8 +156,12 @@ fn bootstrap(port: u16, control_key: &str, extra: Extra<'_>) -> Result<Fixtures>
 }
 
 /// Writes the demo app's `demo-config.json` into the served `assets` and waits until
-/// `wrangler dev` serves it (it watches the assets directory and reloads on a change).
-fn write_demo_config(assets: &Path, port: u16, write_key: &str) -> Result {
+/// `wrangler dev` serves it. wrangler watches the assets directory and reloads the worker on a
+/// change, a moment after it already serves the new file: with `log`, this also waits for that
+/// reload to finish, so no request that follows meets "Your worker restarted mid-request".
+fn write_demo_config(assets: &Path, port: u16, write_key: &str, log: Option<&Path>) -> Result {
+    let reloads = || log.map_or(0, |l| count_lines(l, RELOADING));
+    let before = reloads();
     let file = assets.join(DEMO_CONFIG);
     let text = format!("{}\n", serde_json::json!({ "write_key": write_key }));
     std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -168,7 +172,7 @@ fn write_demo_config(assets: &Path, port: u16, write_key: &str) -> Result {
                 .ok()
                 .is_some_and(|v| v["write_key"] == write_key)
         {
-            return Ok(());
+            break;
         }
         if Instant::now() > deadline {
             return Err(format!(
@@ -178,6 +182,37 @@ fn write_demo_config(assets: &Path, port: u16, write_key: &str) -> Result {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    if log.is_none() {
+        return Ok(());
+    }
+    // The reload, then the worker answering again twice in a row.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while reloads() == before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut answered = 0;
+    while answered < 2 {
+        if Instant::now() > deadline + Duration::from_secs(30) {
+            return Err("wrangler dev did not answer after reloading the demo's assets".into());
+        }
+        answered = if http::status(port, "/v1/health") == Some(200) {
+            answered + 1
+        } else {
+            0
+        };
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Ok(())
+}
+
+/// What `wrangler dev` prints when it reloads the worker.
+const RELOADING: &str = "Reloading local server";
+
+/// Lines of the file at `path` that contain `needle` (0 if it cannot be read).
+fn count_lines(path: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().filter(|l| l.contains(needle)).count())
+        .unwrap_or(0)
 }
 
 /// A new console setup link (for a new owner), minted with the control key.
@@ -390,7 +425,7 @@ pub(crate) fn dev(build: bool) -> Result {
     };
     let key = demo.workspace("demo", "write_key")?;
     let secret = demo.workspace("demo", "secret_key")?;
-    write_demo_config(&root().join(DEMO_DIST), DEV_PORT, key)?;
+    write_demo_config(&root().join(DEMO_DIST), DEV_PORT, key, None)?;
     let link = setup_link(DEV_PORT, &control_key)?;
     let (owner, owner_password) = demo.user("owner")?;
     let (approver, approver_password) = demo.user("approver")?;
@@ -515,7 +550,13 @@ pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
         )
     };
     let fixtures = bootstrap(port, &control_key, extra).map_err(with_log)?;
-    write_demo_config(&assets, port, fixtures.workspace("demo", "write_key")?).map_err(with_log)?;
+    write_demo_config(
+        &assets,
+        port,
+        fixtures.workspace("demo", "write_key")?,
+        Some(&log_path),
+    )
+    .map_err(with_log)?;
     Ok(Fresh {
         _server: server,
         port,
