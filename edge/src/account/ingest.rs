@@ -26,22 +26,42 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
     req: &IngestRequest,
 ) -> Result<(IngestResult, Vec<Problem>), AppError> {
     let mut warnings = Vec::new();
-    // Campaign goals: from the catalog when the request carries it (saved if they changed),
-    // else as last saved.
-    let specs = if req.campaigns.is_empty() {
-        if req.events.is_empty() {
-            Vec::new()
-        } else {
-            rollup::specs(store, None)?
+    // The catalog, when the request decides or carries one: parsed once per catalog (by its
+    // version, or by its texts), and never half-used: a version this isolate has not parsed,
+    // sent without its texts, is answered before anything is stored.
+    let parsed = if req.decide_for.is_some() || !req.campaigns.is_empty() {
+        match parsed_catalog(req) {
+            Some(parsed) => Some(parsed),
+            None => {
+                let needed = IngestResult {
+                    catalog_needed: true,
+                    ..IngestResult::default()
+                };
+                return Ok((needed, warnings));
+            }
         }
     } else {
-        let parsed = parsed_catalog(req);
-        rollup::specs(store, Some((&parsed.specs, &parsed.specs_json)))?
+        None
+    };
+    // Campaign goals: from the catalog (saved if they changed), else as last saved.
+    let specs = match &parsed {
+        Some(p) => rollup::specs(store, Some((&p.specs, &p.specs_json)))?,
+        None if req.events.is_empty() => Vec::new(),
+        None => rollup::specs(store, None)?,
+    };
+    // The settings and webhook endpoint: the catalog's, or the request's (admin operations).
+    let settings = match &parsed {
+        Some(p) => p.settings.as_deref(),
+        None => req.settings.as_deref(),
+    };
+    let webhook = match &parsed {
+        Some(p) => p.webhook.as_ref(),
+        None => req.webhook.as_ref(),
     };
     // The webhook endpoint comes with the settings (for the webhooks of this batch and of the
     // alarm's flushes).
-    if req.settings.is_some() {
-        super::signals::keep_target(store, req.webhook.as_ref())?;
+    if settings.is_some() {
+        super::signals::keep_target(store, webhook)?;
     }
     let mut activity = Activity::default();
     let mut accepted = 0;
@@ -84,8 +104,8 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
         store.mark_dirty("", protocol::v1::ACCOUNT_UNIT)?;
     }
     // The settings the flush computes the account's summary with, kept when they change.
-    if let Some(settings) = &req.settings
-        && store.doc("rollup", "settings")?.as_deref() != Some(settings.as_str())
+    if let Some(settings) = settings
+        && store.doc("rollup", "settings")?.as_deref() != Some(settings)
     {
         store.put_doc("rollup", "settings", settings)?;
     }
@@ -99,14 +119,13 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
     let (summary, forgotten) = match &req.admin {
         Some(op) => {
             let (summary, forgotten) =
-                super::admin::admin(store, op, req.settings.as_deref(), Timestamp(req.now))?;
+                super::admin::admin(store, op, settings, Timestamp(req.now))?;
             (Some(summary), forgotten)
         }
         None => (None, None),
     };
-    let decision = match &req.decide_for {
-        None => None,
-        Some(subject) => {
+    let decision = match (&req.decide_for, &parsed) {
+        (Some(subject), Some(parsed)) => {
             // A dry run may repeat the whole decision (catalog, facts, history, decide) to
             // measure its cost inside workerd; see `cargo xtask bench`.
             let times = if req.dry_run {
@@ -116,10 +135,11 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
             };
             let mut dto = None;
             for _ in 0..times {
-                dto = Some(decide_for(store, req, subject, &mut warnings)?);
+                dto = Some(decide_for(store, req, parsed, subject, &mut warnings)?);
             }
             dto
         }
+        _ => None,
     };
     // Approvals waiting for the user, answered to batches only (`/v1/decide` does not carry
     // them): the SDK loads its inbox when there are some.
@@ -138,6 +158,7 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
             approvals,
             forgotten,
             webhooks,
+            catalog_needed: false,
         },
         warnings,
     ))
@@ -148,10 +169,10 @@ pub fn ingest<S: AccountStore + CollabStore + RollupStore + super::people::Peopl
 fn decide_for<S: AccountStore + RollupStore + super::people::PeopleStore>(
     store: &mut S,
     req: &IngestRequest,
+    parsed: &Parsed,
     subject: &Subject,
     warnings: &mut Vec<Problem>,
 ) -> Result<DecisionDto, AppError> {
-    let parsed = parsed_catalog(req);
     warnings.clone_from(&parsed.warnings);
     let (docs, catalog) = (&parsed.docs, &parsed.catalog);
     let now = Timestamp(req.now);
@@ -186,8 +207,11 @@ fn decide_for<S: AccountStore + RollupStore + super::people::PeopleStore>(
 /// A workspace's campaigns and settings, parsed and validated, with the texts they came from.
 #[derive(Debug)]
 struct Parsed {
+    /// What it was parsed from: a catalog version, or its texts.
+    key: CatalogKey,
     campaigns: Vec<String>,
     settings: Option<String>,
+    webhook: Option<(String, String)>,
     docs: Vec<CampaignDoc>,
     catalog: Catalog,
     warnings: Vec<Problem>,
@@ -197,10 +221,22 @@ struct Parsed {
     specs_json: String,
 }
 
+/// How a parsed catalog is found again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CatalogKey {
+    /// `workspace:version` (the worker's version of it).
+    Version(String),
+    /// FNV-1a of the texts (requests without a version: admin operations, native tests).
+    Texts(u64),
+}
+
+/// Catalogs kept per isolate; the oldest goes first.
+const KEPT_CATALOGS: usize = 8;
+
 thread_local! {
-    /// The last catalog parsed in this isolate, by a fingerprint of its texts: decisions in a
-    /// row (every tab, every account of the workspace) skip re-parsing 200 documents.
-    static PARSED: RefCell<Option<(u64, Rc<Parsed>)>> = const { RefCell::new(None) };
+    /// The catalogs parsed last in this isolate: decisions in a row (every tab, every account
+    /// of the workspace) skip re-parsing 200 documents, and by version skip even reading them.
+    static PARSED: RefCell<Vec<Rc<Parsed>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// FNV-1a over the campaign and settings texts.
@@ -214,23 +250,40 @@ fn fingerprint(req: &IngestRequest) -> u64 {
         })
 }
 
-fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
-    let key = fingerprint(req);
-    // The fingerprint finds the entry; the texts themselves decide (no collision can hand one
-    // workspace another's catalog).
-    if let Some(hit) = PARSED.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(k, p)| {
-                *k == key && p.campaigns == req.campaigns && p.settings == req.settings
+/// The request's catalog, parsed: kept from an earlier request when its version (or its
+/// texts) match, else parsed from the texts. `None`: the request names a version this isolate
+/// has not parsed and carries no texts.
+fn parsed_catalog(req: &IngestRequest) -> Option<Rc<Parsed>> {
+    let texts_sent = !req.campaigns.is_empty() || req.settings.is_some();
+    let key = match &req.catalog {
+        Some(version) => CatalogKey::Version(version.clone()),
+        None => CatalogKey::Texts(fingerprint(req)),
+    };
+    // A fingerprint finds the entry; the texts themselves decide (no collision can hand one
+    // workspace another's catalog). A version names one catalog of one workspace.
+    let hit = PARSED.with(|kept| {
+        kept.borrow()
+            .iter()
+            .find(|p| {
+                p.key == key
+                    && (matches!(key, CatalogKey::Version(_))
+                        || (p.campaigns == req.campaigns
+                            && p.settings == req.settings
+                            && p.webhook == req.webhook))
             })
-            .map(|(_, p)| Rc::clone(p))
-    }) {
+            .map(Rc::clone)
+    });
+    if hit.is_some() {
         return hit;
     }
+    if req.catalog.is_some() && !texts_sent {
+        return None;
+    }
     let mut parsed = Parsed {
+        key,
         campaigns: req.campaigns.clone(),
         settings: req.settings.clone(),
+        webhook: req.webhook.clone(),
         docs: Vec::with_capacity(req.campaigns.len()),
         catalog: Catalog::default(),
         warnings: Vec::new(),
@@ -257,8 +310,16 @@ fn parsed_catalog(req: &IngestRequest) -> Rc<Parsed> {
     parsed.specs = CampaignSpec::of(&parsed.docs);
     parsed.specs_json = CampaignSpec::list_json(&parsed.specs);
     let parsed = Rc::new(parsed);
-    PARSED.with(|c| *c.borrow_mut() = Some((key, Rc::clone(&parsed))));
-    parsed
+    PARSED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        // The same key parsed again (a version whose texts were re-sent) replaces the old.
+        kept.retain(|p| p.key != parsed.key);
+        if kept.len() >= KEPT_CATALOGS {
+            kept.remove(0);
+        }
+        kept.push(Rc::clone(&parsed));
+    });
+    Some(parsed)
 }
 
 /// Stores what a decision changes: deliveries (so other tabs and caps see them at once),

@@ -129,6 +129,7 @@ mod tests {
             admin: None,
             dropped: Dropped::default(),
             webhook: None,
+            catalog: None,
         };
         let mut store = MemoryAccountStore::default();
         ingest(&mut store, &req).expect("ingest");

@@ -152,6 +152,7 @@ mod tests {
             admin: None,
             dropped: Dropped::default(),
             webhook: webhook.then(|| (HOOK.0.to_owned(), HOOK.1.to_owned())),
+            catalog: None,
         }
     }
 

@@ -46,6 +46,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
             monthly_events: None,
             new_accounts_per_day: None,
             requests_per_10s: None,
+            catalog_version: 0,
         },
     );
     c.catalogs.insert(
@@ -54,6 +55,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
             campaigns: vec![EXPERIMENT.into()],
             settings: "{}".into(),
             webhook: None,
+            key: None,
         },
     );
     (c, MemoryAccounts::default())

@@ -3,9 +3,11 @@
 use protocol::ErrorCode;
 use protocol::v1::{
     AccountEventDto, AccountSummary, AdminOp, DecideResponse, Dropped, EventExport, EventsResponse,
-    ExportPage, ForgetAnswer, ForgetRequest, IngestRequest, Subject, check_id, parse_admin_traits,
-    parse_batch, parse_decide_request,
+    ExportPage, ForgetAnswer, ForgetRequest, IngestRequest, IngestResult, Subject, check_id,
+    parse_admin_traits, parse_batch, parse_decide_request,
 };
+use std::rc::Rc;
+
 use rules::Timestamp;
 use sha2::{Digest, Sha256};
 
@@ -51,23 +53,57 @@ fn ingest_request(
     now: Timestamp,
 ) -> IngestRequest {
     let deciding = decide_for.is_some();
-    IngestRequest {
+    let mut req = IngestRequest {
         events,
         decide_for,
         debug,
-        campaigns: if deciding {
-            catalog.campaigns.clone()
-        } else {
-            Vec::new()
-        },
-        settings: deciding.then(|| catalog.settings.clone()),
-        webhook: catalog.webhook.clone().filter(|_| deciding),
+        campaigns: Vec::new(),
+        settings: None,
+        webhook: None,
         now: now.0,
         dry_run: false,
         repeat: 1,
         admin: None,
         dropped: Dropped::default(),
+        // A decision names its catalog by version when it has one (the texts follow only if
+        // the object asks for them, see `ingest_in`).
+        catalog: catalog.key.clone().filter(|_| deciding),
+    };
+    if deciding && req.catalog.is_none() {
+        with_texts(&mut req, catalog);
     }
+    req
+}
+
+/// Puts the catalog's documents, settings and webhook into `req`.
+fn with_texts(req: &mut IngestRequest, catalog: &WorkspaceCatalog) {
+    req.campaigns.clone_from(&catalog.campaigns);
+    req.settings = Some(catalog.settings.clone());
+    req.webhook.clone_from(&catalog.webhook);
+}
+
+/// Sends `req` to its account object. An object that has not parsed the catalog version the
+/// request names answers `catalog_needed`, having stored nothing, and gets the texts in a
+/// second call.
+async fn ingest_in<A: Accounts>(
+    accounts: &A,
+    workspace_id: &str,
+    account_id: &str,
+    mut req: IngestRequest,
+    catalog: &WorkspaceCatalog,
+) -> Result<IngestResult, AppError> {
+    let first = accounts.ingest(workspace_id, account_id, &req).await?;
+    if !first.catalog_needed {
+        return Ok(first);
+    }
+    with_texts(&mut req, catalog);
+    let second = accounts.ingest(workspace_id, account_id, &req).await?;
+    if second.catalog_needed {
+        return Err(AppError::Internal(
+            "the account object asked for a catalog it was sent".into(),
+        ));
+    }
+    Ok(second)
 }
 
 /// `POST /v1/events`: validate, store each new event once, and decide for the batch's user.
@@ -95,8 +131,8 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
         locale,
     });
     let ws_catalog = match &subject {
-        Some(_) => catalog.catalog(&key.workspace_id).await?,
-        None => WorkspaceCatalog::default(),
+        Some(_) => catalog.catalog_for(&key).await?,
+        None => Rc::new(WorkspaceCatalog::default()),
     };
     // Group by account, keeping the batch order within each account.
     let mut groups: Vec<(String, Vec<AccountEventDto>)> = Vec::new();
@@ -132,9 +168,7 @@ pub async fn post_events<C: CatalogStore, A: Accounts>(
             dropped: reported,
             ..ingest_request(events, decide_for, false, &ws_catalog, now)
         };
-        let result = accounts
-            .ingest(&key.workspace_id, &account_id, &req)
-            .await?;
+        let result = ingest_in(accounts, &key.workspace_id, &account_id, req, &ws_catalog).await?;
         response.accepted += result.accepted;
         response.duplicates += result.duplicates;
         if result.decision.is_some() {
@@ -165,7 +199,7 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
     catalog
         .admit_accounts(&key, &req.write_key, &[req.account_id.as_str()], now.0)
         .await?;
-    let ws_catalog = catalog.catalog(&key.workspace_id).await?;
+    let ws_catalog = catalog.catalog_for(&key).await?;
     let subject = Subject {
         user_id: req.user_id,
         account_id: req.account_id,
@@ -174,9 +208,14 @@ pub async fn post_decide<C: CatalogStore, A: Accounts>(
     };
     let account_id = subject.account_id.clone();
     let ingest = ingest_request(Vec::new(), Some(subject), req.debug, &ws_catalog, now);
-    let result = accounts
-        .ingest(&key.workspace_id, &account_id, &ingest)
-        .await?;
+    let result = ingest_in(
+        accounts,
+        &key.workspace_id,
+        &account_id,
+        ingest,
+        &ws_catalog,
+    )
+    .await?;
     let decision = result
         .decision
         .ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;
@@ -258,7 +297,7 @@ pub async fn admin_op<C: CatalogStore, A: Accounts>(
     account_id: &str,
     op: AdminOp,
     now: Timestamp,
-) -> Result<protocol::v1::IngestResult, AppError> {
+) -> Result<IngestResult, AppError> {
     let ws_catalog = catalog.catalog(workspace_id).await?;
     admin_op_in(&ws_catalog, accounts, workspace_id, account_id, op, now).await
 }
@@ -273,7 +312,7 @@ pub async fn admin_op_in<A: Accounts>(
     account_id: &str,
     op: AdminOp,
     now: Timestamp,
-) -> Result<protocol::v1::IngestResult, AppError> {
+) -> Result<IngestResult, AppError> {
     if let AdminOp::SetTraits { traits, .. } = &op {
         let reasons = protocol::v1::parse_settings(&ws_catalog.settings)
             .map(|(s, _, _)| s.churn_reasons())
@@ -399,7 +438,7 @@ pub async fn why<C: CatalogStore, A: Accounts>(
     // An admin asking why must not change what the user sees: no delivery is recorded.
     req.dry_run = true;
     req.repeat = repeat;
-    let result = accounts.ingest(workspace_id, &account_id, &req).await?;
+    let result = ingest_in(accounts, workspace_id, &account_id, req, &ws_catalog).await?;
     let mut decision = result
         .decision
         .ok_or_else(|| AppError::Internal("account object returned no decision".into()))?;

@@ -30,6 +30,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
             monthly_events: None,
             new_accounts_per_day: None,
             requests_per_10s: None,
+            catalog_version: 0,
         },
     );
     c.write_keys.insert(
@@ -40,6 +41,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
             monthly_events: None,
             new_accounts_per_day: None,
             requests_per_10s: None,
+            catalog_version: 0,
         },
     );
     c.secret_keys.insert(hash_secret("sk"), "ws".into());
@@ -50,6 +52,7 @@ fn world() -> (MemoryCatalog, MemoryAccounts) {
             campaigns: vec![WELCOME.into(), UPGRADE.into()],
             settings: "{}".into(),
             webhook: None,
+            key: None,
         },
     );
     (c, MemoryAccounts::default())
@@ -411,6 +414,7 @@ fn customer_success_traits_need_the_secret_key_and_feed_the_summary() {
               "green_at":70,"yellow_at":40}}"#
                     .into(),
             webhook: None,
+            key: None,
         },
     );
     // A public write key may not set the reserved cs_ traits.
@@ -515,4 +519,78 @@ fn the_cron_sweep_reminds_and_expires_due_approvals() {
         assert_eq!(woke, 1);
         assert_eq!(trail(Timestamp(at)), expect);
     }
+}
+
+/// A decision names its catalog by version: the account object parses a version once (asking
+/// for its texts the first time, having stored nothing), and a new version is a new catalog.
+#[test]
+fn decisions_name_the_catalog_by_version() {
+    let mut w = world();
+    let versioned = |w: &mut (MemoryCatalog, MemoryAccounts), key: &str, campaigns: &[&str]| {
+        w.0.catalogs.insert(
+            "ws".into(),
+            WorkspaceCatalog {
+                campaigns: campaigns.iter().map(|c| (*c).to_owned()).collect(),
+                settings: "{}".into(),
+                webhook: None,
+                key: Some(key.into()),
+            },
+        );
+    };
+    let verdicts = |w: &(MemoryCatalog, MemoryAccounts)| {
+        let body = r#"{"write_key":"wk","user_id":"u1","account_id":"v","debug":true}"#;
+        block_on(post_decide(&w.0, &w.1, None, body, NOW))
+            .expect("decided")
+            .decision
+            .verdicts
+            .expect("debug")
+            .into_iter()
+            .map(|v| v.campaign)
+            .collect::<Vec<_>>()
+    };
+    versioned(&mut w, "ws:versioned-1", &[WELCOME, UPGRADE]);
+    // The first batch of a version: the object asks for the texts, then stores the event once.
+    let sent = send(&w, "wk", None, &[track(1, "v", "x")]).expect("stored");
+    assert_eq!((sent.accepted, sent.duplicates), (1, 0));
+    assert_eq!(stored(&w, "v"), 1);
+    assert_eq!(verdicts(&w), ["welcome", "upgrade"]);
+    // The same version is the catalog the object parsed (the documents are not read again).
+    versioned(&mut w, "ws:versioned-1", &[UPGRADE]);
+    assert_eq!(verdicts(&w), ["welcome", "upgrade"]);
+    // A new version is a new catalog.
+    versioned(&mut w, "ws:versioned-2", &[UPGRADE]);
+    assert_eq!(verdicts(&w), ["upgrade"]);
+}
+
+/// An object asked to use a catalog version it has not parsed, without its texts, answers
+/// `catalog_needed` and stores nothing of the batch.
+#[test]
+fn an_unknown_catalog_version_stores_nothing() {
+    use crate::account::{AccountStore, MemoryAccountStore, ingest};
+    let body = track(9, "acme", "create_expense");
+    let event = AccountEventDto::from_stored(NOW.0, NOW.0, body).expect("event");
+    let req = IngestRequest {
+        events: vec![event],
+        decide_for: Some(Subject {
+            user_id: "u1".into(),
+            account_id: "acme".into(),
+            page: None,
+            locale: None,
+        }),
+        debug: false,
+        campaigns: Vec::new(),
+        settings: None,
+        webhook: None,
+        now: NOW.0,
+        dry_run: false,
+        repeat: 1,
+        admin: None,
+        dropped: Dropped::default(),
+        catalog: Some("ws:never-sent".into()),
+    };
+    let mut store = MemoryAccountStore::default();
+    let (answer, _) = ingest(&mut store, &req).expect("answered");
+    assert!(answer.catalog_needed);
+    assert_eq!((answer.accepted, answer.decision.is_none()), (0, true));
+    assert_eq!(store.events(FIRST_PAGE).expect("export").events.len(), 0);
 }

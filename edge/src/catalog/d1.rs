@@ -1,11 +1,24 @@
 //! `CatalogStore` over Cloudflare D1.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde::Deserialize;
 use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use super::{CatalogStore, CollabSecrets, WorkspaceCatalog, WriteKey};
 use crate::error::AppError;
+
+/// Workspaces whose catalogs this isolate keeps; past it, it starts again.
+const KEPT_CATALOGS: usize = 64;
+
+thread_local! {
+    /// The catalog last read per workspace, with its version: a decision reads it again only
+    /// when the key's read shows a newer version (migrations/0006_catalog_version.sql).
+    static CATALOGS: RefCell<HashMap<String, Rc<WorkspaceCatalog>>> = RefCell::new(HashMap::new());
+}
 
 /// The catalog in D1 (binding `DB`).
 #[derive(Debug)]
@@ -47,6 +60,7 @@ struct KeyRow {
     monthly_events: Option<f64>,
     new_accounts_per_day: Option<f64>,
     requests_per_10s: Option<f64>,
+    catalog_version: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +85,7 @@ struct SecretsRow {
 #[derive(Deserialize)]
 struct SettingsRow {
     settings: String,
+    catalog_version: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -159,7 +174,8 @@ impl CatalogStore for D1Catalog {
         let row: Option<KeyRow> = self
             .db
             .prepare(
-                "SELECT k.workspace_id, k.debug, w.monthly_events, w.new_accounts_per_day, w.requests_per_10s
+                "SELECT k.workspace_id, k.debug, w.monthly_events, w.new_accounts_per_day, w.requests_per_10s,
+                   w.catalog_version
                  FROM write_keys k JOIN workspaces w ON w.id = k.workspace_id WHERE k.key = ?1 AND k.revoked = 0
                  AND (k.expires_at IS NULL
                       OR k.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
@@ -173,6 +189,7 @@ impl CatalogStore for D1Catalog {
             monthly_events: r.monthly_events.map(|n| n as u64),
             new_accounts_per_day: r.new_accounts_per_day.map(|n| n as u64),
             requests_per_10s: r.requests_per_10s.map(|n| n as u64),
+            catalog_version: r.catalog_version.map_or(0, |n| n as i64),
         }))
     }
 
@@ -229,7 +246,7 @@ impl CatalogStore for D1Catalog {
                     .prepare("SELECT definition FROM campaigns WHERE workspace_id = ?1 ORDER BY id")
                     .bind(&ws)?,
                 self.db
-                    .prepare("SELECT settings FROM workspaces WHERE id = ?1")
+                    .prepare("SELECT settings, catalog_version FROM workspaces WHERE id = ?1")
                     .bind(&ws)?,
                 self.db
                     .prepare(
@@ -255,17 +272,40 @@ impl CatalogStore for D1Catalog {
             .map(|r| r.results())
             .transpose()?
             .unwrap_or_default();
+        let settings = settings.into_iter().next();
         Ok(WorkspaceCatalog {
             campaigns: campaigns.into_iter().map(|r| r.definition).collect(),
-            settings: settings
-                .into_iter()
-                .next()
-                .map_or_else(|| "{}".to_owned(), |r| r.settings),
+            key: settings
+                .as_ref()
+                .and_then(|r| r.catalog_version)
+                .map(|v| format!("{workspace_id}:{}", v as i64)),
+            settings: settings.map_or_else(|| "{}".to_owned(), |r| r.settings),
             webhook: webhooks
                 .into_iter()
                 .next()
                 .and_then(|r| r.webhook_url.zip(r.webhook_secret)),
         })
+    }
+
+    async fn catalog_for(&self, key: &WriteKey) -> Result<Rc<WorkspaceCatalog>, AppError> {
+        let wanted = format!("{}:{}", key.workspace_id, key.catalog_version);
+        let kept = CATALOGS.with(|c| c.borrow().get(&key.workspace_id).cloned());
+        if let Some(kept) =
+            kept.filter(|c| key.catalog_version > 0 && c.key.as_deref() == Some(&wanted))
+        {
+            return Ok(kept);
+        }
+        // Read in the same batch as its version: a change after the key's read is seen here
+        // and kept under its own, newer version.
+        let read = Rc::new(self.catalog(&key.workspace_id).await?);
+        CATALOGS.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= KEPT_CATALOGS {
+                c.clear();
+            }
+            c.insert(key.workspace_id.clone(), Rc::clone(&read));
+        });
+        Ok(read)
     }
 
     async fn collab_secrets(

@@ -7,6 +7,8 @@ mod memory;
 pub use d1::D1Catalog;
 pub use memory::MemoryCatalog;
 
+use std::rc::Rc;
+
 use crate::error::AppError;
 
 /// A workspace's link-token key, derived from the install's control key: lowercase hex of
@@ -29,6 +31,8 @@ pub struct WriteKey {
     pub new_accounts_per_day: Option<u64>,
     /// A stricter request rate per (key, client) and 10 s, counted exactly.
     pub requests_per_10s: Option<u64>,
+    /// The workspace's catalog version when the key was read (0: not known).
+    pub catalog_version: i64,
 }
 
 /// Which public route a request is for (each has its request-rate limit).
@@ -51,6 +55,9 @@ pub struct WorkspaceCatalog {
     pub settings: String,
     /// Webhook endpoint and signing secret, if set (for the webhooks accounts send).
     pub webhook: Option<(String, String)>,
+    /// `workspace:version`, when the catalog was read with its version: account objects keep
+    /// the parsed catalog by it, so a decision sends it instead of the documents.
+    pub key: Option<String>,
 }
 
 /// A workspace's collaboration secrets (never sent to a browser).
@@ -81,6 +88,11 @@ pub trait CatalogStore {
     ) -> Result<bool, AppError>;
     /// The workspace's campaigns and settings.
     async fn catalog(&self, workspace_id: &str) -> Result<WorkspaceCatalog, AppError>;
+    /// The catalog of the key's workspace as of the key's read: stores that know versions
+    /// keep it in memory per version (no read while it stands).
+    async fn catalog_for(&self, key: &WriteKey) -> Result<Rc<WorkspaceCatalog>, AppError> {
+        self.catalog(&key.workspace_id).await.map(Rc::new)
+    }
     /// The workspace's collaboration secrets; two keys from `new_key` are stored first if
     /// the workspace has none yet.
     async fn collab_secrets(

@@ -124,6 +124,12 @@ pub struct IngestRequest {
     /// account keeps both, for the webhooks it sends by itself), so `None` there means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<(String, String)>,
+    /// The catalog's identity, `workspace:version` (its version rises with any change to its
+    /// campaigns, settings or webhook). Sent without `campaigns`, `settings` and `webhook`,
+    /// it asks the object to use what it parsed for that identity; an object that has not
+    /// answers `catalog_needed` and stores nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<String>,
 }
 
 /// Admin operations on an account.
@@ -153,7 +159,7 @@ pub enum AdminOp {
 }
 
 /// Account object → worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IngestResult {
     /// Newly stored events.
     pub accepted: u32,
@@ -174,6 +180,10 @@ pub struct IngestResult {
     /// Webhooks this ingest queued (the object then wakes to send them).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub webhooks: u32,
+    /// The request named a catalog this object has not parsed, without its texts: nothing
+    /// was done; send it again with them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub catalog_needed: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
