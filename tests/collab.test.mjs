@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { fresh, IDENTITY, KEYS, post, SECRET_KEY, setWebhook, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY, launchChromium } from './helpers.mjs';
+import { fresh, IDENTITY, KEYS, post, SECRET_KEY, setWebhook, tokenKey, URL_BASE, WORKSPACE, WRITE_KEY, launchChromium, navigate } from './helpers.mjs';
 
 // The demo workspace's secrets: its identity secret (rotated by the bootstrap, which printed
 // it), and its link-token key (derived from the control key, which the suites are given).
@@ -334,7 +334,7 @@ test('in the browser: a champion invites a colleague; a requester asks a not-yet
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
     });
     const sep = path.includes('?') ? '&' : '?';
-    await page.goto(`${URL_BASE}${path}${sep}user=${user}&account=${account}&flush=200&hash=${userHash(DEMO_IDENTITY, user)}`);
+    await navigate(page, `${URL_BASE}${path}${sep}user=${user}&account=${account}&flush=200&hash=${userHash(DEMO_IDENTITY, user)}`);
     return page;
   };
   const dismissWelcome = async (page) => {
@@ -439,7 +439,7 @@ test('axe-core finds no WCAG 2.2 A/AA violation on the invite card, the approver
   const open = async (user, account, extra = '') => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200${extra}`);
+    await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&flush=200${extra}`);
     await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Escape');
     await page.addScriptTag({ content: axeSource });
@@ -473,7 +473,7 @@ test('axe-core finds no WCAG 2.2 A/AA violation on the invite card, the approver
     await dialog.locator('[data-cairn-action="ask"]').click();
     await dialog.waitFor({ state: 'detached', timeout: 10_000 });
 
-    await boss.reload();
+    await navigate(boss);
     await boss.addScriptTag({ content: axeSource });
     const inbox = boss.locator('[data-cairn-message="cairn:approvals"]');
     await inbox.waitFor({ state: 'visible', timeout: 15_000 });

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { OWNER, SECRET_KEY, URL_BASE, batch, event, fresh, launchChromium, post } from './helpers.mjs';
+import { OWNER, SECRET_KEY, URL_BASE, batch, event, fresh, launchChromium, post, navigate } from './helpers.mjs';
 import { axe, signIn, watched } from './console-pages.mjs';
 
 let browser;
@@ -304,7 +304,7 @@ test('account data: a CSV import stores the good rows and names the bad ones; a 
   await page.waitForFunction(() => [...document.querySelectorAll('table')].some((t) => t.textContent.includes('cs_champion_strength')));
   assert.equal((await summary(a)).cs_champion_strength, 8);
   // The Accounts tab, loaded again, says who set it, when and why.
-  await page.reload();
+  await navigate(page);
   const inputs = await tableCells(page.getByRole('table', { name: 'Subjective inputs' }));
   const today = new Date().toISOString().slice(0, 10);
   assert.deepEqual(inputs.find((r) => r[0] === a), [a, 'cs_champion_strength', '8', 'Met the CFO, "very" keen', OWNER.email, today], JSON.stringify(inputs));

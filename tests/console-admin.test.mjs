@@ -12,7 +12,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { APPROVER, KEYS, OWNER, URL_BASE, WORKSPACE, fresh, launchChromium } from './helpers.mjs';
+import { APPROVER, KEYS, OWNER, URL_BASE, WORKSPACE, fresh, launchChromium, navigate } from './helpers.mjs';
 import { axe, watched } from './console-pages.mjs';
 
 let browser;
@@ -38,7 +38,7 @@ async function open(options = {}) {
 
 /** Opens `url` (a console page) and signs in on the way; the page asked for follows. */
 async function signInAt(page, url, user = OWNER) {
-  await page.goto(url);
+  await navigate(page, url);
   await page.getByRole('heading', { level: 1, name: 'Sign in to Cairn' }).waitFor();
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
@@ -47,7 +47,7 @@ async function signInAt(page, url, user = OWNER) {
 
 /** Goes to a tab of a workspace (the app follows the fragment) and waits for its heading. */
 async function go(page, workspace, tab, heading) {
-  await page.goto(at(workspace, tab));
+  await navigate(page, at(workspace, tab));
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
 }
 
@@ -81,7 +81,7 @@ test('the owner signs in and gets a workspace of their own for this suite', { ti
   ws = created.json.workspace.id;
   assert.deepEqual(created.json.workspace.roles, ['owner']);
   // The console learns its new workspace (and the owner's roles there) at its next start.
-  await owner.page.reload();
+  await navigate(owner.page);
   await owner.page.getByRole('link', { name: new RegExp(created.json.workspace.name) }).waitFor();
 });
 
@@ -267,7 +267,7 @@ test('keys: a write key created, debug on, rotated and revoked; a secret key sho
   await noCsp(page, 'keys');
 
   // After a reload: the origins persisted, the secrets are not shown again.
-  await page.reload();
+  await navigate(page);
   await page.getByRole('heading', { level: 1, name: 'Keys and origins' }).waitFor();
   await page.locator('tr', { hasText: second.key }).waitFor();
   assert.equal(await page.getByLabel(/Allowed origins, one a line/).inputValue(), 'http://127.0.0.1:8787\nhttps://app.example.com');
@@ -365,7 +365,7 @@ test('settings: budget numbers written into the document and saved as a version,
   assert.equal(await max.inputValue(), '7');
 
   // After a reload the saved numbers are there, with both versions listed.
-  await page.reload();
+  await navigate(page);
   await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
   await page.locator('#settings-version').filter({ hasText: 'Version 2' }).waitFor();
   assert.equal(await page.getByLabel('Campaigns per window (max_campaigns)').inputValue(), '7');

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fresh, URL_BASE, WORKSPACE, launchChromium } from './helpers.mjs';
+import { fresh, URL_BASE, WORKSPACE, launchChromium, navigate } from './helpers.mjs';
 import { axe, signIn, watched } from './console-pages.mjs';
 
 let browser;
@@ -27,7 +27,7 @@ const open = watched;
 /** Signs the owner in and opens the new-campaign page of the demo workspace. */
 async function newCampaign(page) {
   await signIn(page);
-  await page.goto(`${URL_BASE}/console/#/w/${encodeURIComponent(WORKSPACE.demo)}/campaigns/new`);
+  await navigate(page, `${URL_BASE}/console/#/w/${encodeURIComponent(WORKSPACE.demo)}/campaigns/new`);
   await page.getByRole('heading', { level: 1, name: 'New campaign' }).waitFor();
   await page.locator('#f-id').waitFor();
 }

@@ -5,7 +5,7 @@
 // Arabic right to left), theme and width, and runs under the console's strict CSP.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fresh, URL_BASE, WORKSPACE, launchChromium } from './helpers.mjs';
+import { fresh, URL_BASE, WORKSPACE, launchChromium, navigate } from './helpers.mjs';
 import { signIn, watched } from './console-pages.mjs';
 
 let browser;
@@ -84,7 +84,7 @@ async function previewed(page, campaign) {
 test('the preview renders the welcome modal exactly as the demo app does, and follows language, edits, theme and width', { timeout: 120_000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await signedIn(context);
-  await page.goto(`${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/welcome`);
+  await navigate(page, `${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/welcome`);
   await page.getByRole('heading', { level: 1, name: 'welcome' }).waitFor();
   let frame = await previewed(page, 'welcome');
   const inPreview = await shape(frame, 'welcome');
@@ -93,7 +93,7 @@ test('the preview renders the welcome modal exactly as the demo app does, and fo
 
   // The same document in the product: the demo app, for a new user named Alex.
   const demo = await context.newPage();
-  await demo.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&name=Alex`);
+  await navigate(demo, `${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&name=Alex`);
   await demo.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
   const inDemo = await shape(demo.mainFrame(), 'welcome');
   assert.equal(inPreview, inDemo, 'the preview and the product render the same structure and texts');
@@ -135,7 +135,7 @@ test('the preview renders the welcome modal exactly as the demo app does, and fo
 test('a tour previews each step, a checklist each progress', { timeout: 90_000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page } = await signedIn(context);
-  await page.goto(`${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/tour`);
+  await navigate(page, `${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/tour`);
   await page.getByRole('heading', { level: 1, name: 'tour' }).waitFor();
   let frame = await previewed(page, 'tour');
   const steps = await page.getByLabel('Tour step').locator('option').count();
@@ -144,7 +144,7 @@ test('a tour previews each step, a checklist each progress', { timeout: 90_000 }
   await page.getByLabel('Tour step').selectOption('1');
   await shows(page, 'Export for your accountant');
 
-  await page.goto(`${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/getting-started`);
+  await navigate(page, `${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/getting-started`);
   await page.getByRole('heading', { level: 1, name: 'getting-started' }).waitFor();
   frame = await previewed(page, 'getting-started');
   assert.equal(await frame.evaluate(() => document.querySelector("[data-cairn-root]").shadowRoot.querySelectorAll("[data-cairn-task=\"done\"]").length), 0);

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { APPROVER, OWNER, SECRET_KEY, URL_BASE, WORKSPACE, WRITE_KEY, batch, event, fresh, launchChromium, post, track } from './helpers.mjs';
+import { APPROVER, OWNER, SECRET_KEY, URL_BASE, WORKSPACE, WRITE_KEY, batch, event, fresh, launchChromium, post, track, navigate } from './helpers.mjs';
 import { ConsoleClient, publishCampaign } from './console-client.mjs';
 import { axe, signIn, watched } from './console-pages.mjs';
 
@@ -231,7 +231,7 @@ test('an experiment with a goal: users are exposed, shown and convert; the resul
   const checked = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1000 } });
   const a11y = await checked.newPage();
   await signIn(a11y);
-  await a11y.goto(`${URL_BASE}/console/#/w/${encodeURIComponent(ws)}/results`);
+  await navigate(a11y, `${URL_BASE}/console/#/w/${encodeURIComponent(ws)}/results`);
   await a11y.getByRole('table', { name: 'Campaigns' }).waitFor();
   await axe(a11y, 'the results overview');
   await a11y.getByRole('link', { name: id, exact: true }).click();

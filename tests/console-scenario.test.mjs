@@ -14,7 +14,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { CONTROL_KEY, fresh, URL_BASE, launchChromium } from './helpers.mjs';
+import { CONTROL_KEY, fresh, URL_BASE, launchChromium, navigate } from './helpers.mjs';
 
 let browser;
 
@@ -50,7 +50,7 @@ async function cspOf(who) {
 
 /** Opens a link page (setup or invitation), fills it and lands in the console. */
 async function spendLink(who, url, fields, button) {
-  await who.page.goto(url);
+  await navigate(who.page, url);
   for (const [label, value] of fields) await who.page.getByLabel(label, { exact: true }).fill(value);
   await who.page.getByRole('button', { name: button }).click();
   await who.page.waitForURL(/\/console\/(#.*)?$/);
@@ -91,7 +91,7 @@ async function previewShows(page, needle) {
 async function demoShows(key, n, campaign) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${URL_BASE}/?key=${key}&user=${fresh('u')}&account=${fresh('a')}&flush=200`);
+  await navigate(page, `${URL_BASE}/?key=${key}&user=${fresh('u')}&account=${fresh('a')}&flush=200`);
   await page.waitForSelector('button[data-cairn-feature="create_expense"]');
   for (let i = 1; i <= n; i++) {
     await page.fill('input[name="description"]', `Taxi ${i}`);
@@ -197,7 +197,7 @@ test('a new team sets Cairn up and ships a reviewed banner, then rolls it back: 
   await ap.getByRole('button', { name: 'Request changes' }).click();
   await ap.locator('#action-status').filter({ hasText: 'Changes requested.' }).waitFor();
 
-  await ed.reload();
+  await navigate(ed);
   await ed.getByRole('heading', { name: 'History' }).waitFor();
   await ed.getByText('Say “receipts” in the title, please.').waitFor();
   await ed.getByLabel('Title', { exact: true }).fill('Scan your receipts as you go');
@@ -207,7 +207,7 @@ test('a new team sets Cairn up and ships a reviewed banner, then rolls it back: 
   await ed.getByRole('button', { name: 'Submit for review' }).click();
   await ed.locator('#action-status').filter({ hasText: 'Submitted for review.' }).waitFor();
 
-  await ap.reload();
+  await navigate(ap);
   await ap.getByRole('heading', { name: 'History' }).waitFor();
   await ap.getByText('(void: the document changed since)').waitFor();
   await ap.getByRole('button', { name: 'Approve' }).click();

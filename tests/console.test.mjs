@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fresh, OWNER, URL_BASE, WORKSPACE, launchChromium } from './helpers.mjs';
+import { fresh, OWNER, URL_BASE, WORKSPACE, launchChromium, navigate } from './helpers.mjs';
 import { axe, signIn, watched } from './console-pages.mjs';
 
 let browser;
@@ -52,7 +52,7 @@ test('sign in, list the demo campaigns, edit a document with errors at their pat
   const { page, problems } = await open(context);
 
   // Refusals of the API, each at its field: a malformed email, then a wrong password.
-  await page.goto(`${URL_BASE}/console/`);
+  await navigate(page, `${URL_BASE}/console/`);
   await page.getByRole('heading', { level: 1, name: 'Sign in to Cairn' }).waitFor();
   await page.getByLabel('Email').fill('not-an-email');
   await page.getByLabel('Password').fill('whatever it is');
@@ -154,7 +154,7 @@ for (const scheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.2 A/AA vi
   // axe is injected by the test, not the app: this context bypasses the CSP (checked above).
   const context = await browser.newContext({ bypassCSP: true, colorScheme: scheme });
   const page = await context.newPage();
-  await page.goto(`${URL_BASE}/console/`);
+  await navigate(page, `${URL_BASE}/console/`);
   await page.getByRole('heading', { level: 1, name: 'Sign in to Cairn' }).waitFor();
   await axe(page, 'sign-in');
   await signIn(page);

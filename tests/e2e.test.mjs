@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fresh, KEYS, SECRET_KEY, stored, URL_BASE, launchChromium } from './helpers.mjs';
+import { fresh, KEYS, SECRET_KEY, stored, URL_BASE, launchChromium, navigate } from './helpers.mjs';
 
 let browser;
 
@@ -30,7 +30,7 @@ test('welcome modal, keyboard dismissal, usage limit banner, and every event sto
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   const url = `${URL_BASE}/?user=${user}&account=${account}&flush=300`;
 
-  await page.goto(url);
+  await navigate(page, url);
   const welcome = page.locator('[data-cairn-message="welcome"]');
   await welcome.waitFor({ state: 'visible', timeout: 15_000 });
   assert.equal(await welcome.getAttribute('data-cairn-surface'), 'modal');
@@ -43,7 +43,7 @@ test('welcome modal, keyboard dismissal, usage limit banner, and every event sto
   for (let n = 1; n <= 3; n++) await createExpense(page, n);
 
   // Reload mid-way: queued events survive in localStorage, and the welcome modal stays dismissed.
-  await page.reload();
+  await navigate(page);
   await page.waitForSelector('#expenses li:nth-child(3)');
   await page.waitForTimeout(1500);
   assert.equal(await welcome.count(), 0, 'the welcome modal does not come back');
@@ -86,7 +86,7 @@ test('events queued by an offline tab are delivered by the next tab, once', { ti
   // Tab A is offline: every request to the edge fails, so its events stay queued.
   const a = await context.newPage();
   await a.route('**/v1/events', (route) => route.abort('internetdisconnected'));
-  await a.goto(url);
+  await navigate(a, url);
   for (let n = 1; n <= 2; n++) await createExpense(a, n);
   // The journal's chunks (`cairn:q:<key>:<tab>:<seq>`, one `<id> <json>` line per event) are
   // written within 200 ms.
@@ -103,7 +103,7 @@ test('events queued by an offline tab are delivered by the next tab, once', { ti
 
   // Tab B opens while A is still offline: it adopts A's queue and delivers it.
   const b = await context.newPage();
-  await b.goto(url);
+  await navigate(b, url);
   const created = async () =>
     (await stored(account)).json.events.filter((e) => e.event.type === 'track' && e.event.name === 'create_expense');
   for (let i = 0; i < 40 && (await created()).length < 2; i++) await new Promise((r) => setTimeout(r, 250));
@@ -134,7 +134,7 @@ test('client-side routes: pushState records page views, and a reload on /reports
     sent.push(`${r.resourceType()} ${res?.status() ?? '-'} ${views(r.postData()).join(' ')}`);
   });
   page.on('requestfailed', (r) => r.url().includes('/v1/events') && sent.push(`${r.resourceType()} failed ${r.failure()?.errorText} ${views(r.postData()).join(' ')}`));
-  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
+  await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&flush=200`);
   await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Escape');
 
@@ -144,7 +144,7 @@ test('client-side routes: pushState records page views, and a reload on /reports
   assert.ok(await page.isVisible('#view-reports'));
   assert.ok(await page.isHidden('#view-expenses'));
 
-  await page.reload();
+  await navigate(page);
   await page.locator('#view-reports').waitFor({ state: 'visible', timeout: 5_000 });
   await page.click('nav a[data-route="/"]');
   await page.locator('#view-expenses').waitFor({ state: 'visible', timeout: 5_000 });
@@ -173,7 +173,7 @@ test('trigger campaigns: the CFO-approval banner reaches the user who submitted 
     const logs = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => (m.type() === 'error' ? problems : logs).push(m.text()));
-    await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200&debug`);
+    await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&flush=200&debug`);
     await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Escape');
     return { context, page, problems, logs };
@@ -233,7 +233,7 @@ test('the guides module is fetched only once a decision carries a message', { ti
     const wasm = [];
     page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
     const decided = page.waitForResponse((r) => r.url().endsWith('/v1/events') && r.ok(), { timeout: 15_000 });
-    await page.goto(`${URL_BASE}/?key=${key}&user=${fresh('user')}&account=${fresh('acct')}&flush=300`);
+    await navigate(page, `${URL_BASE}/?key=${key}&user=${fresh('user')}&account=${fresh('acct')}&flush=300`);
     await decided;
     if (key === KEYS.demo) {
       await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });

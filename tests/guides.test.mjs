@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fresh, KEYS, SECRET_KEY, stored, URL_BASE, launchChromium } from './helpers.mjs';
+import { fresh, KEYS, SECRET_KEY, stored, URL_BASE, launchChromium, navigate } from './helpers.mjs';
 
 let browser;
 
@@ -28,7 +28,7 @@ async function open() {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
+  await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&flush=200`);
   await page.locator('[data-cairn-message="welcome"]').waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Escape');
   const finish = async () => {
@@ -192,7 +192,7 @@ test('hostile strings in every text of a message render as inert text', { timeou
   });
   // The `hostile` workspace exists for the suites only (xtask/js/bootstrap.mjs with
   // CAIRN_FIXTURES=test; its campaign is tests/fixtures/hostile.json).
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&key=${KEYS.hostile}&flush=200`);
+  await navigate(page, `${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&key=${KEYS.hostile}&flush=200`);
   const modal = page.locator('[data-cairn-message="hostile"]');
   await modal.waitFor({ state: 'visible', timeout: 15_000 });
   const rendered = await page.evaluate(() => {
@@ -226,7 +226,7 @@ for (const theme of ['default', 'night']) test(`axe-core finds no WCAG 2.2 A/AA 
   // CSP itself is checked by the other tests).
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200&theme=${theme}`);
+  await navigate(page, `${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200&theme=${theme}`);
   await page.addScriptTag({ content: axeSource });
   const audit = async (surface) => {
     const result = await page.evaluate(async () => {
@@ -267,7 +267,7 @@ for (const theme of ['default', 'night']) test(`axe-core finds no WCAG 2.2 A/AA 
 test('an Arabic browser gets the Arabic welcome, laid out right to left', { timeout: 60_000 }, async () => {
   const context = await browser.newContext({ locale: 'ar' });
   const page = await context.newPage();
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
+  await navigate(page, `${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
   const welcome = page.locator('[data-cairn-message="welcome"]');
   await welcome.waitFor({ state: 'visible', timeout: 15_000 });
   const dialog = await page.evaluate(() => {
@@ -290,7 +290,7 @@ test('rich text and variables: the welcome greets by name, its links are safe; f
   });
   // A first name with markup in it: a variable's value is text, never markup.
   const name = 'Ada **[x](https://evil.example)**';
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200&name=${encodeURIComponent(name)}`);
+  await navigate(page, `${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200&name=${encodeURIComponent(name)}`);
   const welcome = page.locator('[data-cairn-message="welcome"]');
   await welcome.waitFor({ state: 'visible', timeout: 15_000 });
   const body = await page.evaluate(() => {

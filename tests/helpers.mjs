@@ -101,3 +101,22 @@ export async function setWebhook(server) {
   });
   return { status: res.status, secret: (await res.json()).secret };
 }
+
+/** Loads `url` in `page` (or reloads it when `url` is omitted) and waits for its `load`. Now
+ *  and then `wrangler dev`'s asset server holds one response until the browser gives up (a
+ *  CI run saw `GET /app.js` answered after 30 s, every other request served at once); such a
+ *  navigation is logged and loaded once more, so a suite fails only when the page truly does
+ *  not load. */
+export async function navigate(page, url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (url === undefined) await page.reload({ timeout: 15_000 });
+      else await page.goto(url, { timeout: 15_000 });
+      return;
+    } catch (e) {
+      if (attempt === 2 || e.name !== 'TimeoutError') throw e;
+      console.log(`# navigate: ${url ?? page.url()} did not load within 15 s; loading it again`);
+      url ??= page.url();
+    }
+  }
+}

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, setWebhook, stored, track } from './helpers.mjs';
+import { WRITE_KEY, URL_BASE, event, fresh, launchChromium, post, setWebhook, stored, track, navigate } from './helpers.mjs';
 
 let browser;
 // The CSM's tools: a receiver of the workspace's webhooks.
@@ -42,8 +42,22 @@ async function open(user, account, extra = '') {
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=300${extra}`);
+  await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&flush=300${extra}`);
   return { page, problems };
+}
+
+/** The verdicts of the SDK's `debug()` once the SDK is live (`debug()` answers null until
+ *  `init` has finished). */
+async function verdictsOf(page) {
+  await page.waitForFunction(() => window.cairn, null, { timeout: 15_000 });
+  return page.evaluate(async () => {
+    for (let i = 0; i < 150; i++) {
+      const answer = await window.cairn.debug();
+      if (answer?.decision) return answer.decision.verdicts;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('debug() gave no decision within 15 s');
+  });
 }
 
 /** Until `account` has stored an event matching `f`. */
@@ -79,8 +93,7 @@ test("a Red account's admin sees the check-in offer in the product; a member doe
 
   // A member of the same account: the SDK decides, and the check-in is not among its messages.
   const member = await open('pat', account, '&role=member&debug');
-  await member.page.waitForFunction(() => window.cairn, null, { timeout: 15_000 });
-  const verdicts = await member.page.evaluate(async () => (await window.cairn.debug()).decision.verdicts);
+  const verdicts = await verdictsOf(member.page);
   const red = verdicts.find((v) => v.campaign === 'health-red');
   assert.equal(red?.verdict, 'audience_mismatch', JSON.stringify(red));
   assert.equal(await member.page.locator('[data-cairn-message="health-red"]').count(), 0);
@@ -102,19 +115,29 @@ test('a promoter, given value first, is asked for a review in the product, and f
   assert.equal(await ask.getAttribute('data-cairn-surface'), 'slideout');
   assert.match(await ask.innerText(), /Glad Expensely helps, Ada/);
   // The bigger ask waits for the smaller one.
-  const before = await page.evaluate(async () => (await window.cairn.debug()).decision.verdicts);
+  const before = await verdictsOf(page);
   assert.equal(before.find((v) => v.campaign === 'reference-ask')?.verdict, 'ask_too_big', JSON.stringify(before));
   await ask.getByText('Write a review').click();
   await until(account, (e) => e.type === 'message' && e.campaign === 'review-ask' && e.action === 'clicked', 'the accepted review ask');
   await page.close();
 
-  // Accepted: the thank-you step, and the reference ask is now offered.
+  // Accepted: the thank-you step, and the reference ask is now offered. The call to action
+  // navigated, and the page it landed on (Ada's still) may have shown either before it was
+  // closed; the next visit shows what remains. Each is shown exactly once.
   const again = await open('ada', account, '&name=Ada&debug');
-  const thanks = again.page.locator('[data-cairn-message="review-thanks"]');
-  await thanks.waitFor({ state: 'visible', timeout: 15_000 });
-  assert.match(await thanks.innerText(), /Thank you for your review, Ada/);
-  const reference = again.page.locator('[data-cairn-message="reference-ask"]');
-  await reference.waitFor({ state: 'visible', timeout: 15_000 });
+  const shown = (campaign) => (e) => e.type === 'message' && e.campaign === campaign && e.action === 'shown';
+  await until(account, shown('review-thanks'), 'the thank-you shown');
+  await until(account, shown('reference-ask'), 'the reference ask shown');
+  const events = (await stored(account)).json.events.map((x) => x.event);
+  assert.deepEqual(
+    ['review-thanks', 'reference-ask'].map((c) => events.filter(shown(c)).length),
+    [1, 1],
+    'each shown once',
+  );
+  const banner = again.page.locator('[data-cairn-message="review-thanks"]');
+  if (await banner.count()) assert.match(await banner.innerText(), /Thank you for your review, Ada/);
+  const thanks = events.find(shown('review-thanks'));
+  assert.ok(events.findIndex(shown('review-thanks')) > events.findIndex((e) => e.campaign === 'review-ask' && e.action === 'clicked'), `thanked after accepting: ${JSON.stringify(thanks)}`);
   assert.deepEqual([...problems, ...again.problems], []);
   await again.page.close();
 });

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fresh, URL_BASE, launchChromium } from './helpers.mjs';
+import { fresh, URL_BASE, launchChromium, navigate } from './helpers.mjs';
 
 let browser;
 
@@ -76,7 +76,7 @@ test('no two visible Cairn cards overlap through the demo; a waiting card shows 
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await page.goto(`${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
+  await navigate(page, `${URL_BASE}/?user=${fresh('user')}&account=${fresh('acct')}&flush=200`);
   const message = (id) => page.locator(`[data-cairn-message="${id}"]`);
   await message('welcome').waitFor({ state: 'visible', timeout: 15_000 });
   await message('getting-started').waitFor({ state: 'visible', timeout: 15_000 });

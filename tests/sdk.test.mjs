@@ -4,7 +4,7 @@
 // loads are tracked once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fresh, journalDrained, stored, URL_BASE, SECRET_KEY, launchChromium } from './helpers.mjs';
+import { fresh, journalDrained, stored, URL_BASE, SECRET_KEY, launchChromium, navigate } from './helpers.mjs';
 
 let browser;
 
@@ -30,7 +30,7 @@ async function storedWhen(account, done) {
 
 /** The demo app for a fresh user and account, with `window.cairn` (?debug) and no timer flush. */
 async function open(page, user, account) {
-  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&debug&flush=600000`);
+  await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&debug&flush=600000`);
   await page.waitForFunction(() => window.cairn !== undefined);
 }
 
@@ -53,7 +53,7 @@ test('a reload right after 300 track() calls loses nothing and stores nothing tw
   await page.evaluate((n) => {
     for (let i = 0; i < n; i++) window.cairn.track('reload_probe', { i });
   }, N);
-  await page.reload(); // at once: the coalescing timer has not fired; pagehide writes
+  await navigate(page); // at once: the coalescing timer has not fired; pagehide writes
   // (Whether the first page's unload beacon was even attempted before the reload is
   // Chromium's timing, so `refused` is not asserted: the beacon cannot pass either way.)
   void refused;
@@ -128,7 +128,7 @@ test('clicks on a feature while the SDK module loads are tracked, once each', { 
     served = true;
     await route.continue();
   });
-  await page.goto(`${URL_BASE}/?user=${user}&account=${account}&flush=200`);
+  await navigate(page, `${URL_BASE}/?user=${user}&account=${account}&flush=200`);
   for (const n of [1, 2]) {
     await page.fill('input[name="description"]', `Early ${n}`);
     await page.fill('input[name="amount"]', String(n));
