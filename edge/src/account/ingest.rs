@@ -10,7 +10,11 @@ use protocol::v1::{
     IngestRequest, IngestResult, Subject, decision_dto, event_properties, parse_campaign,
     parse_settings, to_json, validate_event,
 };
-use rules::{Arm, CampaignId, Catalog, Decision, MessageRecord, Outcome, Timestamp, decide};
+use std::collections::BTreeMap;
+
+use rules::{
+    Arm, CampaignId, Catalog, Decision, History, MessageRecord, Outcome, Timestamp, decide,
+};
 
 use super::rollup::{self, RollupStore};
 use super::{AccountStore, NewEvent, TraitOwner};
@@ -184,7 +188,7 @@ fn decide_for<S: AccountStore + RollupStore + super::people::PeopleStore>(
     let history = store.history(&subject.user_id, now)?;
     let d = decide(catalog, &facts, &history, now);
     if !req.dry_run {
-        record_decision(store, subject, &d, now)?;
+        record_decision(store, subject, &d, &history, now)?;
     }
     // A `locale` user trait (set by the vendor) wins over the browser's language.
     let locale = match facts.user_traits.get("locale") {
@@ -324,23 +328,42 @@ fn parsed_catalog(req: &IngestRequest) -> Option<Rc<Parsed>> {
 
 /// Stores what a decision changes: deliveries (so other tabs and caps see them at once),
 /// fact-trigger observations, and first exposures to experiments (as `exposure` events).
+/// The records come from `history` (read for this decision, nothing written since), and only
+/// those that changed are written: a decision that changes nothing writes nothing.
 fn record_decision<S: AccountStore + RollupStore>(
     store: &mut S,
     subject: &Subject,
     d: &Decision,
+    history: &History,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let user = subject.user_id.as_str();
+    // (as read, as changed) per campaign.
+    let mut records: BTreeMap<&CampaignId, (MessageRecord, MessageRecord)> = BTreeMap::new();
+    let mut change = |campaign, f: &dyn Fn(&mut MessageRecord)| {
+        let (_, new) = records.entry(campaign).or_insert_with(|| {
+            let r = history.get(campaign);
+            (r, r)
+        });
+        f(new);
+    };
     for (campaign, holds) in &d.observations {
-        update(store, user, campaign, |r| r.observe(*holds, now))?;
+        change(campaign, &|r| r.observe(*holds, now));
     }
     for pick in &d.picks {
-        update(store, user, &pick.campaign, |r| {
-            r.record(Outcome::Delivered, now);
-        })?;
+        change(&pick.campaign, &|r| r.record(Outcome::Delivered, now));
     }
+    for (campaign, _) in &d.exposures {
+        change(campaign, &|r| r.expose(now));
+    }
+    for (campaign, (old, new)) in &records {
+        if old != new {
+            store.save_message(user, campaign, new)?;
+            rollup::touch(store, campaign, old, new)?;
+        }
+    }
+    // After the records: the arm is set on the campaign's row.
     for (campaign, arm) in &d.exposures {
-        update(store, user, campaign, |r| r.expose(now))?;
         let name = match arm {
             Arm::Control => "control",
             Arm::Treatment(Some(variant)) => variant.as_str(),
@@ -367,9 +390,9 @@ fn record_decision<S: AccountStore + RollupStore>(
 /// batch size (`cargo xtask bench analytics`).
 #[derive(Debug, Default)]
 struct Activity {
-    users: std::collections::BTreeMap<String, Vec<i64>>,
-    seen: std::collections::BTreeMap<(String, String), (i64, i64)>,
-    usage: std::collections::BTreeMap<(String, String, rules::Day), u32>,
+    users: BTreeMap<String, Vec<i64>>,
+    seen: BTreeMap<(String, String), (i64, i64)>,
+    usage: BTreeMap<(String, String, rules::Day), u32>,
 }
 
 impl Activity {
