@@ -7,9 +7,7 @@ use protocol::v1::{
     AccountEventDto, CollabRequest, CollabResult, Dropped, DroppedTotals, EventExport, ExportPage,
     IngestRequest, IngestResult, event_properties,
 };
-use rules::{
-    CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, SurveyFact, Timestamp, Value,
-};
+use rules::{CampaignId, Day, EventFact, Facts, History, MessageRecord, Seen, Timestamp, Value};
 
 use super::{
     AccountStore, Accounts, MAX_PROPERTY_EVENTS, NewEvent, TraitOwner, current_session, ingest,
@@ -279,17 +277,7 @@ impl AccountStore for MemoryAccountStore {
         for ((user, name), span) in &self.seen {
             facts.add_seen(user == user_id, name, *span);
         }
-        facts.surveys = self
-            .surveys
-            .iter()
-            .map(|((user, campaign), (score, at))| SurveyFact {
-                user_id: user.clone(),
-                campaign: campaign.clone(),
-                by_current_user: user == user_id,
-                score: *score,
-                at: Timestamp(*at),
-            })
-            .collect();
+        facts.surveys = super::warm::survey_facts(&self.surveys, user_id);
         facts.events = self
             .events
             .iter()

@@ -164,19 +164,26 @@ impl Mirror {
                 .collect::<Traits>();
             facts.session_start = current_session(part.session, now);
         }
-        facts.surveys = self
-            .surveys
-            .iter()
-            .map(|((user, campaign), (score, at))| SurveyFact {
-                user_id: user.clone(),
-                campaign: campaign.clone(),
-                by_current_user: user == user_id,
-                score: *score,
-                at: Timestamp(*at),
-            })
-            .collect();
+        facts.surveys = survey_facts(&self.surveys, user_id);
         facts
     }
+}
+
+/// The latest answer per (user, campaign) as facts, as of deciding for `user_id`.
+pub(super) fn survey_facts(
+    surveys: &BTreeMap<(String, String), (u32, i64)>,
+    user_id: &str,
+) -> Vec<SurveyFact> {
+    surveys
+        .iter()
+        .map(|((user, campaign), (score, at))| SurveyFact {
+            user_id: user.clone(),
+            campaign: campaign.clone(),
+            by_current_user: user == user_id,
+            score: *score,
+            at: Timestamp(*at),
+        })
+        .collect()
 }
 
 #[cfg(test)]
