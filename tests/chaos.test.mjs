@@ -41,6 +41,7 @@ function chaosProxy(random) {
     down: false,
     batches: 0,
     faults: Object.fromEntries([...FAULTS, 'down'].map((f) => [f, 0])),
+    ordered: 0,
     // Forwarding failures of the proxy itself (not injected), with the last one's message.
     proxyErrors: 0,
     lastProxyError: null,
@@ -90,8 +91,11 @@ function chaosProxy(random) {
       state.faults.down += 1;
       return res.destroy();
     }
-    // The first batches meet each fault once, in order; then one batch in three meets one.
-    const n = state.batches - 1;
+    // The first batches that reach the proxy while the edge is up meet each fault once, in
+    // order (a batch refused by an edge-down spell does not use up a fault); then one batch in
+    // three meets one.
+    const n = state.ordered;
+    if (n < FAULTS.length) state.ordered += 1;
     const fault = n < FAULTS.length ? FAULTS[n] : random() < 1 / 3 ? FAULTS[Math.floor(random() * FAULTS.length)] : null;
     if (fault) state.faults[fault] += 1;
     switch (fault) {
