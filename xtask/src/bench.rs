@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: `rules::decide` natively (criterion-free, see `rules/benches/`), then
 //! the same shape of load inside workerd: 200 live campaigns and 90 days of history for one
-//! account, decided through `POST /v1/decide` on a local `wrangler dev`.
+//! account, decided through `POST /v1/decide` on a local `wrangler dev` (`cargo xtask bench
+//! decide` runs only that part).
 //!
 //! workerd does not expose CPU time to a client, and a worker's clock does not advance while
 //! it computes, so the figure here is the request latency on loopback (worker → D1 catalog →

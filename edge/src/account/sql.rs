@@ -191,6 +191,10 @@ impl<'a> SqlStore<'a> {
 impl SqlStore<'_> {
     /// The user's session `(start, last activity)`, if any.
     fn session(&self, user_id: &str) -> Result<Option<(i64, i64)>, AppError> {
+        // The mirror holds the stored session once loaded: no row to read per batch.
+        if let Some(session) = self.warm.session(user_id) {
+            return Ok(session);
+        }
         Ok(self
             .rows(
                 "SELECT session_start, last_seen FROM users WHERE user_id = ?",

@@ -29,6 +29,15 @@ impl Warm {
         *self.0.borrow_mut() = None;
     }
 
+    /// The stored session of `user_id` when the mirror is loaded (`None`: not loaded; ask
+    /// storage).
+    pub(super) fn session(&self, user_id: &str) -> Option<Option<(i64, i64)>> {
+        self.0
+            .borrow()
+            .as_ref()
+            .map(|m| m.users.get(user_id).and_then(|u| u.session))
+    }
+
     /// The facts of `user_id` at `now` from the mirror, loading it with `load` first if it is
     /// absent.
     pub(super) fn facts<E>(

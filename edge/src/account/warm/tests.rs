@@ -120,8 +120,13 @@ fn a_mirror_is_loaded_once_then_kept() {
     warm.keep(|m| m.add_usage("ana", "export", Day(20_600), 2));
     let second = used(warm.facts("ana", Timestamp(T), load));
     assert_eq!((loads.get(), first, second), (1, Ok(1), Ok(3)));
+    // A loaded mirror answers sessions (none yet for ana); an unloaded one leaves it to storage.
+    assert_eq!(warm.session("ana"), Some(None));
+    warm.keep(|m| m.touch("ana", &[T]));
+    assert_eq!(warm.session("ana"), Some(Some((T, T))));
     // After a delete the mirror is dropped and loaded again.
     warm.drop_all();
+    assert_eq!(warm.session("ana"), None);
     let third = used(warm.facts("ana", Timestamp(T), load));
     assert_eq!((loads.get(), third), (2, Ok(1)));
 }
