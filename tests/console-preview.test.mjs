@@ -2,7 +2,8 @@
 // SDK's guides module on the draft (built into the message the edge would send, by `protocol`),
 // and its shadow DOM matches what the demo app renders for the same document: same texts, same
 // structure. The preview follows the draft as it is typed, switches language (French, and
-// Arabic right to left), theme and width, and runs under the console's strict CSP.
+// Arabic right to left), theme and width, and runs under the console's strict CSP. Typing in
+// the form while the preview re-renders a modal or a tour step keeps the focus in the form.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fresh, URL_BASE, WORKSPACE, launchChromium, navigate } from './helpers.mjs';
@@ -150,5 +151,30 @@ test('a tour previews each step, a checklist each progress', { timeout: 90_000 }
   assert.equal(await frame.evaluate(() => document.querySelector("[data-cairn-root]").shadowRoot.querySelectorAll("[data-cairn-task=\"done\"]").length), 0);
   await page.getByLabel('Checklist progress').selectOption('2');
   await until(() => previewFrame(page).evaluate(() => document.querySelector('[data-cairn-root]').shadowRoot.querySelectorAll('[data-cairn-task="done"]').length === 2), 'two tasks done');
+  await context.close();
+});
+
+test('typing in the form while the preview re-renders a modal or a tour step keeps the focus and every keystroke', { timeout: 90_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page } = await signedIn(context);
+  for (const [campaign, field, before] of [
+    ['welcome', '#f-content-title', 'Welcome to Expensely'],
+    ['tour', '#f-content-steps-0-title', 'Your reports'],
+  ]) {
+    await navigate(page, `${URL_BASE}/console/#/w/${WORKSPACE.demo}/campaigns/c/${campaign}`);
+    await page.getByRole('heading', { level: 1, name: campaign }).waitFor();
+    await previewed(page, campaign);
+    const input = page.locator(field);
+    assert.equal(await input.inputValue(), before);
+    await input.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' now');
+    // The preview reloads with the edit and shows the message, whose renderer moves focus
+    // to its button on a page of its own; inside the console's frame it must not.
+    await shows(page, `${before} now`);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), field.slice(1), 'the focus stayed in the form');
+    await page.keyboard.type('!');
+    assert.equal(await input.inputValue(), `${before} now!`);
+  }
   await context.close();
 });

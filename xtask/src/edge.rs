@@ -339,9 +339,12 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> Result<u16> {
-    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+/// Two free ports on 127.0.0.1, distinct (their listeners are held together).
+fn free_ports() -> Result<(u16, u16)> {
+    let bind = || TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"));
+    let (a, b) = (bind()?, bind()?);
+    let port = |l: &TcpListener| l.local_addr().map(|a| a.port()).map_err(|e| e.to_string());
+    Ok((port(&a)?, port(&b)?))
 }
 
 fn tail(path: &Path, lines: usize) -> String {
@@ -490,6 +493,49 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
+/// Starts `wrangler dev` on the fresh state, on two free ports (HTTP and inspector), its
+/// output in `log_path`, and waits until it answers.
+fn spawn_fresh(
+    script: &str,
+    state_dir: &Path,
+    assets: &Path,
+    control_key: &str,
+    log_path: &Path,
+) -> Result<(Server, u16)> {
+    let log = std::fs::File::create(log_path).map_err(|e| e.to_string())?;
+    let log2 = log.try_clone().map_err(|e| e.to_string())?;
+    // A free inspector port too, so several checkouts can run their suites at once.
+    let (port, inspector) = free_ports()?;
+    let (port_arg, inspector_arg) = (port.to_string(), inspector.to_string());
+    let var = format!("{CONTROL_KEY_VAR}:{control_key}");
+    let mut c = wrangler(&[
+        "dev",
+        script,
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        &port_arg,
+        "--inspector-port",
+        &inspector_arg,
+        "--persist-to",
+        &path_arg(state_dir),
+        "--assets",
+        &path_arg(assets),
+        // Wins over a control key in edge/.dev.vars (the dev server's).
+        "--var",
+        &var,
+        // The analytics fault route (`POST /v1/admin/analytics/fault`) for the suites.
+        "--var",
+        "CAIRN_TEST_HOOKS:1",
+        // `/__scheduled` runs the Cron Trigger on demand.
+        "--test-scheduled",
+    ]);
+    c.stdin(Stdio::null()).stdout(log).stderr(log2);
+    let mut server = Server::spawn(c, true)?;
+    server.wait_ready(port, Some(log_path))?;
+    Ok((server, port))
+}
+
 /// Migrates a fresh local state, starts `wrangler dev` on it with a new control key, waits
 /// until it answers, and runs the bootstrap (plus `extra`).
 pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
@@ -506,42 +552,23 @@ pub(crate) fn start_fresh(state: &str, extra: Extra<'_>) -> Result<Fresh> {
     let worker = root().join("target").join(format!("{state}-worker"));
     copy_dir(&root().join("edge/build"), &worker)?;
     let script = path_arg(&worker.join("index.js"));
-    let port = free_port()?;
     let control_key = seed::random_hex(32)?;
     migrate(&state_dir)?;
 
     let log_path = state_dir.with_extension("log");
-    let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
-    let log2 = log.try_clone().map_err(|e| e.to_string())?;
-    let port_arg = port.to_string();
-    // A free inspector port too, so several checkouts can run their suites at once.
-    let inspector_arg = free_port()?.to_string();
-    let var = format!("{CONTROL_KEY_VAR}:{control_key}");
-    let mut c = wrangler(&[
-        "dev",
-        &script,
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        &port_arg,
-        "--inspector-port",
-        &inspector_arg,
-        "--persist-to",
-        &path_arg(&state_dir),
-        "--assets",
-        &path_arg(&assets),
-        // Wins over a control key in edge/.dev.vars (the dev server's).
-        "--var",
-        &var,
-        // The analytics fault route (`POST /v1/admin/analytics/fault`) for the suites.
-        "--var",
-        "CAIRN_TEST_HOOKS:1",
-        // `/__scheduled` runs the Cron Trigger on demand.
-        "--test-scheduled",
-    ]);
-    c.stdin(Stdio::null()).stdout(log).stderr(log2);
-    let mut server = Server::spawn(c, true)?;
-    server.wait_ready(port, Some(&log_path))?;
+    // A port found free may be taken before wrangler binds it (by another process, or by
+    // workerd's own sockets): a start that fails so is tried again on other ports.
+    let mut attempt = 1;
+    let (server, port) = loop {
+        match spawn_fresh(&script, &state_dir, &assets, &control_key, &log_path) {
+            Ok(started) => break started,
+            Err(e) if attempt < 3 && e.contains("Address already in use") => {
+                eprintln!("wrangler dev could not bind its port (attempt {attempt}); again");
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let with_log = |e: String| {
         format!(
             "{e}\nlast lines of {}:\n{}",

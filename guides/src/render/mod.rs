@@ -216,8 +216,18 @@ impl Renderer {
             return Ok(false);
         };
         built.root.remove_attribute("data-cairn-pending")?;
+        let take_focus = may_take_focus(doc);
         if let Some(dialog) = built.root.dyn_ref::<web_sys::HtmlDialogElement>() {
-            dialog.show_modal()?;
+            // A dialog takes focus as it opens (`show` too). In a frame that does not have
+            // focus it opens inert, which nothing can focus, and is made live at once.
+            if take_focus {
+                dialog.show_modal()?;
+            } else {
+                dialog.set_attribute("inert", "")?;
+                let shown = dialog.show_modal();
+                dialog.remove_attribute("inert")?;
+                shown?;
+            }
         }
         // Tooltips and tour steps go to the top layer too (manual popovers: no light
         // dismiss), so no host z-index can bury them.
@@ -231,7 +241,7 @@ impl Renderer {
         if let Some(anchor) = &anchor {
             surfaces::place(&built.root, hotspot.as_ref(), anchor, Some(at));
         }
-        if let Some(focus) = &built.focus {
+        if let Some(focus) = built.focus.as_ref().filter(|_| take_focus) {
             let _ = focus.focus();
         }
         self.shown.push(Shown {
@@ -427,7 +437,9 @@ impl Renderer {
         if let Some(dot) = &shown.hotspot {
             dot.remove();
         }
-        if let Some(el) = shown.restore.filter(|e| e.is_connected()) {
+        if let Some(el) = shown.restore.filter(|e| e.is_connected())
+            && el.owner_document().is_some_and(|d| may_take_focus(&d))
+        {
             let _ = el.focus();
         }
         self.lift();
@@ -514,6 +526,19 @@ fn viewport() -> Rect {
         .and_then(|w| Some((num(w.inner_width())?, num(w.inner_height())?)))
         .unwrap_or((1024.0, 768.0));
     Rect::at(0.0, 0.0, w, h)
+}
+
+/// Whether a message may move focus in `doc`: always on a top-level page, and in a frame only
+/// while the frame has focus. Focus moved inside a frame is taken from the page around it: the
+/// console's editor lost what was typed while its preview showed a modal or a tour step.
+fn may_take_focus(doc: &Document) -> bool {
+    let top_level = web_sys::window().is_some_and(|w| {
+        w.top()
+            .ok()
+            .flatten()
+            .is_none_or(|top| wasm_bindgen::JsValue::from(top) == wasm_bindgen::JsValue::from(w))
+    });
+    top_level || doc.has_focus().unwrap_or(false)
 }
 
 /// Shows `el` as a manual popover: in the browser's top layer, above any host z-index.
