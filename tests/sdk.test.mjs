@@ -1,7 +1,7 @@
 // The SDK's persistence in headless Debian Chromium against the edge in workerd: a reload
 // right after many track() calls loses nothing, and events beyond the queue's capacity are
-// counted and reported as `dropped` instead of vanishing, and clicks made while the module
-// loads are tracked once.
+// counted and reported as `dropped` instead of vanishing, track() calls and clicks made while
+// the module loads are tracked once, even across a reload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fresh, journalDrained, stored, URL_BASE, SECRET_KEY, launchChromium, navigate } from './helpers.mjs';
@@ -71,6 +71,41 @@ test('a reload right after 300 track() calls loses nothing and stores nothing tw
   assert.equal(new Set(ids).size, ids.length, 'no event stored twice');
   // The adopted journal was sent and confirmed: no chunk of it is left in storage.
   await journalDrained(page, 10_000);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('track() calls made while the module still loads survive a reload, once each, with their own times', { timeout: 90_000 }, async () => {
+  const [user, account] = [fresh('user'), fresh('acct')];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  // The first page never gets its core module: every call stays in the JavaScript buffer.
+  let blocked = true;
+  await page.route('**/cairn_sdk_bg.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  await open(page, user, account);
+  const N = 300;
+  await page.evaluate((n) => {
+    for (let i = 0; i < n; i++) window.cairn.track('early_probe', { i });
+  }, N);
+  const tracked = Date.now();
+  // A pause, so that a time taken when the next page replays them would show.
+  await page.waitForTimeout(1500);
+  blocked = false;
+  await navigate(page);
+  await page.waitForFunction(() => window.cairn !== undefined);
+  await page.evaluate(() => window.cairn.flush());
+  const events = await storedWhen(account, (es) => es.filter((e) => e.name === 'early_probe').length >= N);
+  const probes = events.filter((e) => e.type === 'track' && e.name === 'early_probe');
+  assert.deepEqual(
+    probes.map((e) => e.properties.i).sort((a, b) => a - b),
+    Array.from({ length: N }, (_, i) => i),
+    'every early call arrived once',
+  );
+  const late = probes.filter((e) => e.timestamp > tracked + 1000);
+  assert.deepEqual(late, [], 'each keeps the time of its call');
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cairn:early:'))), []);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -5,8 +5,11 @@
 // messages), loaded only when a decision first carries a message. This file relays between
 // them: the core's hook hands over decisions and route changes, the guides report back.
 import load, * as wasm from './wasm/cairn_sdk.js';
+import { early } from './early.js';
 
-const MAX_BUFFERED = 1000;
+// The core queue's capacity: calls past it before the module is live are counted as dropped.
+const MAX_BUFFERED = 10000;
+const pre = early(); // the buffer's keeping across an unload (early.js)
 let ready; // the promise returned by init()
 let live = false; // the module is loaded and init() accepted the options
 let buffer = []; // [name, args, resolve?] of calls made before that
@@ -72,6 +75,7 @@ function drain() {
 function call(name, args) {
   if (!live) {
     if (buffer.length < MAX_BUFFERED) buffer.push([name, args]);
+    else pre.state.dropped += 1;
     return;
   }
   drain();
@@ -88,28 +92,44 @@ function call(name, args) {
 function earlyClick(event) {
   const el = event.target instanceof Element ? event.target.closest('[data-cairn-feature]') : null;
   const feature = el && el.getAttribute('data-cairn-feature');
-  if (feature) call('track', [feature, { source: 'click' }]);
+  if (feature) call('track', [feature, { source: 'click' }, Date.now()]);
+}
+
+function keepEarly(event) {
+  if (!live && (event.type === 'pagehide' || document.visibilityState === 'hidden')) pre.keep(buffer);
 }
 
 /** Loads and starts the SDK; rejects on invalid options (init may then be called again). */
 export function init(options) {
   if (!ready) {
     const opts = options || {};
+    pre.state.writeKey = String(opts.writeKey ?? '');
     document.addEventListener('click', earlyClick, true);
+    // Until live, an unload or a hidden page writes the buffered track() calls (early.js).
+    addEventListener('pagehide', keepEarly);
+    document.addEventListener('visibilitychange', keepEarly);
     const module_or_path = opts.wasmUrl ?? new URL('./wasm/cairn_sdk_bg.wasm', import.meta.url);
     guidesUrl = opts.guidesUrl ?? siblingOf(opts.wasmUrl, 'cairn_guides_bg.wasm');
     ready = load({ module_or_path })
       .then(() => {
         wasm.connect(fromCore);
         document.removeEventListener('click', earlyClick, true);
+        pre.mark(); // before the core's init, which adopts the mark
         wasm.init(opts);
         live = true;
+        removeEventListener('pagehide', keepEarly);
+        document.removeEventListener('visibilitychange', keepEarly);
+        const { calls: before, skip } = pre.take();
+        for (const c of before) tracks.push(c[0], c[1], c[2] ?? Date.now());
         const calls = buffer;
         buffer = [];
+        let own = 0;
         for (const [name, args, resolve] of calls) {
           if (resolve) flush().then(resolve);
-          else call(name, args);
+          else if (name !== 'track') call(name, args);
+          else if (own++ >= skip) tracks.push(args[0], args[1], args[2] ?? Date.now());
         }
+        drain();
       })
       .catch((err) => {
         ready = undefined;
@@ -131,7 +151,7 @@ export function group(accountId, traits) {
 }
 
 export function track(name, properties) {
-  if (!live) return call('track', [name, properties]);
+  if (!live) return call('track', [name, properties, Date.now()]);
   tracks.push(name, properties, Date.now());
   if (!draining) {
     draining = true;

@@ -21,6 +21,10 @@
 //! chunk. A live tab keeps its events in memory and sends them too, so adopting from it can
 //! only cause a double delivery, which the edge de-duplicates by event id, never a loss.
 //!
+//! Before the module is live, `pkg/src/early.js` keeps the JavaScript buffer's `track()` calls
+//! under keys of its own across an unload, and writes what it could not buffer as a mark with
+//! no chunks (`0 <capacity> 0`), which [`Journal::adopt`] counts like any page's.
+//!
 //! Storage can be missing (sandboxed iframes, privacy modes) or full: the journal then
 //! reports itself unavailable, the queue lives in memory, and what the page could not persist
 //! is counted as dropped (`storage`) when the page is hidden for good.

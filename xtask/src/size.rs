@@ -44,6 +44,7 @@ pub(crate) fn report() -> Result<u64> {
         "SDK loaded by init() (pkg/, budget 40 KB gzip, goal 32 KB):",
         &[
             "pkg/src/index.js",
+            "pkg/src/early.js",
             "pkg/src/wasm/cairn_sdk.js",
             "pkg/src/wasm/cairn_sdk_bg.wasm",
         ],
