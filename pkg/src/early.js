@@ -19,6 +19,17 @@ function storage() {
   }
 }
 
+/** A call `[name, properties, time]` as JSON. Properties that are not JSON (a cycle, a
+ *  BigInt) keep the call's place as one the core refuses (it has no name), so the count of a
+ *  page's calls stays exact. */
+function text(args) {
+  try {
+    return JSON.stringify(args);
+  } catch {
+    return JSON.stringify([null, null, args[2]]);
+  }
+}
+
 /** The early state of this page: what it wrote on a hide, for `writeKey`. */
 export function early() {
   const tab = `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
@@ -42,21 +53,12 @@ export function early() {
   function keep(buffer) {
     const store = storage();
     if (!store) return;
-    const calls = [];
-    for (const [name, args] of buffer) {
-      if (name !== 'track') continue;
-      try {
-        calls.push(JSON.parse(JSON.stringify(args)));
-      } catch {
-        // Not JSON (a cycle, a BigInt): kept as a call the core refuses (it has no name), so
-        // the count of this page's calls stays exact.
-        calls.push([null, null, args[2]]);
-      }
-    }
+    const calls = buffer.filter(([name]) => name === 'track');
     try {
       if (calls.length > state.saved) {
         if (state.saved > state.taken && store.getItem(key(PREFIX)) === null) state.taken = state.saved;
-        store.setItem(key(PREFIX), JSON.stringify(calls.slice(state.taken)));
+        // Only what no other page took, each call serialised once.
+        store.setItem(key(PREFIX), `[${calls.slice(state.taken).map(([, args]) => text(args)).join(',')}]`);
         state.saved = calls.length;
       }
       writeMark(store);
